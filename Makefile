@@ -1,0 +1,66 @@
+# NumériQC assistant: `make run` brings the product up, `make test` checks it. Both install what they need.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+UV_VERSION := 0.13.8
+PYTHON310 = $(shell scripts/find-python)
+UV := $(VENV)/tools/bin/uv
+RASA := $(VENV)/rasa/bin/rasa
+APP_PY := $(VENV)/app/bin/python
+MODEL := models/numeriqc.tar.gz
+TRAINING_INPUTS := config.yml $(shell find domain data -name '*.yml' 2>/dev/null)
+
+.PHONY: help install run test lint validate train bench lock clean
+
+help:
+	@echo "make run    - install if needed, train if data changed, start bot + actions + web page"
+	@echo "make test   - install if needed, lint, validate, train, run every test suite"
+	@echo "make bench  - measure latency, throughput, memory, start-up and training time"
+	@echo "make lock   - re-resolve requirements/*.in into exact requirements/*.lock"
+
+$(UV):
+	@py="$(PYTHON310)"; [ -n "$$py" ] || exit 1; \
+	$$py -m venv $(VENV)/tools && $(VENV)/tools/bin/pip install --quiet uv==$(UV_VERSION)
+
+$(VENV)/%/.installed: requirements/%.lock | $(UV)
+	@[ -x $(VENV)/$*/bin/python ] || $(PYTHON310) -m venv $(VENV)/$*
+	$(UV) pip sync --quiet --python $(VENV)/$*/bin/python $<
+	$(VENV)/$*/bin/python -m pip check
+	@touch $@
+
+install: $(VENV)/rasa/.installed $(VENV)/app/.installed
+
+lock: | $(UV)
+	for env in rasa app; do \
+	  $(UV) pip compile --quiet --no-header --python-version 3.10 \
+	    --python-platform x86_64-unknown-linux-gnu requirements/$$env.in -o requirements/$$env.lock; \
+	done
+
+validate: $(VENV)/rasa/.installed
+	$(RASA) data validate --fail-on-warning --config config.yml --domain domain --data data
+
+$(MODEL): $(TRAINING_INPUTS) | $(VENV)/rasa/.installed
+	$(MAKE) validate
+	$(RASA) train --config config.yml --domain domain --data data --out models --fixed-model-name numeriqc
+	@touch $@
+
+train: $(MODEL)
+
+run: install $(MODEL)
+	$(APP_PY) -m bot.stack
+
+lint: $(VENV)/app/.installed
+	$(VENV)/app/bin/ruff check bot actions tests bench
+	$(VENV)/app/bin/ruff format --check bot actions tests bench
+	$(VENV)/app/bin/mypy
+
+test: install lint $(MODEL)
+	scripts/ensure-chromium
+	$(VENV)/app/bin/pytest
+
+bench: install $(MODEL)
+	$(APP_PY) -m bench.run
+
+clean:
+	rm -rf $(VENV) models results var .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,25 @@
+"""The fallback action: which stage of the two-stage fallback to answer with."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import UserUtteranceReverted
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.fallback import FALLBACK_ACTION, fallback_response
+
+
+class ActionHandleFallback(Action):
+    """Ask to rephrase, then offer topics and a person; the message not understood is forgotten."""
+
+    def name(self) -> str:
+        return FALLBACK_ACTION
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        past = [e["name"] for e in tracker.events if e.get("event") == "action"]
+        dispatcher.utter_message(response=fallback_response(past))
+        return [UserUtteranceReverted()]

@@ -1,0 +1,71 @@
+"""The one place that reads configuration: `.env` (python-dotenv) and the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as error:
+        raise ValueError(f"{name} must be an integer, got {raw!r}") from error
+
+
+def _str(name: str, default: str) -> str:
+    return os.environ.get(name, "").strip() or default
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Runtime configuration; every field has a safe embedded default."""
+
+    host: str
+    rasa_port: int
+    action_port: int
+    web_port: int
+    var_dir: Path
+    model_path: Path
+    tracker_db: Path
+    privacy_officer_email: str
+    program_website: str
+    log_level: str
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{self.host}:{self.rasa_port}"
+
+    @property
+    def action_url(self) -> str:
+        return f"http://{self.host}:{self.action_port}/webhook"
+
+    @property
+    def web_url(self) -> str:
+        return f"http://{self.host}:{self.web_port}"
+
+
+def load_settings(env_file: Path | None = None) -> Settings:
+    """Read `.env` (without overriding real environment variables) and build the settings."""
+    load_dotenv(env_file or ROOT / ".env", override=False)
+    var_dir = Path(_str("VAR_DIR", str(ROOT / "var")))
+    return Settings(
+        host=_str("HOST", "127.0.0.1"),
+        rasa_port=_int("RASA_PORT", 5005),
+        action_port=_int("ACTION_PORT", 5055),
+        web_port=_int("WEB_PORT", 8000),
+        var_dir=var_dir,
+        model_path=Path(_str("RASA_MODEL", str(ROOT / "models" / "numeriqc.tar.gz"))),
+        tracker_db=Path(_str("RASA_TRACKER_DB", str(var_dir / "tracker.db"))),
+        privacy_officer_email=_str("PRIVACY_OFFICER_EMAIL", ""),
+        program_website=_str("PROGRAM_WEBSITE", "https://100numeriqc.qcnum.com"),
+        log_level=_str("LOG_LEVEL", "INFO").upper(),
+    )

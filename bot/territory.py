@@ -1,0 +1,103 @@
+"""The program's territory: which places are in the agglomeration de Québec.
+
+The agglomeration is the Ville de Québec (with its boroughs and neighbourhoods),
+L'Ancienne-Lorette and Saint-Augustin-de-Desmaures (../shared/PROGRAM.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.text import fold
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place a merchant may name, and whether it lies in the agglomeration."""
+
+    name: str
+    inside: bool
+    aliases: tuple[str, ...] = ()
+
+
+VILLE_DE_QUEBEC = Place("la Ville de Québec", True, ("quebec", "ville de quebec"))
+
+PLACES: tuple[Place, ...] = (
+    VILLE_DE_QUEBEC,
+    Place(
+        "L'Ancienne-Lorette", True, ("l ancienne lorette", "ancienne lorette", "lancienne lorette")
+    ),
+    Place("Saint-Augustin-de-Desmaures", True, ("saint augustin de desmaures", "saint augustin")),
+    # Boroughs and neighbourhoods of the Ville de Québec.
+    Place("Limoilou", True, ("limoilou", "la cite limoilou")),
+    Place("Saint-Roch", True, ("saint roch",)),
+    Place("Saint-Sauveur", True, ("saint sauveur",)),
+    Place("Saint-Jean-Baptiste", True, ("saint jean baptiste",)),
+    Place("Vieux-Québec", True, ("vieux quebec",)),
+    Place("Montcalm", True, ("montcalm",)),
+    Place("Sillery", True, ("sillery",)),
+    Place("Sainte-Foy", True, ("sainte foy",)),
+    Place("Cap-Rouge", True, ("cap rouge",)),
+    Place("Charlesbourg", True, ("charlesbourg",)),
+    Place("Beauport", True, ("beauport",)),
+    Place("Loretteville", True, ("loretteville",)),
+    Place("Val-Bélair", True, ("val belair",)),
+    Place("Lac-Saint-Charles", True, ("lac saint charles",)),
+    Place("Saint-Émile", True, ("saint emile",)),
+    Place("Duberger", True, ("duberger",)),
+    Place("Lebourgneuf", True, ("lebourgneuf",)),
+    Place("Vanier", True, ("vanier",)),
+    Place("Neufchâtel", True, ("neufchatel",)),
+    Place("Les Rivières", True, ("les rivieres",)),
+    Place("La Haute-Saint-Charles", True, ("haute saint charles",)),
+    # Outside the agglomeration.
+    Place(
+        "Lévis", False, ("levis", "saint romuald", "charny", "saint nicolas", "saint redempteur")
+    ),
+    Place("la Rive-Sud", False, ("rive sud",)),
+    Place("Boischatel", False, ("boischatel",)),
+    Place("Lac-Beauport", False, ("lac beauport",)),
+    Place("Stoneham-et-Tewkesbury", False, ("stoneham", "tewkesbury")),
+    Place("Sainte-Brigitte-de-Laval", False, ("sainte brigitte de laval", "sainte brigitte")),
+    Place("Wendake", False, ("wendake",)),
+    Place("l'Île d'Orléans", False, ("ile d orleans", "ile orleans", "saint pierre de l ile")),
+    Place("Shannon", False, ("shannon",)),
+    Place("Pont-Rouge", False, ("pont rouge",)),
+    Place("Saint-Raymond", False, ("saint raymond",)),
+    Place("Donnacona", False, ("donnacona",)),
+    Place("Sainte-Catherine-de-la-Jacques-Cartier", False, ("sainte catherine",)),
+    Place("Baie-Saint-Paul", False, ("baie saint paul",)),
+    Place("Château-Richer", False, ("chateau richer",)),
+    Place("L'Ange-Gardien", False, ("l ange gardien", "ange gardien")),
+    Place("Montréal", False, ("montreal", "mtl")),
+    Place("Laval", False, ("laval",)),
+    Place("Gatineau", False, ("gatineau",)),
+    Place("Sherbrooke", False, ("sherbrooke",)),
+    Place("Trois-Rivières", False, ("trois rivieres",)),
+    Place("Saguenay", False, ("saguenay", "chicoutimi")),
+)
+
+_ALIASES: list[tuple[str, Place]] = sorted(
+    ((alias, place) for place in PLACES for alias in place.aliases),
+    key=lambda pair: -len(pair[0]),
+)
+
+
+def find_place(text: str) -> Place | None:
+    """The most specific known place named in `text`, or None.
+
+    Longer names win over the shorter names they contain ("Lac-Saint-Charles" over
+    "Saint-Charles", "Vieux-Québec" over "Québec"), and the bare city name only counts
+    when no other place is named ("Lévis, près de Québec" is about Lévis).
+    """
+    folded = f" {fold(text)} "
+    found: list[Place] = []
+    for alias, place in _ALIASES:
+        pattern = f" {alias} "
+        if pattern in folded:
+            found.append(place)
+            folded = folded.replace(pattern, " | ")
+    specific = [place for place in found if place is not VILLE_DE_QUEBEC]
+    if specific:
+        return specific[0]
+    return found[0] if found else None

@@ -1,0 +1,1 @@
+"""The program's web app: the chat page, the privacy policy and the chat API in front of Rasa."""

@@ -1,0 +1,92 @@
+"""Sanic app factory: chat page, privacy policy, health check and chat API proxied to Rasa."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from string import Template
+
+import aiohttp
+from sanic import Request, Sanic, response
+from sanic.exceptions import NotFound, SanicException
+from sanic.response import HTTPResponse
+
+from bot.settings import Settings
+from bot.web.chat import InvalidChatRequest, parse_chat_request, to_page_messages
+
+STATIC = Path(__file__).parent / "static"
+RASA_TIMEOUT = aiohttp.ClientTimeout(total=30)
+
+
+def _error(message: str, status: int) -> HTTPResponse:
+    return response.json({"error": message}, status=status)
+
+
+def create_app(settings: Settings, name: str = "numeriqc_web") -> Sanic:
+    """Build the web app for `settings` (one app per process; `name` must be unique)."""
+    app = Sanic(name)
+    app.config.REQUEST_MAX_SIZE = 64 * 1024
+    privacy_page = Template((STATIC / "confidentialite.html").read_text("utf-8")).substitute(
+        officer_contact=settings.privacy_officer_email or settings.program_website,
+        website=settings.program_website,
+    )
+
+    async def open_client(app: Sanic, _loop: object) -> None:
+        app.ctx.rasa = aiohttp.ClientSession(timeout=RASA_TIMEOUT)
+
+    async def close_client(app: Sanic, _loop: object) -> None:
+        await app.ctx.rasa.close()
+
+    app.register_listener(open_client, "before_server_start")
+    app.register_listener(close_client, "after_server_stop")
+
+    @app.get("/health")
+    async def health(_request: Request) -> HTTPResponse:
+        return response.json({"status": "ok"})
+
+    @app.get("/")
+    async def chat_page(_request: Request) -> HTTPResponse:
+        return await response.file(STATIC / "index.html", mime_type="text/html; charset=utf-8")
+
+    @app.get("/confidentialite")
+    async def privacy(_request: Request) -> HTTPResponse:
+        return response.html(privacy_page)
+
+    app.static("/static", str(STATIC), name="static")
+
+    @app.post("/api/messages")
+    async def send_message(request: Request) -> HTTPResponse:
+        try:
+            body = json.loads(request.body or b"")
+        except (ValueError, UnicodeDecodeError):
+            return _error("La requête n'est pas du JSON valide.", 400)
+        try:
+            chat = parse_chat_request(body)
+        except InvalidChatRequest as invalid:
+            return _error(str(invalid), 422)
+        url = f"{settings.rasa_url}/webhooks/rest/webhook"
+        try:
+            async with request.app.ctx.rasa.post(
+                url, json={"sender": chat.sender, "message": chat.text}
+            ) as reply:
+                if reply.status != 200:
+                    return _error(
+                        "L'assistant n'a pas pu répondre. Réessayez dans un instant.", 502
+                    )
+                messages = to_page_messages(await reply.json(content_type=None))
+        except (aiohttp.ClientError, TimeoutError, ValueError):
+            return _error(
+                "L'assistant est momentanément indisponible. Réessayez dans un instant.", 503
+            )
+        return response.json({"messages": messages})
+
+    async def not_found(_request: Request, _error_: Exception) -> HTTPResponse:
+        return _error("Page introuvable.", 404)
+
+    async def http_error(_request: Request, error: SanicException) -> HTTPResponse:
+        return _error("Requête refusée.", error.status_code)
+
+    app.error_handler.add(NotFound, not_found)
+    app.error_handler.add(SanicException, http_error)
+
+    return app
