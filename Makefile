@@ -25,7 +25,7 @@ $(UV):
 
 $(VENV)/%/.installed: requirements/%.lock | $(UV)
 	@[ -x $(VENV)/$*/bin/python ] || $(PYTHON310) -m venv $(VENV)/$*
-	$(UV) pip sync --quiet --python $(VENV)/$*/bin/python $<
+	$(UV) pip sync --quiet --compile-bytecode --python $(VENV)/$*/bin/python $<
 	$(VENV)/$*/bin/python -m pip check
 	@touch $@
 
@@ -51,8 +51,8 @@ run: install $(MODEL)
 	$(APP_PY) -m bot.stack
 
 lint: $(VENV)/app/.installed
-	$(VENV)/app/bin/ruff check bot actions tests bench
-	$(VENV)/app/bin/ruff format --check bot actions tests bench
+	$(VENV)/app/bin/ruff check bot actions rasa_components tests bench
+	$(VENV)/app/bin/ruff format --check bot actions rasa_components tests bench
 	$(VENV)/app/bin/mypy
 
 test: install lint $(MODEL)

@@ -32,6 +32,10 @@ def rasa_env(settings: Settings) -> dict[str, str]:
         **os.environ,
         "ACTION_ENDPOINT_URL": settings.action_url,
         "RASA_TRACKER_DB": str(settings.tracker_db),
+        # Quieter logs: TensorFlow is imported by Rasa but no TensorFlow model runs.
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "PYTHONWARNINGS": "ignore::DeprecationWarning",
     }
 
 

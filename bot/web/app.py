@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from string import Template
 
@@ -11,8 +10,8 @@ from sanic import Request, Sanic, response
 from sanic.exceptions import NotFound, SanicException
 from sanic.response import HTTPResponse
 
+from bot.messages import InvalidMessage, page_messages, parse_message
 from bot.settings import Settings
-from bot.web.chat import InvalidChatRequest, parse_chat_request, to_page_messages
 
 STATIC = Path(__file__).parent / "static"
 RASA_TIMEOUT = aiohttp.ClientTimeout(total=30)
@@ -57,23 +56,19 @@ def create_app(settings: Settings, name: str = "numeriqc_web") -> Sanic:
     @app.post("/api/messages")
     async def send_message(request: Request) -> HTTPResponse:
         try:
-            body = json.loads(request.body or b"")
-        except (ValueError, UnicodeDecodeError):
-            return _error("La requête n'est pas du JSON valide.", 400)
-        try:
-            chat = parse_chat_request(body)
-        except InvalidChatRequest as invalid:
-            return _error(str(invalid), 422)
+            message = parse_message(request.body)
+        except InvalidMessage as invalid:
+            return _error(str(invalid), invalid.status)
         url = f"{settings.rasa_url}/webhooks/rest/webhook"
         try:
             async with request.app.ctx.rasa.post(
-                url, json={"sender": chat.sender, "message": chat.text}
+                url, json={"sender": message.sender, "message": message.text}
             ) as reply:
                 if reply.status != 200:
                     return _error(
                         "L'assistant n'a pas pu répondre. Réessayez dans un instant.", 502
                     )
-                messages = to_page_messages(await reply.json(content_type=None))
+                messages = page_messages(await reply.json(content_type=None))
         except (aiohttp.ClientError, TimeoutError, ValueError):
             return _error(
                 "L'assistant est momentanément indisponible. Réessayez dans un instant.", 503

@@ -62,7 +62,7 @@
       const reply = await fetch("/api/messages", {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ sender: senderId(), text: text }),
+        body: JSON.stringify({ sender: senderId(), message: text }),
       });
       const data = await reply.json();
       if (!reply.ok) { show("error", data.error || "Une erreur est survenue. Réessayez."); return; }

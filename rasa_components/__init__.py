@@ -1,0 +1,1 @@
+"""Custom Rasa graph components. Runs inside the Rasa environment (.venv/rasa), not the app's."""
