@@ -1,0 +1,34 @@
+"""Settings come from the environment and `.env`, with embedded defaults."""
+
+from pathlib import Path
+
+import pytest
+
+from bot.settings import load_settings
+
+
+def test_defaults_run_embedded(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ["HOST", "RASA_PORT", "WEB_PORT", "VAR_DIR", "RASA_TRACKER_DB"]:
+        monkeypatch.delenv(name, raising=False)
+    settings = load_settings(tmp_path / "missing.env")
+    assert settings.rasa_url == "http://127.0.0.1:5005"
+    assert settings.web_url == "http://127.0.0.1:8000"
+    assert settings.action_url == "http://127.0.0.1:5055/webhook"
+    assert settings.tracker_db.name == "tracker.db"
+
+
+def test_env_file_is_read_but_real_environment_wins(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("WEB_PORT=9100\nRASA_PORT=9200\n")
+    monkeypatch.delenv("WEB_PORT", raising=False)
+    monkeypatch.setenv("RASA_PORT", "9300")
+    settings = load_settings(env_file)
+    assert (settings.web_port, settings.rasa_port) == (9100, 9300)
+
+
+def test_a_bad_port_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("WEB_PORT", "huit-mille")
+    with pytest.raises(ValueError, match="WEB_PORT must be an integer"):
+        load_settings(tmp_path / "missing.env")
