@@ -7,7 +7,16 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.territory import find_place
+from bot.territory import Place, find_place
+
+
+def answer_territory(dispatcher: CollectingDispatcher, place: Place | None) -> None:
+    """Say whether `place` is in the agglomeration, or describe the territory if None."""
+    if place is None:
+        dispatcher.utter_message(response="utter_faq_territory")
+        return
+    response = "utter_territory_inside" if place.inside else "utter_territory_outside"
+    dispatcher.utter_message(response=response, place=place.name[0].upper() + place.name[1:])
 
 
 class ActionAnswerTerritory(Action):
@@ -19,11 +28,5 @@ class ActionAnswerTerritory(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        place = find_place(tracker.latest_message.get("text") or "")
-        if place is None:
-            dispatcher.utter_message(response="utter_faq_territory")
-        else:
-            response = "utter_territory_inside" if place.inside else "utter_territory_outside"
-            name = place.name[0].upper() + place.name[1:]
-            dispatcher.utter_message(response=response, place=name)
+        answer_territory(dispatcher, find_place(tracker.latest_message.get("text") or ""))
         return []

@@ -101,3 +101,19 @@ def find_place(text: str) -> Place | None:
     if specific:
         return specific[0]
     return found[0] if found else None
+
+
+PLACE_TOKEN = "lieuconnu"
+
+
+def mask_places(text: str) -> str:
+    """`text` folded, each known place other than the city itself replaced by one token.
+
+    The intent classifier sees "Wendake", "Lévis" or "Limoilou" as the same word, so a town
+    it never saw in training still reads as a question about the territory.
+    """
+    folded = f" {fold(text)} "
+    for alias, place in _ALIASES:
+        if place is not VILLE_DE_QUEBEC:
+            folded = folded.replace(f" {alias} ", f" {PLACE_TOKEN} ")
+    return folded.strip()

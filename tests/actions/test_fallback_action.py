@@ -23,3 +23,12 @@ async def test_second_miss_offers_topics_and_a_person() -> None:
     history = [action("action_listen"), action("action_handle_fallback"), action("action_listen")]
     await ActionHandleFallback().run(dispatcher, tracker("qwerty", "nlu_fallback", history), {})
     assert [m["response"] for m in dispatcher.messages] == ["utter_fallback_options"]
+
+
+async def test_an_unsure_message_naming_a_town_gets_the_territory_answer() -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionHandleFallback().run(dispatcher, tracker("wendake??", "nlu_fallback"), {})
+    assert [(m["response"], m["place"]) for m in dispatcher.messages] == [
+        ("utter_territory_outside", "Wendake")
+    ]
+    assert events == []

@@ -1,0 +1,67 @@
+"""The chat page in a real browser (Debian's Chromium driven by Playwright)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from bot.settings import Settings
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser, stack: Settings) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 390, "height": 800}, locale="fr-CA")
+    opened = context.new_page()
+    opened.goto(f"{stack.web_url}/")
+    yield opened
+    context.close()
+
+
+def test_the_bot_greets_then_answers_a_typed_question(page: Page) -> None:
+    bot = page.locator("li.bot .bubble")
+    expect(bot.first).to_contain_text("Bonjour! Je suis l'assistant virtuel de 100 % NumériQC")
+    page.fill("#message", "c'tu gratis?")
+    page.press("#message", "Enter")
+    expect(page.locator("li.user .bubble").last).to_have_text("c'tu gratis?")
+    expect(bot.nth(1)).to_contain_text("c'est entièrement gratuit")
+
+
+def test_a_button_asks_the_question_for_the_merchant(page: Page) -> None:
+    page.get_by_role("button", name="Qui est admissible?").click()
+    expect(page.locator("li.user .bubble").last).to_have_text("Qui est admissible?")
+    expect(page.locator("li.bot .bubble").nth(1)).to_contain_text("pignon sur rue")
+
+
+def test_html_typed_by_the_merchant_is_shown_as_text(page: Page) -> None:
+    expect(page.locator("li.bot .bubble").first).to_be_visible()
+    page.fill("#message", "<img src=x onerror=\"document.title='pwned'\"><b>gras</b>")
+    page.press("#message", "Enter")
+    expect(page.locator("li.user .bubble").last).to_have_text(
+        "<img src=x onerror=\"document.title='pwned'\"><b>gras</b>"
+    )
+    expect(page.locator("li.bot .bubble")).to_have_count(2)
+    assert page.locator("li.user img, li.user b").count() == 0
+    assert page.title() != "pwned"
+
+
+def test_privacy_link_in_an_answer_opens_the_policy(page: Page) -> None:
+    page.fill("#message", "qu'est-ce que vous faites avec mes renseignements personnels?")
+    page.press("#message", "Enter")
+    link = page.locator("li.bot a", has_text="politique de confidentialité")
+    expect(link).to_have_attribute("href", "/confidentialite")
