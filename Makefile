@@ -9,7 +9,8 @@ UV := $(VENV)/tools/bin/uv
 RASA := $(VENV)/rasa/bin/rasa
 APP_PY := $(VENV)/app/bin/python
 MODEL := models/numeriqc.tar.gz
-TRAINING_INPUTS := config.yml $(shell find domain data -name '*.yml' 2>/dev/null)
+TRAINING_INPUTS := config.yml $(shell find domain data -name "*.yml" 2>/dev/null) \
+	$(wildcard rasa_components/*.py) bot/territory.py bot/text.py
 
 .PHONY: help install run test lint validate train bench lock clean
 

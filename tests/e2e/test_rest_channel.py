@@ -86,3 +86,11 @@ def test_hostile_text_is_stored_as_inert_text(stack: Settings) -> None:
             "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user'", ("rest-inert",)
         ).fetchall()
     assert [json.loads(data)["text"] for (data,) in rows] == [text]
+
+
+def test_the_conversation_store_uses_a_write_ahead_log(stack: Settings) -> None:
+    post(webhook(stack), {"sender": "rest-wal", "message": "bonjour"})
+    with sqlite3.connect(stack.tracker_db) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        count = db.execute("SELECT count(*) FROM events WHERE sender_id = 'rest-wal'").fetchone()
+    assert count[0] >= 4  # session start, user message, answer, listen
