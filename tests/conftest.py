@@ -18,6 +18,16 @@ import yaml
 from bot.settings import ROOT, Settings, load_settings
 from bot.stack import Stack
 
+# Figures measured by the tests, printed at the end of the run (see pytest_terminal_summary).
+FIGURES: dict[str, str] = {}
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if FIGURES:
+        terminalreporter.section("measured figures")
+        for name, value in FIGURES.items():
+            terminalreporter.write_line(f"{name}: {value}")
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -27,7 +37,9 @@ def free_port() -> int:
 
 def post(url: str, body: bytes | str | dict[str, Any]) -> tuple[int, Any]:
     """POST `body` (JSON-encoded when not already bytes or text); return status and JSON reply."""
-    data = body if isinstance(body, bytes) else (body if isinstance(body, str) else json.dumps(body))
+    data = (
+        body if isinstance(body, bytes) else (body if isinstance(body, str) else json.dumps(body))
+    )
     raw = data.encode() if isinstance(data, str) else data
     request = urllib.request.Request(url, data=raw, headers={"Content-Type": "application/json"})
     try:

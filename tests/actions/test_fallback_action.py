@@ -3,7 +3,7 @@
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.fallback import ActionHandleFallback
-from tests.actions.conftest import tracker
+from tests.actions.trackers import tracker
 
 
 def action(name: str) -> dict[str, str]:
@@ -13,7 +13,9 @@ def action(name: str) -> dict[str, str]:
 async def test_first_miss_asks_to_rephrase_and_reverts_the_message() -> None:
     dispatcher = CollectingDispatcher()
     history = [action("action_session_start"), action("action_listen")]
-    events = await ActionHandleFallback().run(dispatcher, tracker("asdfgh", "nlu_fallback", history), {})
+    events = await ActionHandleFallback().run(
+        dispatcher, tracker("asdfgh", "nlu_fallback", history), {}
+    )
     assert [m["response"] for m in dispatcher.messages] == ["utter_ask_rephrase"]
     assert [e["event"] for e in events] == ["rewind"]
 

@@ -4,7 +4,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.faq import ActionAnswerTerritory
-from tests.actions.conftest import tracker
+from tests.actions.trackers import tracker
 
 
 @pytest.mark.parametrize(

@@ -31,11 +31,16 @@ def test_a_french_conversation(stack: Settings, responses: Responses) -> None:
 
 
 def test_a_town_outside_the_agglomeration_is_named_in_the_answer(stack: Settings) -> None:
-    _, replies = post(webhook(stack), {"sender": "rest-levis", "message": "mon commerce est a levis, c'est tu correct?"})
+    _, replies = post(
+        webhook(stack),
+        {"sender": "rest-levis", "message": "mon commerce est a levis, c'est tu correct?"},
+    )
     assert replies[0]["text"].startswith("Lévis ne fait pas partie de l'agglomération de Québec.")
 
 
-def test_two_misses_in_a_row_rephrase_then_offer_topics(stack: Settings, responses: Responses) -> None:
+def test_two_misses_in_a_row_rephrase_then_offer_topics(
+    stack: Settings, responses: Responses
+) -> None:
     names = []
     for text in ["qsdfg hjklm", "wxcvb poiuy"]:
         _, replies = post(webhook(stack), {"sender": "rest-fallback", "message": text})

@@ -32,7 +32,13 @@ def test_chat_page_is_french(stack: Settings) -> None:
 def test_privacy_policy_page(stack: Settings) -> None:
     status, _, html = get(f"{stack.web_url}/confidentialite")
     assert status == 200
-    for words in ["consentement", "consulter", "corriger", "supprimer", "Responsable de la protection"]:
+    for words in [
+        "consentement",
+        "consulter",
+        "corriger",
+        "supprimer",
+        "Responsable de la protection",
+    ]:
         assert words in html
 
 
@@ -42,7 +48,9 @@ def test_unknown_page_is_a_french_404(stack: Settings) -> None:
 
 
 def test_chat_api_relays_the_bot_reply(stack: Settings) -> None:
-    status, reply = post(f"{stack.web_url}/api/messages", {"sender": "web-1", "message": "c combien?"})
+    status, reply = post(
+        f"{stack.web_url}/api/messages", {"sender": "web-1", "message": "c combien?"}
+    )
     assert status == 200
     assert reply["messages"][0]["text"].startswith("Oui, c'est entièrement gratuit!")
     assert reply["messages"][0]["buttons"][0] == {

@@ -11,7 +11,9 @@ import subprocess
 from pathlib import Path
 
 
-def test_every_test_story_is_predicted(core_run: tuple[subprocess.CompletedProcess[str], Path]) -> None:
+def test_every_test_story_is_predicted(
+    core_run: tuple[subprocess.CompletedProcess[str], Path],
+) -> None:
     done, out = core_run
     assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
     failed = (out / "failed_test_stories.yml").read_text()

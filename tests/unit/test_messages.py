@@ -53,7 +53,11 @@ def test_the_longest_message_allowed() -> None:
 
 def test_page_messages_keep_text_and_buttons_only() -> None:
     replies = [
-        {"recipient_id": "s1", "text": "Bonjour!", "buttons": [{"title": "Oui", "payload": "/affirm"}]},
+        {
+            "recipient_id": "s1",
+            "text": "Bonjour!",
+            "buttons": [{"title": "Oui", "payload": "/affirm"}],
+        },
         {"recipient_id": "s1", "image": "x.png"},
         "not a dict",
     ]

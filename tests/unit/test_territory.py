@@ -57,6 +57,8 @@ def test_the_city_alone_is_inside() -> None:
     assert place is not None and place.inside and place.name == "la Ville de Québec"
 
 
-@pytest.mark.parametrize("text", ["", "c'est gratuit?", "🙂", "<script>alert(1)</script>", "x" * 10000])
+@pytest.mark.parametrize(
+    "text", ["", "c'est gratuit?", "🙂", "<script>alert(1)</script>", "x" * 10000]
+)
 def test_no_place_named(text: str) -> None:
     assert find_place(text) is None

@@ -5,7 +5,9 @@ from typing import Any
 from rasa_sdk import Tracker
 
 
-def tracker(text: str = "", intent: str = "", events: list[dict[str, Any]] | None = None) -> Tracker:
+def tracker(
+    text: str = "", intent: str = "", events: list[dict[str, Any]] | None = None
+) -> Tracker:
     latest = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": []}
     return Tracker(
         sender_id="test",
