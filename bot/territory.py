@@ -7,6 +7,7 @@ L'Ancienne-Lorette and Saint-Augustin-de-Desmaures (../shared/PROGRAM.md).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 
 from bot.text import fold
 
@@ -117,3 +118,67 @@ def mask_places(text: str) -> str:
         if place is not VILLE_DE_QUEBEC:
             folded = folded.replace(f" {alias} ", f" {PLACE_TOKEN} ")
     return folded.strip()
+
+
+class Verdict(Enum):
+    INSIDE = "dans l'agglomération"
+    OUTSIDE = "hors de l'agglomération"
+    UNKNOWN = "à vérifier"
+
+
+# Forward sortation areas (the first three characters of a postal code), ../shared/PROGRAM.md.
+_INSIDE_FSAS = {"G3A", "G3E", "G3G", "G3J", "G3K"}
+_OUTSIDE_FSAS = {"G3B", "G3C", "G3H", "G3L", "G3M", "G3N", "G3Z", "G7A"}
+
+
+def postal_code_verdict(postal_code: str) -> Verdict:
+    """Inside, outside, or unknown (ask the municipality) for a code like "G1K 3A5".
+
+    G0A is rural and shared by many small municipalities; codes the fact sheet does not
+    name are never rejected on a guess.
+    """
+    fsa = postal_code.replace(" ", "").upper()[:3]
+    if fsa[:2] in {"G1", "G2"} or fsa in _INSIDE_FSAS:
+        return Verdict.INSIDE
+    if fsa in _OUTSIDE_FSAS or fsa[:2] == "G6" or fsa[0] in "HJ" or fsa[0] != "G":
+        return Verdict.OUTSIDE
+    return Verdict.UNKNOWN
+
+
+@dataclass(frozen=True)
+class TerritoryCheck:
+    """Where the business stands, and why, in French."""
+
+    verdict: Verdict
+    reason: str
+    ask_municipality: bool = False
+
+
+def check_territory(postal_code: str | None, municipality: str | None) -> TerritoryCheck:
+    """Combine the postal code and the municipality the merchant named.
+
+    When they disagree, or neither decides, the answer is UNKNOWN (an advisor checks);
+    `ask_municipality` says the merchant should be asked which municipality it is.
+    """
+    place = find_place(municipality) if municipality else None
+    by_place = (
+        Verdict.UNKNOWN if place is None else (Verdict.INSIDE if place.inside else Verdict.OUTSIDE)
+    )
+    by_code = postal_code_verdict(postal_code) if postal_code else Verdict.UNKNOWN
+    known = {verdict for verdict in (by_code, by_place) if verdict is not Verdict.UNKNOWN}
+    if len(known) == 2:
+        return TerritoryCheck(
+            Verdict.UNKNOWN,
+            f"le code postal {postal_code} et la municipalité {municipality} ne concordent pas",
+        )
+    if not known:
+        if municipality:
+            reason = f"municipalité « {municipality} » à vérifier"
+        elif postal_code:
+            reason = f"le code postal {postal_code} ne suffit pas à situer l'adresse"
+        else:
+            reason = "adresse manquante"
+        return TerritoryCheck(Verdict.UNKNOWN, reason, ask_municipality=not municipality)
+    verdict = known.pop()
+    where = place.name if place is not None else f"code postal {postal_code}"
+    return TerritoryCheck(verdict, f"{where} : {verdict.value}")
