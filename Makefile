@@ -52,8 +52,8 @@ run: install $(MODEL)
 	$(APP_PY) -m bot.stack
 
 lint: $(VENV)/app/.installed
-	$(VENV)/app/bin/ruff check bot actions rasa_components tests bench
-	$(VENV)/app/bin/ruff format --check bot actions rasa_components tests bench
+	$(VENV)/app/bin/ruff check bot actions rasa_components migrations tests bench
+	$(VENV)/app/bin/ruff format --check bot actions rasa_components migrations tests bench
 	$(VENV)/app/bin/mypy
 
 test: install lint $(MODEL)

@@ -36,6 +36,7 @@ class Settings:
     var_dir: Path
     model_path: Path
     tracker_db: Path
+    database_url: str
     privacy_officer_email: str
     program_website: str
     log_level: str
@@ -65,6 +66,7 @@ def load_settings(env_file: Path | None = None) -> Settings:
         var_dir=var_dir,
         model_path=Path(_str("RASA_MODEL", str(ROOT / "models" / "numeriqc.tar.gz"))),
         tracker_db=Path(_str("RASA_TRACKER_DB", str(var_dir / "tracker.db"))),
+        database_url=_str("DATABASE_URL", f"sqlite:///{var_dir / 'numeriqc.db'}"),
         privacy_officer_email=_str("PRIVACY_OFFICER_EMAIL", ""),
         program_website=_str("PROGRAM_WEBSITE", "https://100numeriqc.qcnum.com"),
         log_level=_str("LOG_LEVEL", "INFO").upper(),

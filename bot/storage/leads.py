@@ -1,0 +1,191 @@
+"""The lead repository: store a finished intake in one transaction, list and export leads."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from bot.eligibility import Decision as DecisionResult
+from bot.eligibility import Intake, Priority
+from bot.storage.models import Answer, Business, Consent, Contact, Decision, Lead
+from bot.text import fold
+
+
+@dataclass(frozen=True)
+class ContactInfo:
+    name: str
+    role: str | None
+    email: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class ConsentRecord:
+    purpose: str
+    wording_version: str
+    given_at: datetime
+
+
+@dataclass(frozen=True)
+class Submission:
+    """Everything a finished intake conversation hands to the program team."""
+
+    conversation_id: str
+    intake: Intake
+    contact: ContactInfo
+    consent: ConsentRecord
+    decision: DecisionResult
+    priority: Priority
+    answers: dict[str, str]
+    sector_detail: str | None = None
+    association_name: str | None = None
+
+
+def business_identity(name: str, postal_code: str | None, municipality: str | None) -> str:
+    """How a returning business is recognised: its folded name and where it is."""
+    where = (postal_code or "").replace(" ", "").upper() or fold(municipality or "")
+    return f"{fold(name)}|{where}"
+
+
+def save_submission(sessions: sessionmaker[Session], submission: Submission) -> int:
+    """Create or update the business, contact and lead, in one transaction; return the lead id."""
+    intake = submission.intake
+    identity = business_identity(intake.business_name, intake.postal_code, intake.municipality)
+    with sessions.begin() as session:
+        business = session.scalar(select(Business).where(Business.identity == identity))
+        if business is None:
+            business = Business(identity=identity)
+            session.add(business)
+        business.name = intake.business_name
+        business.postal_code = intake.postal_code
+        business.municipality = intake.municipality
+        business.storefront = intake.storefront.value
+        business.sector = intake.sector.value
+        business.sector_detail = submission.sector_detail
+        business.sdc_or_association = intake.sdc_or_association.value
+        business.association_name = submission.association_name
+        business.employees = intake.employees
+        session.flush()
+
+        email = submission.contact.email
+        contact = session.scalar(
+            select(Contact).where(Contact.business_id == business.id, Contact.email == email)
+        )
+        if contact is None:
+            contact = Contact(business_id=business.id, email=email)
+            session.add(contact)
+        contact.name = submission.contact.name
+        contact.role = submission.contact.role
+        contact.phone = submission.contact.phone
+        session.flush()
+
+        lead = session.scalar(select(Lead).where(Lead.business_id == business.id))
+        if lead is None:
+            lead = Lead(business_id=business.id, submissions=0)
+            session.add(lead)
+        lead.contact_id = contact.id
+        lead.conversation_id = submission.conversation_id
+        lead.submissions = (lead.submissions or 0) + 1
+        lead.answers = [Answer(question=q, value=v) for q, v in submission.answers.items()]
+        session.flush()
+        session.add(
+            Consent(
+                lead_id=lead.id,
+                purpose=submission.consent.purpose,
+                wording_version=submission.consent.wording_version,
+                given_at=submission.consent.given_at,
+            )
+        )
+        session.add(
+            Decision(
+                lead_id=lead.id,
+                outcome=submission.decision.outcome.value,
+                reasons=list(submission.decision.reasons),
+                automated=submission.decision.automated,
+                score=submission.priority.score,
+                factors=[asdict(f) for f in submission.priority.factors],
+            )
+        )
+        return lead.id
+
+
+def request_review(sessions: sessionmaker[Session], lead_id: int) -> None:
+    """Record that the merchant asked a person to review the latest (automated) decision."""
+    with sessions.begin() as session:
+        decision = session.scalar(
+            select(Decision)
+            .where(Decision.lead_id == lead_id)
+            .order_by(Decision.id.desc())
+            .limit(1)
+        )
+        if decision is not None:
+            decision.review_requested = True
+
+
+def lead_rows(sessions: sessionmaker[Session]) -> list[dict[str, Any]]:
+    """One flat row per lead, highest priority first, with its latest decision."""
+    with sessions() as session:
+        leads = session.scalars(
+            select(Lead).options(
+                selectinload(Lead.business),
+                selectinload(Lead.contact),
+                selectinload(Lead.answers),
+                selectinload(Lead.consents),
+                selectinload(Lead.decisions),
+            )
+        ).all()
+        rows = []
+        for lead in leads:
+            decision = lead.decisions[-1] if lead.decisions else None
+            consent = lead.consents[-1] if lead.consents else None
+            rows.append(
+                {
+                    "lead_id": lead.id,
+                    "business": lead.business.name,
+                    "postal_code": lead.business.postal_code,
+                    "municipality": lead.business.municipality,
+                    "sector": lead.business.sector,
+                    "contact": lead.contact.name,
+                    "role": lead.contact.role,
+                    "email": lead.contact.email,
+                    "phone": lead.contact.phone,
+                    "outcome": decision.outcome if decision else None,
+                    "reasons": decision.reasons if decision else [],
+                    "score": decision.score if decision else None,
+                    "factors": decision.factors if decision else [],
+                    "review_requested": decision.review_requested if decision else False,
+                    "consent_version": consent.wording_version if consent else None,
+                    "consent_given_at": consent.given_at.isoformat() if consent else None,
+                    "answers": {a.question: a.value for a in lead.answers},
+                    "submissions": lead.submissions,
+                    "updated_at": lead.updated_at.isoformat(),
+                }
+            )
+    return sorted(rows, key=lambda r: (-(r["score"] or 0), r["lead_id"]))
+
+
+def export_json(rows: list[dict[str, Any]]) -> str:
+    return json.dumps(rows, ensure_ascii=False, indent=2)
+
+
+def export_csv(rows: list[dict[str, Any]]) -> str:
+    """CSV with nested fields (reasons, factors, answers) as JSON text in their cell."""
+    out = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        for row in rows:
+            writer.writerow(
+                {
+                    k: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v
+                    for k, v in row.items()
+                }
+            )
+    return out.getvalue()

@@ -1,0 +1,119 @@
+"""Tables: businesses, their contacts, their lead, the answers, consents and decisions.
+
+Schema changes go through Alembic migrations (migrations/versions/).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Business(Base):
+    __tablename__ = "businesses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Folded name + postal code (or municipality): the same business coming back is found again.
+    identity: Mapped[str] = mapped_column(String(400), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    postal_code: Mapped[str | None] = mapped_column(String(7))
+    municipality: Mapped[str | None] = mapped_column(String(120))
+    address: Mapped[str | None] = mapped_column(String(300))
+    storefront: Mapped[str] = mapped_column(String(20))
+    sector: Mapped[str] = mapped_column(String(40))
+    sector_detail: Mapped[str | None] = mapped_column(String(200))
+    sdc_or_association: Mapped[str] = mapped_column(String(20))
+    association_name: Mapped[str | None] = mapped_column(String(200))
+    employees: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, onupdate=now)
+
+    contacts: Mapped[list[Contact]] = relationship(back_populates="business")
+    lead: Mapped[Lead | None] = relationship(back_populates="business")
+
+
+class Contact(Base):
+    __tablename__ = "contacts"
+    __table_args__ = (UniqueConstraint("business_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    business_id: Mapped[int] = mapped_column(ForeignKey("businesses.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str | None] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(320))
+    phone: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+    business: Mapped[Business] = relationship(back_populates="contacts")
+
+
+class Lead(Base):
+    __tablename__ = "leads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    business_id: Mapped[int] = mapped_column(
+        ForeignKey("businesses.id", ondelete="CASCADE"), unique=True
+    )
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"))
+    conversation_id: Mapped[str] = mapped_column(String(128))
+    submissions: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, onupdate=now)
+
+    business: Mapped[Business] = relationship(back_populates="lead")
+    contact: Mapped[Contact] = relationship()
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="lead", cascade="all, delete-orphan", order_by="Answer.id"
+    )
+    consents: Mapped[list[Consent]] = relationship(back_populates="lead", order_by="Consent.id")
+    decisions: Mapped[list[Decision]] = relationship(back_populates="lead", order_by="Decision.id")
+
+
+class Answer(Base):
+    __tablename__ = "answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"))
+    question: Mapped[str] = mapped_column(String(60))
+    value: Mapped[str] = mapped_column(Text)
+
+    lead: Mapped[Lead] = relationship(back_populates="answers")
+
+
+class Consent(Base):
+    __tablename__ = "consents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"))
+    purpose: Mapped[str] = mapped_column(String(200))
+    wording_version: Mapped[str] = mapped_column(String(40))
+    given_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    lead: Mapped[Lead] = relationship(back_populates="consents")
+
+
+class Decision(Base):
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"))
+    outcome: Mapped[str] = mapped_column(String(40))
+    reasons: Mapped[list[str]] = mapped_column(JSON)
+    automated: Mapped[bool] = mapped_column(Boolean, default=True)
+    score: Mapped[int] = mapped_column(Integer)
+    factors: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    review_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+    lead: Mapped[Lead] = relationship(back_populates="decisions")
