@@ -1,0 +1,145 @@
+"""Storing finished intakes: one transaction, returning businesses update their lead, export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import replace
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.eligibility import Intake, Readiness, decide, priority
+from bot.parsing import Answer, Sector
+from bot.storage import models
+from bot.storage.leads import (
+    ConsentRecord,
+    ContactInfo,
+    Submission,
+    export_csv,
+    export_json,
+    lead_rows,
+    request_review,
+    save_submission,
+)
+
+INTAKE = Intake(
+    business_name="Boutique Chez Marie",
+    postal_code="G1L 1A1",
+    municipality="Limoilou",
+    storefront=Answer.YES,
+    sector=Sector.RETAIL,
+    sdc_or_association=Answer.YES,
+    employees=3,
+    hours_per_week=2,
+    readiness=Readiness.NOW,
+    impact="Vendre en ligne",
+)
+
+
+def submission(
+    intake: Intake = INTAKE, email: str = "marie@exemple.com", **changes: object
+) -> Submission:
+    base = Submission(
+        conversation_id="conv-1",
+        intake=intake,
+        contact=ContactInfo("Marie Tremblay", "propriétaire", email, "+14185551234"),
+        consent=ConsentRecord(
+            "admissibilité", "2026-11-v1", datetime(2026, 11, 23, tzinfo=timezone.utc)
+        ),
+        decision=decide(intake),
+        priority=priority(intake),
+        answers={"business_name": intake.business_name, "impact": intake.impact},
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def count(sessions: sessionmaker[Session], table: type[models.Base]) -> int:
+    with sessions() as session:
+        return session.scalar(select(func.count()).select_from(table)) or 0
+
+
+def test_a_submission_stores_business_contact_lead_answers_consent_decision(
+    sessions: sessionmaker[Session],
+) -> None:
+    lead_id = save_submission(sessions, submission())
+    [row] = lead_rows(sessions)
+    assert row["lead_id"] == lead_id
+    assert (row["business"], row["postal_code"], row["sector"]) == (
+        "Boutique Chez Marie",
+        "G1L 1A1",
+        "commerce de détail",
+    )
+    assert (row["email"], row["phone"], row["outcome"]) == (
+        "marie@exemple.com",
+        "+14185551234",
+        "admissible",
+    )
+    assert row["score"] == 87 and row["factors"][0]["label"].startswith("artère avec SDC")
+    assert row["consent_version"] == "2026-11-v1"
+    assert row["answers"] == {"business_name": "Boutique Chez Marie", "impact": "Vendre en ligne"}
+
+
+def test_the_same_business_coming_back_updates_its_lead(sessions: sessionmaker[Session]) -> None:
+    first = save_submission(sessions, submission())
+    moved = replace(INTAKE, business_name="boutique chez MARIE", impact="Plus de clients")
+    second = save_submission(sessions, submission(moved, answers={"impact": "Plus de clients"}))
+    assert first == second
+    assert count(sessions, models.Business) == count(sessions, models.Lead) == 1
+    [row] = lead_rows(sessions)
+    assert row["submissions"] == 2 and row["answers"] == {"impact": "Plus de clients"}
+    assert count(sessions, models.Decision) == 2 and count(sessions, models.Consent) == 2
+
+
+def test_a_failed_submission_leaves_nothing_half_written(sessions: sessionmaker[Session]) -> None:
+    too_long = "x" * 500  # longer than the column: PostgreSQL refuses it
+    bad = submission(contact=ContactInfo("Marie", "propriétaire", "marie@exemple.com", too_long))
+    try:
+        save_submission(sessions, bad)
+    except Exception:
+        assert count(sessions, models.Business) == 0
+        assert count(sessions, models.Lead) == 0
+    else:  # SQLite does not enforce lengths: the row is whole, not half-written
+        assert count(sessions, models.Lead) == count(sessions, models.Business) == 1
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ["<script>alert('x')</script>", "'); DROP TABLE leads; --", "🙂🚀🏪", "é" * 190],
+)
+def test_hostile_text_is_stored_as_inert_text(
+    sessions: sessionmaker[Session], hostile: str
+) -> None:
+    intake = replace(INTAKE, business_name=hostile, impact=hostile)
+    save_submission(sessions, submission(intake, answers={"impact": hostile}))
+    [row] = lead_rows(sessions)
+    assert row["business"] == hostile and row["answers"]["impact"] == hostile
+    assert count(sessions, models.Lead) == 1
+
+
+def test_review_request_is_recorded(sessions: sessionmaker[Session]) -> None:
+    outside = replace(INTAKE, postal_code="G6V 1A1", municipality="Lévis")
+    lead_id = save_submission(sessions, submission(outside))
+    request_review(sessions, lead_id)
+    [row] = lead_rows(sessions)
+    assert row["outcome"] == "non admissible" and row["review_requested"] is True
+
+
+def test_exports_in_csv_and_json(sessions: sessionmaker[Session]) -> None:
+    save_submission(sessions, submission())
+    save_submission(
+        sessions,
+        submission(
+            replace(INTAKE, business_name="Gîte du Vieux", sector=Sector.ACCOMMODATION),
+            email="g@x.ca",
+        ),
+    )
+    rows = lead_rows(sessions)
+    assert [r["business"] for r in rows] == ["Boutique Chez Marie", "Gîte du Vieux"]  # by score
+    assert json.loads(export_json(rows))[1]["business"] == "Gîte du Vieux"
+    parsed = list(csv.DictReader(io.StringIO(export_csv(rows))))
+    assert parsed[0]["email"] == "marie@exemple.com"
+    assert json.loads(parsed[0]["reasons"])[0].startswith("pignon sur rue")
