@@ -226,7 +226,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
-        "--messages", type=int, default=25, help="messages per conversation at 20 conversations"
+        "--conversations", type=int, default=60, help="conversations at 20 at once (half at 1)"
     )
     parser.add_argument(
         "--skip-default", action="store_true", help="do not train and measure a rasa init bot"
