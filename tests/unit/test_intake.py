@@ -1,0 +1,136 @@
+"""The intake conversation logic: answers, digressions, corrections, stop/resume, recap."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.eligibility import Outcome, decide
+from bot.intake import next_question, recap, take_turn, to_intake
+
+HAPPY = {
+    "business_name": "Boutique Chez Marie",
+    "contact_name": "Marie Tremblay",
+    "contact_role": "Propriétaire",
+    "email": "marie@exemple.com",
+    "phone": "418 555-1234",
+    "address": "123, 3e Avenue, Québec G1L 2W5",
+    "storefront": "ouais",
+    "sector": "une boutique de vêtements",
+    "sdc_member": "oui",
+    "association_name": "SDC 3e Avenue",
+    "employees": "3",
+    "hours_per_week": "2 h",
+    "readiness": "Prêt à commencer maintenant",
+    "impact": "Vendre en ligne et attirer la clientèle du quartier",
+}
+
+
+def converse(replies: dict[str, str], answers: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Answer each question from `replies` until the recap; return the answers."""
+    answers = dict(answers or {})
+    question = take_turn(answers, None, "").next_question
+    for _ in range(40):
+        if question is None or question == "recap_confirmed":
+            return answers
+        turn = take_turn(answers, question, replies[question])
+        answers.update(turn.updates)
+        question = turn.next_question
+    raise AssertionError("the intake never ends")
+
+
+def test_happy_path_fills_every_answer_and_decides_eligible() -> None:
+    answers = converse(HAPPY)
+    assert answers["email"] == "marie@exemple.com" and answers["phone"] == "+14185551234"
+    assert answers["postal_code"] == "G1L 2W5" and answers["municipality"] == "la Ville de Québec"
+    assert answers["sector"] == "commerce de détail" and answers["storefront"] == "oui"
+    assert answers["employees"] == 3 and answers["hours_per_week"] == 2.0
+    assert "municipality" not in [k for k, v in answers.items() if v is None]
+    assert decide(to_intake(answers)).outcome is Outcome.ELIGIBLE
+    summary = recap(answers)
+    assert (
+        summary.startswith("Voici ce que j'ai noté :")
+        and "• Courriel : marie@exemple.com" in summary
+    )
+
+
+def test_a_faq_question_mid_form_is_answered_then_the_question_asked_again() -> None:
+    turn = take_turn({"business_name": "X"}, "email", "c'est tu gratis?", "faq_cost", 0.93)
+    assert (turn.faq, turn.next_question, turn.updates) == ("faq_cost", "email", {})
+
+
+def test_free_text_that_resembles_a_topic_is_an_answer_not_a_question() -> None:
+    turn = take_turn({}, "impact", "plus de visibilité sur le web", "faq_website", 0.8)
+    assert turn.faq is None and turn.updates["impact"] == "plus de visibilité sur le web"
+
+
+def test_a_correction_mid_form_updates_the_earlier_answer() -> None:
+    answers = {"email": "vieux@exemple.com"}
+    turn = take_turn(answers, "sector", "en fait mon courriel c'est nouveau@exemple.com")
+    assert turn.updates == {"email": "nouveau@exemple.com"}
+    assert turn.say == [
+        ("utter_intake_noted", {"label": "Courriel", "value": "nouveau@exemple.com"})
+    ]
+
+
+def test_several_answers_in_one_message() -> None:
+    turn = take_turn({"business_name": "X"}, "email", "marie@exemple.com, mon cell 581 555-0000")
+    assert turn.updates["email"] == "marie@exemple.com"
+    assert turn.updates["phone"] == "+15815550000"
+
+
+def test_stop_and_resume() -> None:
+    stop = take_turn({"business_name": "X"}, "email", "on arrête ça, j'ai pas le temps")
+    assert stop.paused and stop.say == [("utter_intake_paused", {})]
+    resume = take_turn({"business_name": "X"}, None, "")
+    assert resume.say == [("utter_intake_resumed", {})] and resume.next_question == "contact_name"
+
+
+def test_invalid_answers_are_explained_then_help_is_offered() -> None:
+    first = take_turn({}, "email", "marie at exemple")
+    assert (
+        first.say[0][0] == "utter_intake_not_understood"
+        and "courriel" in first.say[0][1]["expected"]
+    )
+    assert first.next_question == "business_name"  # still missing, asked in order
+    second = take_turn({}, "email", "encore non", failures=1)
+    assert second.say[0][0] == "utter_intake_help" and second.updates["intake_failures"] == 2
+
+
+def test_rural_postal_code_asks_the_municipality() -> None:
+    answers = {
+        **{k: "x" for k in ("business_name", "contact_name", "contact_role", "email", "phone")}
+    }
+    turn = take_turn(answers, "address", "12 rue Principale, G0A 1E0")
+    assert turn.updates["postal_code"] == "G0A 1E0" and turn.next_question == "municipality"
+    answers |= turn.updates
+    answers |= take_turn(answers, "municipality", "Boischatel").updates
+    assert answers["municipality"] == "Boischatel" and next_question(answers) == "storefront"
+
+
+def test_other_sector_asks_for_a_detail_unless_given() -> None:
+    assert take_turn({}, "sector", "Autre").next_question == "business_name"
+    assert "sector_detail" not in take_turn({}, "sector", "Autre").updates
+    described = take_turn({}, "sector", "fabrication de drones")
+    assert described.updates["sector_detail"] == "fabrication de drones"
+
+
+def test_recap_correction_then_confirmation() -> None:
+    answers = converse(HAPPY)
+    fix = take_turn(answers, "recap_confirmed", "le courriel")
+    assert fix.updates == {"email": None} and fix.next_question == "email"
+    direct = take_turn(answers, "recap_confirmed", "non, mon courriel c'est m@exemple.com")
+    assert (
+        direct.updates == {"email": "m@exemple.com"} and direct.next_question == "recap_confirmed"
+    )
+    unsure = take_turn(answers, "recap_confirmed", "non")
+    assert unsure.say == [("utter_ask_field_to_correct", {})]
+    done = take_turn(answers, "recap_confirmed", "oui c'est ça")
+    assert done.updates == {"recap_confirmed": True} and done.next_question is None
+
+
+def test_hostile_text_is_kept_as_text_or_refused() -> None:
+    html = take_turn({}, "business_name", "<script>alert(1)</script>")
+    assert html.updates["business_name"] == "<script>alert(1)</script>"
+    huge = take_turn({}, "impact", "a" * 10_000)
+    assert "impact" not in huge.updates and huge.say[0][0] == "utter_intake_not_understood"
+    assert take_turn({}, "business_name", "🙂🙂").updates["business_name"] == "🙂🙂"
