@@ -241,6 +241,7 @@ def main() -> None:
         web_port=18000,
         var_dir=var_dir,
         tracker_db=var_dir / "tracker.db",
+        database_url=f"sqlite:///{var_dir / 'numeriqc.db'}",
     )
     report: dict[str, Any] = {
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),

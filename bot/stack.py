@@ -19,6 +19,7 @@ from pathlib import Path
 from types import TracebackType
 
 from bot.settings import ROOT, Settings, load_settings
+from bot.storage.database import upgrade
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +85,7 @@ class Stack:
             raise RuntimeError(f"no trained model at {self.settings.model_path}: run `make train`")
         self.settings.var_dir.mkdir(parents=True, exist_ok=True)
         self.settings.tracker_db.parent.mkdir(parents=True, exist_ok=True)
+        upgrade(self.settings.database_url)
         env = {
             **rasa_env(self.settings),
             "SANIC_HOST": self.settings.host,
@@ -92,6 +94,7 @@ class Stack:
             "ACTION_PORT": str(self.settings.action_port),
             "WEB_PORT": str(self.settings.web_port),
             "VAR_DIR": str(self.settings.var_dir),
+            "DATABASE_URL": self.settings.database_url,
         }
         began = time.monotonic()
         for name, command in _commands(self.settings).items():

@@ -91,6 +91,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
         web_port=free_port(),
         var_dir=var_dir,
         tracker_db=var_dir / "tracker.db",
+        database_url=f"sqlite:///{var_dir / 'numeriqc.db'}",
     )
     running = Stack(settings, log_dir=var_dir / "logs")
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,12 @@ def make_engine(url: str) -> Engine:
 
 def make_sessions(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+@lru_cache(maxsize=4)
+def sessions_for(url: str) -> sessionmaker[Session]:
+    """The process-wide session factory for `url` (one engine per process, a session per use)."""
+    return make_sessions(make_engine(url))
 
 
 def upgrade(url: str) -> None:

@@ -1,0 +1,181 @@
+"""The eligibility intake in Rasa: consent, the form's turns, the recap, the decision.
+
+The conversation logic is `bot.intake.take_turn`; the rules are `bot.eligibility`; storage is
+`bot.storage.leads`. These actions only read the tracker, call them, and say the result.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timezone
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.faq import answer_territory
+from bot import consent
+from bot.eligibility import Outcome, decide, priority
+from bot.intake import LABELS, QUESTIONS, recap, take_turn, to_intake
+from bot.settings import load_settings
+from bot.storage.database import sessions_for
+from bot.storage.leads import (
+    ConsentRecord,
+    ContactInfo,
+    Submission,
+    request_review,
+    save_submission,
+)
+from bot.territory import find_place
+
+ANSWER_SLOTS = (*QUESTIONS, "postal_code", "sector_detail_given")
+
+
+def answers_of(tracker: Tracker) -> dict[str, Any]:
+    return {name: tracker.get_slot(name) for name in ANSWER_SLOTS}
+
+
+def answer_faq(dispatcher: CollectingDispatcher, intent: str, text: str) -> None:
+    if intent == "faq_territory":
+        answer_territory(dispatcher, find_place(text))
+    else:
+        dispatcher.utter_message(response=f"utter_{intent}")
+
+
+class ActionRecordConsent(Action):
+    """The merchant accepted: remember when, for this conversation."""
+
+    def name(self) -> str:
+        return "action_record_consent"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        return [
+            SlotSet("consent_given", True),
+            SlotSet("consent_at", datetime.now(timezone.utc).isoformat()),
+        ]
+
+
+class ValidateIntakeForm(Action):
+    """Each merchant message during the intake goes through `bot.intake.take_turn`."""
+
+    def name(self) -> str:
+        return "validate_intake_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        latest = tracker.latest_message
+        intent = latest.get("intent") or {}
+        question = tracker.get_slot("requested_slot")
+        failures = int(tracker.get_slot("intake_failures") or 0)
+        turn = take_turn(
+            answers_of(tracker),
+            question,
+            latest.get("text") or "",
+            intent.get("name"),
+            float(intent.get("confidence") or 0.0),
+            failures,
+        )
+        if turn.faq:
+            answer_faq(dispatcher, turn.faq, latest.get("text") or "")
+        for response, values in turn.say:
+            dispatcher.utter_message(response=response, **values)
+        events = [SlotSet(name, value) for name, value in turn.updates.items()]
+        # Always one slot event, so Rasa knows the message was handled here.
+        events.append(SlotSet("intake_failures", turn.updates.get("intake_failures", failures)))
+        if turn.paused:
+            return [*events, SlotSet("requested_slot", None), ActiveLoop(None)]
+        return [*events, SlotSet("requested_slot", turn.next_question)]
+
+
+class ActionAskRecapConfirmed(Action):
+    """Show everything noted, to confirm or correct before anything is submitted."""
+
+    def name(self) -> str:
+        return "action_ask_recap_confirmed"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        dispatcher.utter_message(
+            text=recap(answers_of(tracker)),
+            buttons=[
+                {"title": "Oui, c'est exact", "payload": "oui"},
+                {"title": "Corriger", "payload": "non"},
+            ],
+        )
+        return []
+
+
+class ActionSubmitIntake(Action):
+    """After a confirmed recap: decide, store the lead in one transaction, tell the merchant."""
+
+    def name(self) -> str:
+        return "action_submit_intake"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        answers = answers_of(tracker)
+        if answers.get("recap_confirmed") is not True or not tracker.get_slot("consent_given"):
+            return []  # paused: nothing is submitted
+        intake = to_intake(answers)
+        decision = decide(intake)
+        submission = Submission(
+            conversation_id=tracker.sender_id,
+            intake=intake,
+            contact=ContactInfo(
+                answers["contact_name"],
+                answers.get("contact_role"),
+                answers["email"],
+                answers["phone"],
+            ),
+            consent=ConsentRecord(
+                consent.PURPOSE,
+                consent.WORDING_VERSION,
+                datetime.fromisoformat(tracker.get_slot("consent_at")),
+            ),
+            decision=decision,
+            priority=priority(intake),
+            answers={
+                LABELS[k]: str(v) for k, v in answers.items() if k in LABELS and v not in (None, "")
+            },
+            sector_detail=answers.get("sector_detail"),
+            association_name=answers.get("association_name"),
+        )
+        sessions = sessions_for(load_settings().database_url)
+        lead_id = await asyncio.to_thread(save_submission, sessions, submission)
+        reasons = "; ".join(decision.reasons)
+        response = {
+            Outcome.ELIGIBLE: "utter_intake_eligible",
+            Outcome.TO_REVIEW: "utter_intake_to_review",
+            Outcome.NOT_ELIGIBLE: "utter_intake_not_eligible",
+        }[decision.outcome]
+        dispatcher.utter_message(response=response, reasons=reasons)
+        return [
+            SlotSet("lead_id", lead_id),
+            SlotSet("lead_outcome", decision.outcome.value),
+            SlotSet("recap_confirmed", None),
+        ]
+
+
+class ActionRequestReview(Action):
+    """The merchant asks a person to review an automated refusal."""
+
+    def name(self) -> str:
+        return "action_request_review"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        lead_id = tracker.get_slot("lead_id")
+        if lead_id is None or tracker.get_slot("lead_outcome") != Outcome.NOT_ELIGIBLE.value:
+            dispatcher.utter_message(response="utter_ask_topic")
+            return []
+        sessions = sessions_for(load_settings().database_url)
+        await asyncio.to_thread(request_review, sessions, int(lead_id))
+        dispatcher.utter_message(response="utter_review_requested")
+        return []

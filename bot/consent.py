@@ -1,0 +1,10 @@
+"""Consent to collect personal information (Law 25): purpose and wording version.
+
+The wording merchants accept is the response `utter_ask_consent` (domain/intake.yml). Each
+stored consent names the version it was given to; changing the wording means a new version
+and a new fingerprint (tests/unit/test_consent.py checks they match).
+"""
+
+PURPOSE = "vérifier l'admissibilité à 100 % NumériQC et préparer l'accompagnement"
+WORDING_VERSION = "2026-11-v1"
+WORDING_SHA256 = "1fe48dad227fb791493b471e04010e5860ae1147f3247ffc0864d3a3c50475cf"

@@ -1,0 +1,209 @@
+"""The eligibility intake through the running product: consent, form, recap, decision, storage."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.cli import main as cli
+from bot.settings import Settings
+from bot.storage.database import sessions_for
+from bot.storage.leads import lead_rows
+from tests.conftest import Responses, post
+
+RECAP = "<recap>"
+
+ANSWERS = {
+    "utter_ask_business_name": "Boutique Chez Marie",
+    "utter_ask_contact_name": "Marie Tremblay",
+    "utter_ask_contact_role": "Propriétaire",
+    "utter_ask_email": "marie@exemple.com",
+    "utter_ask_phone": "418 555-1234",
+    "utter_ask_address": "123, 3e Avenue, Québec G1L 2W5",
+    "utter_ask_storefront": "ouais",
+    "utter_ask_sector": "Commerce de détail",
+    "utter_ask_sdc_member": "oui",
+    "utter_ask_association_name": "SDC 3e Avenue",
+    "utter_ask_employees": "3",
+    "utter_ask_hours_per_week": "1 à 2 heures",
+    "utter_ask_readiness": "Prêt à commencer maintenant",
+    "utter_ask_impact": "Vendre en ligne et attirer la clientèle du quartier",
+}
+
+
+class Chat:
+    """One merchant's conversation over the REST channel; replies come back as response names."""
+
+    def __init__(self, stack: Settings, responses: Responses) -> None:
+        self.url = f"{stack.rasa_url}/webhooks/rest/webhook"
+        self.sender = f"intake-{uuid.uuid4().hex[:12]}"
+        self.responses = responses
+        self.last: list[dict[str, Any]] = []
+
+    def say(self, text: str) -> list[str]:
+        status, replies = post(self.url, {"sender": self.sender, "message": text})
+        assert status == 200, replies
+        self.last = replies
+        return [
+            RECAP
+            if r.get("text", "").startswith("Voici ce que j'ai noté")
+            else self.responses.name_of(r.get("text", ""))
+            for r in replies
+        ]
+
+    def answer_until(self, stop: str, answers: dict[str, str], asked: list[str]) -> list[str]:
+        """Answer each question from `answers` until the bot says `stop`; return what it said."""
+        said = asked
+        for _ in range(30):
+            if stop in said:
+                return said
+            question = said[-1]
+            assert question in answers, said
+            said = self.say(answers[question])
+        raise AssertionError("no end")
+
+
+def start(chat: Chat) -> list[str]:
+    assert chat.say("je veux vérifier mon admissibilité") == ["utter_ask_consent"]
+    return chat.say("/affirm")
+
+
+def leads(stack: Settings) -> list[dict[str, Any]]:
+    return lead_rows(sessions_for(stack.database_url))
+
+
+def lead_of(stack: Settings, email: str) -> dict[str, Any]:
+    [row] = [r for r in leads(stack) if r["email"] == email]
+    return row
+
+
+def test_happy_path_stores_the_lead_with_consent_and_decision(
+    stack: Settings, responses: Responses, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chat = Chat(stack, responses)
+    assert start(chat) == ["utter_ask_business_name"]
+    said = chat.answer_until(RECAP, ANSWERS, ["utter_ask_business_name"])
+    recap = chat.last[-1]["text"]
+    assert "• Courriel : marie@exemple.com" in recap and "• Téléphone : +14185551234" in recap
+    assert chat.say("oui") == ["utter_intake_eligible"]
+    assert said[-1] == RECAP
+    row = lead_of(stack, "marie@exemple.com")
+    assert (row["business"], row["postal_code"], row["outcome"]) == (
+        "Boutique Chez Marie",
+        "G1L 2W5",
+        "admissible",
+    )
+    assert row["consent_version"] == "2026-11-v1" and row["consent_given_at"]
+    assert row["score"] == 87 and row["answers"]["Impact attendu"].startswith("Vendre en ligne")
+    monkeypatch.setenv("DATABASE_URL", stack.database_url)
+    assert cli(["leads", "--format", "json", "--output", str(tmp_path / "leads.json")]) == 0
+    exported = json.loads((tmp_path / "leads.json").read_text())
+    assert any(r["email"] == "marie@exemple.com" for r in exported)
+
+
+def test_no_consent_means_questions_only_and_nothing_stored(
+    stack: Settings, responses: Responses
+) -> None:
+    chat = Chat(stack, responses)
+    before = len(leads(stack))
+    assert chat.say("je veux vérifier mon admissibilité") == ["utter_ask_consent"]
+    assert chat.say("/deny") == ["utter_consent_declined"]
+    assert chat.say("c'est combien?") == ["utter_faq_cost"]
+    assert len(leads(stack)) == before
+
+
+def test_faq_mid_form_then_the_question_again(stack: Settings, responses: Responses) -> None:
+    chat = Chat(stack, responses)
+    start(chat)
+    assert chat.say("Boutique Chez Paul") == ["utter_ask_contact_name"]
+    assert chat.say("est-ce que c'est vraiment gratuit?") == [
+        "utter_faq_cost",
+        "utter_ask_contact_name",
+    ]
+    assert chat.say("Paul Roy") == ["utter_ask_contact_role"]
+
+
+def test_correction_and_several_answers_in_one_message(
+    stack: Settings, responses: Responses
+) -> None:
+    chat = Chat(stack, responses)
+    start(chat)
+    chat.say("Café Saint-Roch")
+    chat.say("Julie Côté")
+    assert chat.say("Gérante") == ["utter_ask_email"]
+    assert chat.say("julie@cafe.ca, mon cell 581 555-0000") == ["utter_ask_address"]
+    assert chat.say("en fait mon courriel c'est julie.cote@cafe.ca") == [
+        "utter_intake_noted",
+        "utter_ask_address",
+    ]
+    assert "julie.cote@cafe.ca" in chat.last[0]["text"]
+
+
+def test_stop_and_resume_later(stack: Settings, responses: Responses) -> None:
+    chat = Chat(stack, responses)
+    start(chat)
+    chat.say("Garage Beauport")
+    assert chat.say("on arrête ça") == ["utter_intake_paused"]
+    assert chat.say("c'est quoi une SDC?") == ["utter_faq_sdc"]
+    assert chat.say("/request_eligibility") == ["utter_intake_resumed", "utter_ask_contact_name"]
+
+
+@pytest.mark.parametrize(
+    ("asked", "bad"),
+    [
+        ("utter_ask_email", "marie at exemple"),
+        ("utter_ask_phone", "555-12"),
+        ("utter_ask_address", "sur la rue principale"),
+    ],
+)
+def test_invalid_answers_are_asked_again_then_explained(
+    stack: Settings, responses: Responses, asked: str, bad: str
+) -> None:
+    chat = Chat(stack, responses)
+    said = chat.answer_until(asked, ANSWERS, start(chat))
+    assert said[-1] == asked
+    assert chat.say(bad) == ["utter_intake_not_understood", asked]
+    assert chat.say(bad) == ["utter_intake_help", asked]
+    assert chat.say(ANSWERS[asked]) != ["utter_intake_help", asked]
+
+
+def test_refusal_is_explained_and_review_can_be_requested(
+    stack: Settings, responses: Responses
+) -> None:
+    chat = Chat(stack, responses)
+    answers = ANSWERS | {
+        "utter_ask_address": "5000 boulevard Guillaume-Couture, Lévis G6V 1A1",
+        "utter_ask_email": "levis@exemple.com",
+    }
+    chat.answer_until(RECAP, answers, start(chat))
+    assert chat.say("oui c'est exact") == ["utter_intake_not_eligible"]
+    text = chat.last[0]["text"]
+    assert "hors de l'agglomération" in text and "prise automatiquement" in text and "CQCD" in text
+    assert chat.say("/affirm") == ["utter_review_requested"]
+    row = lead_of(stack, "levis@exemple.com")
+    assert row["outcome"] == "non admissible" and row["review_requested"] is True
+
+
+def test_correction_at_the_recap(stack: Settings, responses: Responses) -> None:
+    chat = Chat(stack, responses)
+    chat.answer_until(RECAP, ANSWERS | {"utter_ask_email": "recap@exemple.com"}, start(chat))
+    assert chat.say("non") == ["utter_ask_field_to_correct"]
+    assert chat.say("le téléphone") == ["utter_ask_phone"]
+    assert chat.say("581 555-7777") == [RECAP]
+    assert "+15815557777" in chat.last[0]["text"]
+
+
+def test_hostile_answers_are_stored_as_inert_text(stack: Settings, responses: Responses) -> None:
+    chat = Chat(stack, responses)
+    hostile = "<script>alert('x')</script>'); DROP TABLE leads;--"
+    answers = ANSWERS | {
+        "utter_ask_business_name": hostile,
+        "utter_ask_email": "hostile@exemple.com",
+    }
+    chat.answer_until(RECAP, answers, start(chat))
+    chat.say("oui")
+    assert lead_of(stack, "hostile@exemple.com")["business"] == hostile
