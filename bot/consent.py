@@ -7,4 +7,4 @@ and a new fingerprint (tests/unit/test_consent.py checks they match).
 
 PURPOSE = "vérifier l'admissibilité à 100 % NumériQC et préparer l'accompagnement"
 WORDING_VERSION = "2026-11-v1"
-WORDING_SHA256 = "1fe48dad227fb791493b471e04010e5860ae1147f3247ffc0864d3a3c50475cf"
+WORDING_SHA256 = "80b6500ac4bdbbb8fb9cd3ba7a121686437fee57bc911e10d5e1c2b44558ba6b"

@@ -244,8 +244,8 @@ def take_turn(
         turn.next_question = question
         return turn
 
-    if question == "recap_confirmed":
-        return _recap_turn(answers, text, turn)
+    if question in {"recap_confirmed", "field_to_correct"}:
+        return _recap_turn(answers, question, text, turn)
 
     extra = _extra_answers(text, question, answers)
     corrections = {k: v for k, v in extra.items() if answers.get(k) not in (None, "", v)}
@@ -264,9 +264,10 @@ def take_turn(
     return turn
 
 
-def _recap_turn(answers: dict[str, Any], text: str, turn: Turn) -> Turn:
+def _recap_turn(answers: dict[str, Any], question: str, text: str, turn: Turn) -> Turn:
+    """At the recap: confirm, or say what to correct (a field's name, or the right value)."""
     extra = _extra_answers(text, None, answers)
-    if extra:  # "mon courriel c'est plutôt ..." at the recap
+    if extra:  # "mon courriel c'est plutôt ..."
         turn.updates = extra
         turn.next_question = "recap_confirmed"
         return turn
@@ -279,16 +280,20 @@ def _recap_turn(answers: dict[str, Any], text: str, turn: Turn) -> Turn:
             turn.updates |= {"sector_detail": None, "sector_detail_given": None}
         turn.next_question = named
         return turn
+    if question == "field_to_correct":
+        expected = "le nom de ce qui est à corriger, par exemple « courriel » ou « adresse »"
+        turn.say.append(("utter_intake_not_understood", {"expected": expected}))
+        turn.next_question = "field_to_correct"
+        return turn
     try:
-        answer = parse_yes_no(text)
+        confirmed = parse_yes_no(text) is Answer.YES
     except NotUnderstood:
-        answer = Answer.UNSURE
-    if answer is Answer.YES:
+        confirmed = False
+    if confirmed:
         turn.updates = {"recap_confirmed": True}
         turn.next_question = None
     else:
-        turn.say.append(("utter_ask_field_to_correct", {}))
-        turn.next_question = "recap_confirmed"
+        turn.next_question = "field_to_correct"
     return turn
 
 

@@ -23,7 +23,7 @@ def test_a_french_conversation(stack: Settings, responses: Responses) -> None:
     assert [b["payload"] for b in replies[0]["buttons"]] == [
         "/faq_what_is",
         "/faq_eligibility",
-        "/faq_cost",
+        "/request_eligibility",
     ]
     status, replies = post(webhook(stack), {"sender": "rest-fr", "message": "c'tu gratis?"})
     assert status == 200

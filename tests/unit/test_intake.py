@@ -123,7 +123,10 @@ def test_recap_correction_then_confirmation() -> None:
         direct.updates == {"email": "m@exemple.com"} and direct.next_question == "recap_confirmed"
     )
     unsure = take_turn(answers, "recap_confirmed", "non")
-    assert unsure.say == [("utter_ask_field_to_correct", {})]
+    assert (unsure.say, unsure.next_question) == ([], "field_to_correct")
+    which = take_turn(answers, "field_to_correct", "l'adresse")
+    assert which.updates == {"address": None, "postal_code": None, "municipality": None}
+    assert which.next_question == "address"
     done = take_turn(answers, "recap_confirmed", "oui c'est ça")
     assert done.updates == {"recap_confirmed": True} and done.next_question is None
 
