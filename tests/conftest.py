@@ -4,19 +4,41 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import re
 import socket
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from sqlalchemy import create_engine, text
 
 from bot.settings import ROOT, Settings, load_settings
 from bot.stack import Stack
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test run, dropped afterwards."""
+    name = f"numeriqc_test_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
 
 # Figures measured by the tests, printed at the end of the run (see pytest_terminal_summary).
 FIGURES: dict[str, str] = {}
@@ -80,10 +102,9 @@ def responses() -> Responses:
     return Responses()
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    """The whole product (actions, Rasa, web app) on free ports with its own SQLite files."""
-    var_dir = tmp_path_factory.mktemp("var")
+@contextmanager
+def running_stack(var_dir: Path, database_url: str | None = None) -> Iterator[Settings]:
+    """The whole product (actions, Rasa, web app) on free ports with its own files."""
     settings = dataclasses.replace(
         load_settings(),
         rasa_port=free_port(),
@@ -91,14 +112,23 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
         web_port=free_port(),
         var_dir=var_dir,
         tracker_db=var_dir / "tracker.db",
-        database_url=f"sqlite:///{var_dir / 'numeriqc.db'}",
+        database_url=database_url or f"sqlite:///{var_dir / 'numeriqc.db'}",
     )
-    running = Stack(settings, log_dir=var_dir / "logs")
+    stack = Stack(settings, log_dir=var_dir / "logs")
     try:
-        running.start(timeout=180)
+        stack.start(timeout=180)
     except RuntimeError:
         for log in sorted((var_dir / "logs").glob("*.log")):
             print(f"--- {log.name}\n{log.read_text(errors='replace')[-4000:]}")
         raise
-    yield settings
-    running.stop()
+    try:
+        yield settings
+    finally:
+        stack.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """The product on the embedded default (SQLite files in a temporary folder)."""
+    with running_stack(tmp_path_factory.mktemp("var")) as settings:
+        yield settings

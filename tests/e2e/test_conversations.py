@@ -25,7 +25,9 @@ ACTION_RESPONSES = {
         "utter_territory_outside",
     },
     "action_handle_fallback": {"utter_ask_rephrase", "utter_fallback_options"},
+    "intake_form": {"utter_ask_business_name"},
 }
+SILENT_ACTIONS = {"action_record_consent"}
 
 
 def load_stories() -> list[dict[str, Any]]:
@@ -41,7 +43,7 @@ def turns(story: dict[str, Any]) -> list[tuple[str, list[set[str]]]]:
     for step in story["steps"]:
         if "user" in step:
             result.append((step["user"].strip(), []))
-        elif "action" in step:
+        elif "action" in step and step["action"] not in SILENT_ACTIONS:
             action = step["action"]
             result[-1][1].append(ACTION_RESPONSES.get(action, {action}))
     return result
