@@ -10,7 +10,7 @@ import asyncio
 from datetime import datetime, timezone
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -58,8 +58,12 @@ class ActionRecordConsent(Action):
         ]
 
 
-class ValidateIntakeForm(Action):
-    """Each merchant message during the intake goes through `bot.intake.take_turn`."""
+class ValidateIntakeForm(FormValidationAction):
+    """The form's validation: each merchant message goes through `bot.intake.take_turn`.
+
+    `run` is replaced whole: questions are dynamic (municipality, sector detail, association
+    only when needed), and digressions, corrections and "on arrête" are decided in `bot/`.
+    """
 
     def name(self) -> str:
         return "validate_intake_form"

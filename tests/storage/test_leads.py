@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.eligibility import Intake, Readiness, decide, priority
-from bot.parsing import Answer, Sector
+from bot.eligibility import Intake, decide, priority
+from bot.parsing import Sector
 from bot.storage import models
 from bot.storage.leads import (
     ConsentRecord,
@@ -25,19 +25,9 @@ from bot.storage.leads import (
     request_review,
     save_submission,
 )
+from tests.unit.test_eligibility import BOUTIQUE_LIMOILOU
 
-INTAKE = Intake(
-    business_name="Boutique Chez Marie",
-    postal_code="G1L 1A1",
-    municipality="Limoilou",
-    storefront=Answer.YES,
-    sector=Sector.RETAIL,
-    sdc_or_association=Answer.YES,
-    employees=3,
-    hours_per_week=2,
-    readiness=Readiness.NOW,
-    impact="Vendre en ligne",
-)
+INTAKE = replace(BOUTIQUE_LIMOILOU, hours_per_week=2, impact="Vendre en ligne")
 
 
 def submission(
