@@ -163,6 +163,8 @@ def main() -> int:
     settings = load_settings()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(name)s %(message)s")
     stack = Stack(settings)
+    # Ctrl-C and SIGTERM stop everything, even when started from a shell that ignores SIGINT.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         seconds = stack.start()
@@ -176,6 +178,8 @@ def main() -> int:
         )
         stack.wait()
     except KeyboardInterrupt:
+        pass
+    finally:
         stack.stop()
     return 0
 
