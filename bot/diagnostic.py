@@ -1,0 +1,272 @@
+"""The digital-needs diagnostic: answers, maturity profile, focus areas, advisor brief.
+
+Plain rules an advisor can read. The focus areas map to what the program offers
+(../shared/PROGRAM.md): diagnostic, individual action plan, help choosing a provider (neutral:
+no vendor is ever recommended), a content strategy for social media, implementation support.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.parsing import Answer, NotUnderstood, parse_yes_no
+from bot.text import fold
+
+AREAS = ("visibilité", "marketing", "ventes", "gestion")
+LEVELS = ("à bâtir", "de base", "en place", "avancé")
+
+SOCIAL_NETWORKS = {
+    "facebook": "Facebook", "fb": "Facebook", "instagram": "Instagram", "insta": "Instagram",
+    "tiktok": "TikTok", "linkedin": "LinkedIn", "pinterest": "Pinterest", "youtube": "YouTube",
+    "x": "X", "twitter": "X", "threads": "Threads",
+}  # fmt: skip
+TOOLS = {
+    "caisse": "point de vente", "point de vente": "point de vente", "pos": "point de vente",
+    "inventaire": "inventaire", "stock": "inventaire", "comptabilite": "comptabilité",
+    "comptable": "comptabilité", "quickbooks": "comptabilité", "sage": "comptabilité",
+    "reservation": "réservations", "rendez vous": "réservations", "crm": "gestion des clients",
+}  # fmt: skip
+GOALS = {
+    "visibilite": "visibilité", "visible": "visibilité", "local": "clientèle locale",
+    "quartier": "clientèle locale", "touris": "touristes", "vente": "ventes en ligne",
+    "vendre": "ventes en ligne", "fidel": "fidélisation", "temps": "gagner du temps en gestion",
+    "gestion": "gagner du temps en gestion",
+}  # fmt: skip
+OBSTACLES = {
+    "temps": "le temps", "competence": "les compétences", "connais": "les compétences",
+    "budget": "le budget", "argent": "le budget", "cher": "le budget",
+    "fournisseur": "trouver un fournisseur de confiance", "confiance": "trouver un fournisseur de confiance",
+    "commencer": "savoir par où commencer", "par ou": "savoir par où commencer",
+    "perdu": "savoir par où commencer",
+}  # fmt: skip
+UNKNOWN = "je ne sais pas"
+
+
+class Website:
+    NONE = "aucun"
+    OLD = "ancien"
+    RECENT = "récent"
+
+
+def _unknown(text: str) -> bool:
+    return fold(text) in {
+        "je sais pas",
+        "je ne sais pas",
+        "sais pas",
+        "jsais pas",
+        "aucune idee",
+        "jsp",
+        "?",
+    }
+
+
+def _keywords(text: str, vocabulary: dict[str, str]) -> list[str]:
+    folded = f" {fold(text)} "
+    found: list[str] = []
+    for word, label in vocabulary.items():
+        if (f" {word}" in folded) and label not in found:
+            found.append(label)
+    return found
+
+
+def read_website(text: str) -> str:
+    folded = fold(text)
+    if _unknown(text):
+        return UNKNOWN
+    if any(w in folded for w in ("aucun", "pas de site", "non", "pantoute", "jamais")):
+        return Website.NONE
+    if any(w in folded for w in ("vieux", "ancien", "date", "desuet", "vieillot", "refaire")):
+        return Website.OLD
+    if any(w in folded for w in ("recent", "nouveau", "neuf", "moderne", "oui", "a jour")):
+        return Website.RECENT
+    raise NotUnderstood("« aucun », « ancien » ou « récent »")
+
+
+def read_list(text: str, vocabulary: dict[str, str], expected: str) -> str:
+    """A list of known items ("Facebook, Instagram"), "aucun", or "je ne sais pas"."""
+    if _unknown(text):
+        return UNKNOWN
+    found = _keywords(text, vocabulary)
+    if found:
+        return ", ".join(found)
+    if fold(text) in {"aucun", "aucune", "rien", "non", "pantoute", "pas vraiment"}:
+        return "aucun"
+    raise NotUnderstood(expected)
+
+
+def read_yes_no(text: str) -> str:
+    return parse_yes_no(text).value
+
+
+def read_frequency(text: str) -> str:
+    folded = fold(text)
+    if _unknown(text):
+        return UNKNOWN
+    for words, label in (
+        (("jour", "quotidien"), "chaque jour"),
+        (("semaine", "hebdo"), "chaque semaine"),
+        (("mois", "mensuel"), "chaque mois"),
+        (("rarement", "presque jamais", "de temps en temps"), "rarement"),
+        (("jamais", "aucun"), "jamais"),
+    ):
+        if any(w in folded for w in words):
+            return label
+    raise NotUnderstood("« chaque semaine », « chaque mois », « rarement » ou « jamais »")
+
+
+def read_budget(text: str) -> str:
+    folded = fold(text).replace(" ", "")
+    if _unknown(text):
+        return UNKNOWN
+    if "moinsde1000" in folded or "moinsdemille" in folded:
+        return "moins de 1 000 $"
+    if "1000a5000" in folded or "1000et5000" in folded:
+        return "1 000 $ à 5 000 $"
+    if "plusde5000" in folded:
+        return "plus de 5 000 $"
+    raise NotUnderstood("une fourchette : moins de 1 000 $, 1 000 $ à 5 000 $ ou plus de 5 000 $")
+
+
+@dataclass(frozen=True)
+class Answers:
+    """The diagnostic answers; any may be "je ne sais pas"."""
+
+    website: str = UNKNOWN
+    platform: str = ""
+    social_networks: str = UNKNOWN
+    posting: str = UNKNOWN
+    google_profile: str = UNKNOWN
+    online_sales: str = UNKNOWN
+    newsletter: str = UNKNOWN
+    online_booking: str = UNKNOWN
+    tools: str = UNKNOWN
+    goals: str = UNKNOWN
+    obstacles: str = UNKNOWN
+    budget: str = UNKNOWN
+    first_change: str = ""
+
+
+@dataclass(frozen=True)
+class FocusArea:
+    title: str
+    why: str
+    program_offer: str
+
+
+@dataclass(frozen=True)
+class Profile:
+    levels: dict[str, str]
+    focus: list[FocusArea] = field(default_factory=list)
+
+
+def _yes(value: str) -> bool:
+    return value == Answer.YES.value
+
+
+def _level(points: int) -> str:
+    return LEVELS[max(0, min(points, len(LEVELS) - 1))]
+
+
+def profile(answers: Answers) -> Profile:
+    """A level per area and 2 to 4 focus areas, most useful first."""
+    networks = (
+        [] if answers.social_networks in {UNKNOWN, "aucun"} else answers.social_networks.split(", ")
+    )
+    active = answers.posting in {"chaque jour", "chaque semaine"}
+    tools = [] if answers.tools in {UNKNOWN, "aucun"} else answers.tools.split(", ")
+    visibility = {Website.NONE: 0, Website.OLD: 1, Website.RECENT: 2}.get(answers.website, 0)
+    visibility += 1 if _yes(answers.google_profile) else 0
+    marketing = (
+        min(len(networks), 1) + (1 if active else 0) + (1 if _yes(answers.newsletter) else 0)
+    )
+    sales = (2 if _yes(answers.online_sales) else 0) + (1 if _yes(answers.online_booking) else 0)
+    management = min(len(tools), 3)
+    levels = dict(zip(AREAS, map(_level, (visibility, marketing, sales, management)), strict=True))
+
+    goals = answers.goals
+    focus: list[FocusArea] = []
+    if answers.website in {Website.NONE, Website.OLD}:
+        focus.append(FocusArea(
+            "Site Web",
+            "aucun site" if answers.website == Website.NONE else "site à moderniser",
+            "plan d'action du site et aide neutre pour choisir le bon fournisseur",
+        ))  # fmt: skip
+    if networks and not active:
+        focus.append(FocusArea(
+            "Contenu des réseaux sociaux",
+            f"présent sur {', '.join(networks)}, publications {answers.posting}",
+            "stratégie de contenu : valeur ajoutée du commerce et saveur des publications",
+        ))  # fmt: skip
+    elif not networks and answers.social_networks == "aucun":
+        focus.append(FocusArea(
+            "Présence sur les réseaux sociaux",
+            "aucun réseau social",
+            "choisir les bons réseaux et planifier le contenu",
+        ))  # fmt: skip
+    if not _yes(answers.google_profile):
+        focus.append(FocusArea(
+            "Visibilité locale",
+            "fiche d'entreprise et avis en ligne à mettre en place",
+            "plan d'action individualisé",
+        ))  # fmt: skip
+    if "ventes en ligne" in goals and not _yes(answers.online_sales):
+        focus.append(FocusArea(
+            "Vente en ligne",
+            "objectif de vendre en ligne, pas encore de vente en ligne",
+            "définir le projet et choisir une solution en toute neutralité",
+        ))  # fmt: skip
+    if "gagner du temps en gestion" in goals or len(tools) <= 1:
+        focus.append(FocusArea(
+            "Outils de gestion",
+            "peu d'outils de gestion" if len(tools) <= 1 else "objectif de gagner du temps",
+            "faire le point sur la caisse, l'inventaire et la comptabilité",
+        ))  # fmt: skip
+    if "fidélisation" in goals:
+        focus.append(FocusArea(
+            "Fidélisation",
+            "objectif de fidéliser la clientèle",
+            "plan d'action : contenu, infolettre et suivi de la clientèle",
+        ))  # fmt: skip
+    fallbacks = [
+        FocusArea(
+            "Plan d'action numérique",
+            "consolider ce qui est en place",
+            "plan d'action individualisé",
+        ),
+        FocusArea(
+            "Mise en œuvre",
+            "passer du plan à l'action",
+            "soutien à la mise en œuvre de la stratégie numérique",
+        ),
+    ]
+    focus += fallbacks[: max(0, 2 - len(focus))]
+    return Profile(levels, focus[:4])
+
+
+def brief(business: str, answers: Answers, result: Profile) -> str:
+    """The advisor's brief, in French: a short paragraph, then bullet points."""
+    levels = ", ".join(f"{area} {level}" for area, level in result.levels.items())
+    lines = [
+        f"{business} : maturité numérique — {levels}. "
+        f"Objectifs : {answers.goals}. Principal frein : {answers.obstacles}. "
+        f"Budget indicatif : {answers.budget}.",
+        f"• Site Web : {answers.website}{f' ({answers.platform})' if answers.platform else ''}",
+        f"• Réseaux sociaux : {answers.social_networks} (publications : {answers.posting})",
+        f"• Fiche d'entreprise et avis en ligne : {answers.google_profile}",
+        f"• Vente en ligne : {answers.online_sales}; réservation ou commande en ligne : {answers.online_booking}",
+        f"• Infolettre : {answers.newsletter}; outils de gestion : {answers.tools}",
+        "• Pistes prioritaires : " + "; ".join(f"{f.title} ({f.why})" for f in result.focus),
+        f"• Ce qu'il changerait en premier : {answers.first_change or UNKNOWN}",
+        "• À préparer pour la première rencontre : "
+        + "; ".join(f"{f.title.lower()} : {f.program_offer}" for f in result.focus),
+    ]
+    return "\n".join(lines)
+
+
+def summary(result: Profile) -> str:
+    """What the merchant sees at the end: short, in plain French."""
+    areas = "\n".join(f"• {f.title} : {f.program_offer}" for f in result.focus)
+    return (
+        "Merci! Voici les pistes que votre conseiller ou conseillère préparera pour votre "
+        f"première rencontre :\n{areas}\nQuelque chose à corriger?"
+    )
