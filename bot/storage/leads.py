@@ -12,9 +12,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from bot import diagnostic
 from bot.eligibility import Decision as DecisionResult
 from bot.eligibility import Intake, Priority
-from bot.storage.models import Answer, Business, Consent, Contact, Decision, Lead
+from bot.storage.models import Answer, Business, Consent, Contact, Decision, Diagnostic, Lead
 from bot.text import fold
 
 
@@ -129,6 +130,28 @@ def request_review(sessions: sessionmaker[Session], lead_id: int) -> None:
             decision.review_requested = True
 
 
+def save_diagnostic(
+    sessions: sessionmaker[Session], lead_id: int, answers: diagnostic.Answers, completed: bool
+) -> str:
+    """Store (or update) the lead's diagnostic with its profile and brief; return the brief."""
+    with sessions.begin() as session:
+        lead = session.get(Lead, lead_id)
+        if lead is None:
+            raise LookupError(f"no lead {lead_id}")
+        result = diagnostic.profile(answers)
+        text = diagnostic.brief(lead.business.name, answers, result)
+        row = session.scalar(select(Diagnostic).where(Diagnostic.lead_id == lead_id))
+        if row is None:
+            row = Diagnostic(lead_id=lead_id)
+            session.add(row)
+        row.answers = asdict(answers)
+        row.levels = result.levels
+        row.focus = [asdict(f) for f in result.focus]
+        row.brief = text
+        row.completed = completed
+        return text
+
+
 def lead_rows(sessions: sessionmaker[Session]) -> list[dict[str, Any]]:
     """One flat row per lead, highest priority first, with its latest decision."""
     with sessions() as session:
@@ -139,6 +162,7 @@ def lead_rows(sessions: sessionmaker[Session]) -> list[dict[str, Any]]:
                 selectinload(Lead.answers),
                 selectinload(Lead.consents),
                 selectinload(Lead.decisions),
+                selectinload(Lead.diagnostic),
             )
         ).all()
         rows = []
@@ -164,6 +188,15 @@ def lead_rows(sessions: sessionmaker[Session]) -> list[dict[str, Any]]:
                     "consent_version": consent.wording_version if consent else None,
                     "consent_given_at": consent.given_at.isoformat() if consent else None,
                     "answers": {a.question: a.value for a in lead.answers},
+                    "diagnostic": None
+                    if lead.diagnostic is None
+                    else {
+                        "completed": lead.diagnostic.completed,
+                        "levels": lead.diagnostic.levels,
+                        "focus": [f["title"] for f in lead.diagnostic.focus],
+                        "brief": lead.diagnostic.brief,
+                        "answers": lead.diagnostic.answers,
+                    },
                     "submissions": lead.submissions,
                     "updated_at": lead.updated_at.isoformat(),
                 }

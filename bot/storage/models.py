@@ -1,4 +1,4 @@
-"""Tables: businesses, their contacts, their lead, the answers, consents and decisions.
+"""Tables: businesses, their contacts, their lead, the answers, consents, decisions, diagnostic.
 
 Schema changes go through Alembic migrations (migrations/versions/).
 """
@@ -78,6 +78,7 @@ class Lead(Base):
     )
     consents: Mapped[list[Consent]] = relationship(back_populates="lead", order_by="Consent.id")
     decisions: Mapped[list[Decision]] = relationship(back_populates="lead", order_by="Decision.id")
+    diagnostic: Mapped[Diagnostic | None] = relationship(back_populates="lead")
 
 
 class Answer(Base):
@@ -117,3 +118,20 @@ class Decision(Base):
     decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
 
     lead: Mapped[Lead] = relationship(back_populates="decisions")
+
+
+class Diagnostic(Base):
+    """The digital-needs diagnostic of a lead: answers, profile, focus areas, advisor brief."""
+
+    __tablename__ = "diagnostics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), unique=True)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    levels: Mapped[dict[str, str]] = mapped_column(JSON)
+    focus: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    brief: Mapped[str] = mapped_column(Text)
+    completed: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, onupdate=now)
+
+    lead: Mapped[Lead] = relationship(back_populates="diagnostic")

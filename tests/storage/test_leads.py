@@ -133,3 +133,26 @@ def test_exports_in_csv_and_json(sessions: sessionmaker[Session]) -> None:
     parsed = list(csv.DictReader(io.StringIO(export_csv(rows))))
     assert parsed[0]["email"] == "marie@exemple.com"
     assert json.loads(parsed[0]["reasons"])[0].startswith("pignon sur rue")
+
+
+def test_diagnostic_is_stored_with_the_lead_and_exported(sessions: sessionmaker[Session]) -> None:
+    from bot.diagnostic import Answers
+    from bot.storage.leads import save_diagnostic
+
+    lead_id = save_submission(sessions, submission())
+    partial = Answers(website="aucun", social_networks="Facebook")
+    save_diagnostic(sessions, lead_id, partial, completed=False)
+    full = Answers(
+        website="aucun", social_networks="Facebook", posting="rarement", goals="visibilité"
+    )
+    text = save_diagnostic(sessions, lead_id, full, completed=True)
+    assert text.startswith("Boutique Chez Marie : maturité numérique")
+    [row] = lead_rows(sessions)
+    assert row["diagnostic"]["completed"] is True
+    assert row["diagnostic"]["focus"][:2] == ["Site Web", "Contenu des réseaux sociaux"]
+    assert row["diagnostic"]["brief"] == text
+    assert (
+        json.loads(export_json(lead_rows(sessions)))[0]["diagnostic"]["answers"]["posting"]
+        == "rarement"
+    )
+    assert count(sessions, models.Diagnostic) == 1
