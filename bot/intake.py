@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from contextlib import suppress
-from dataclasses import dataclass, field
 from typing import Any
 
+from bot.conversation import Turn, faq_digression, field_named, wants_to_stop
 from bot.eligibility import Intake, Readiness
 from bot.parsing import (
     Answer,
@@ -71,38 +71,6 @@ _FIELD_WORDS = {
     "impact": ("impact",),
 }
 MAX_TEXT = 500
-# A question about the program asked mid-intake (the classifier spreads its confidence over
-# 26 intents: 0.4 on a message that also reads as a question is a clear sign)
-DIGRESSION_CONFIDENCE = 0.4
-STOP_WORDS = (
-    "on arrete", "arrete", "arreter", "stop", "pause", "plus tard", "annule", "annuler",
-    "laisse faire", "pas le temps", "on continuera", "je veux arreter", "quitter",
-)  # fmt: skip
-_QUESTION_START = re.compile(
-    r"^(est ce|c est quoi|c quoi|kosse|comment|combien|qui|quand|pourquoi|quel|quelle|quels|"
-    r"quelles|ou |ca coute|c tu|c est tu|y a tu|vous |pouvez|faut il|faut tu|est il)"
-)
-
-
-@dataclass
-class Turn:
-    """The outcome of one merchant message during the intake."""
-
-    updates: dict[str, Any] = field(default_factory=dict)
-    say: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-    next_question: str | None = None
-    paused: bool = False
-    faq: str | None = None  # a FAQ intent to answer before asking again
-
-
-def looks_like_question(text: str) -> bool:
-    folded = fold(text)
-    return text.strip().endswith("?") or bool(_QUESTION_START.match(folded))
-
-
-def wants_to_stop(text: str) -> bool:
-    folded = f" {fold(text)} "
-    return any(f" {words} " in folded for words in STOP_WORDS)
 
 
 def questions_for(answers: dict[str, Any]) -> list[str]:
@@ -207,14 +175,6 @@ def _extra_answers(text: str, question: str | None, answers: dict[str, Any]) -> 
     return extra
 
 
-def field_named(text: str) -> str | None:
-    folded = f" {fold(text)} "
-    for name, words in _FIELD_WORDS.items():
-        if any(f" {w} " in folded for w in words):
-            return name
-    return None
-
-
 def take_turn(
     answers: dict[str, Any],
     question: str | None,
@@ -234,13 +194,8 @@ def take_turn(
         turn.paused = True
         turn.say.append(("utter_intake_paused", {}))
         return turn
-    is_payload = text.startswith("/")
-    if (
-        intent
-        and intent.startswith("faq_")
-        and (is_payload or (confidence >= DIGRESSION_CONFIDENCE and looks_like_question(text)))
-    ):
-        turn.faq = intent
+    turn.faq = faq_digression(text, intent, confidence)
+    if turn.faq:
         turn.next_question = question
         return turn
 
@@ -271,7 +226,7 @@ def _recap_turn(answers: dict[str, Any], question: str, text: str, turn: Turn) -
         turn.updates = extra
         turn.next_question = "recap_confirmed"
         return turn
-    named = field_named(text)
+    named = field_named(text, _FIELD_WORDS)
     if named is not None:
         turn.updates = {named: None}
         if named == "address":

@@ -1,0 +1,69 @@
+"""What a message means inside a form, whatever the form: stop, a question about the program,
+or an answer."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.text import fold
+
+STOP_WORDS = (
+    "on arrete", "arrete", "arreter", "stop", "pause", "plus tard", "annule", "annuler",
+    "laisse faire", "pas le temps", "on continuera", "je veux arreter", "quitter",
+)  # fmt: skip
+SKIP_WORDS = ("passer", "passe", "sauter", "saute", "skip", "question suivante", "prochaine")
+# A question about the program asked mid-form (the classifier spreads its confidence over
+# many intents: 0.4 on a message that also reads as a question is a clear sign).
+DIGRESSION_CONFIDENCE = 0.4
+_QUESTION_START = re.compile(
+    r"^(est ce|c est quoi|c quoi|kosse|comment|combien|qui|quand|pourquoi|quel|quelle|quels|"
+    r"quelles|ou |ca coute|c tu|c est tu|y a tu|vous |pouvez|faut il|faut tu|est il)"
+)
+
+
+@dataclass
+class Turn:
+    """The outcome of one merchant message inside a form."""
+
+    updates: dict[str, Any] = field(default_factory=dict)
+    say: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    next_question: str | None = None
+    paused: bool = False
+    faq: str | None = None  # a FAQ intent to answer before asking again
+
+
+def looks_like_question(text: str) -> bool:
+    return text.strip().endswith("?") or bool(_QUESTION_START.match(fold(text)))
+
+
+def _says(text: str, words: tuple[str, ...]) -> bool:
+    folded = f" {fold(text)} "
+    return any(f" {w} " in folded for w in words)
+
+
+def wants_to_stop(text: str) -> bool:
+    return _says(text, STOP_WORDS)
+
+
+def wants_to_skip(text: str) -> bool:
+    return _says(text, SKIP_WORDS)
+
+
+def faq_digression(text: str, intent: str | None, confidence: float) -> str | None:
+    """The FAQ intent to answer if the message is a question about the program, else None."""
+    if not intent or not intent.startswith("faq_"):
+        return None
+    if text.startswith("/") or (confidence >= DIGRESSION_CONFIDENCE and looks_like_question(text)):
+        return intent
+    return None
+
+
+def field_named(text: str, fields: dict[str, tuple[str, ...]]) -> str | None:
+    """The field a merchant names ("le courriel", "l'adresse"), for corrections."""
+    folded = f" {fold(text)} "
+    for name, words in fields.items():
+        if any(f" {w} " in folded for w in words):
+            return name
+    return None
