@@ -11,10 +11,10 @@ from datetime import datetime, timezone
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.faq import answer_territory
+from actions.forms import apply_turn
 from bot import consent
 from bot.eligibility import Outcome, decide, priority
 from bot.intake import LABELS, QUESTIONS, recap, take_turn, to_intake
@@ -27,20 +27,12 @@ from bot.storage.leads import (
     request_review,
     save_submission,
 )
-from bot.territory import find_place
 
 ANSWER_SLOTS = (*QUESTIONS, "postal_code", "sector_detail_given")
 
 
 def answers_of(tracker: Tracker) -> dict[str, Any]:
     return {name: tracker.get_slot(name) for name in ANSWER_SLOTS}
-
-
-def answer_faq(dispatcher: CollectingDispatcher, intent: str, text: str) -> None:
-    if intent == "faq_territory":
-        answer_territory(dispatcher, find_place(text))
-    else:
-        dispatcher.utter_message(response=f"utter_{intent}")
 
 
 class ActionRecordConsent(Action):
@@ -83,16 +75,8 @@ class ValidateIntakeForm(FormValidationAction):
             float(intent.get("confidence") or 0.0),
             failures,
         )
-        if turn.faq:
-            answer_faq(dispatcher, turn.faq, latest.get("text") or "")
-        for response, values in turn.say:
-            dispatcher.utter_message(response=response, **values)
-        events = [SlotSet(name, value) for name, value in turn.updates.items()]
-        # Always one slot event, so Rasa knows the message was handled here.
-        events.append(SlotSet("intake_failures", turn.updates.get("intake_failures", failures)))
-        if turn.paused:
-            return [*events, SlotSet("requested_slot", None), ActiveLoop(None)]
-        return [*events, SlotSet("requested_slot", turn.next_question)]
+        turn.updates.setdefault("intake_failures", failures)
+        return apply_turn(dispatcher, tracker, turn)
 
 
 class ActionAskRecapConfirmed(Action):
@@ -166,19 +150,21 @@ class ActionSubmitIntake(Action):
         ]
 
 
-class ActionRequestReview(Action):
-    """The merchant asks a person to review an automated refusal."""
+class ActionAfterDecision(Action):
+    """ "Yes" after the decision: a review by a person after a refusal, else the diagnostic."""
 
     def name(self) -> str:
-        return "action_request_review"
+        return "action_after_decision"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         lead_id = tracker.get_slot("lead_id")
-        if lead_id is None or tracker.get_slot("lead_outcome") != Outcome.NOT_ELIGIBLE.value:
+        if lead_id is None:
             dispatcher.utter_message(response="utter_ask_topic")
             return []
+        if tracker.get_slot("lead_outcome") != Outcome.NOT_ELIGIBLE.value:
+            return [FollowupAction("diagnostic_form")]
         sessions = sessions_for(load_settings().database_url)
         await asyncio.to_thread(request_review, sessions, int(lead_id))
         dispatcher.utter_message(response="utter_review_requested")

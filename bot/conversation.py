@@ -9,10 +9,13 @@ from typing import Any
 
 from bot.text import fold
 
-STOP_WORDS = (
-    "on arrete", "arrete", "arreter", "stop", "pause", "plus tard", "annule", "annuler",
-    "laisse faire", "pas le temps", "on continuera", "je veux arreter", "quitter",
+# Stopping: these phrases anywhere in a message, or these words as the whole message (a shop
+# may well be called "Café Stop").
+STOP_PHRASES = (
+    "on arrete", "on s arrete", "je veux arreter", "arreter ca", "arrete ca", "laisse faire",
+    "pas le temps", "plus tard", "on continuera", "on reprendra",
 )  # fmt: skip
+STOP_WORDS = ("stop", "arrete", "arreter", "pause", "annuler", "annule", "quitter")
 SKIP_WORDS = ("passer", "passe", "sauter", "saute", "skip", "question suivante", "prochaine")
 # A question about the program asked mid-form (the classifier spreads its confidence over
 # many intents: 0.4 on a message that also reads as a question is a clear sign).
@@ -44,7 +47,7 @@ def _says(text: str, words: tuple[str, ...]) -> bool:
 
 
 def wants_to_stop(text: str) -> bool:
-    return _says(text, STOP_WORDS)
+    return _says(text, STOP_PHRASES) or fold(text) in STOP_WORDS
 
 
 def wants_to_skip(text: str) -> bool:

@@ -18,6 +18,7 @@ QUESTIONS = (
     "diag_online_sales", "diag_newsletter", "diag_online_booking", "diag_tools", "diag_goals",
     "diag_obstacles", "diag_budget", "diag_first_change", "diag_summary_confirmed",
 )  # fmt: skip
+FIELD_TO_CORRECT = "diag_field_to_correct"
 
 
 def _yes_no_unsure(text: str) -> str:
@@ -100,17 +101,19 @@ def take_turn(
     if turn.faq:
         turn.next_question = question
         return turn
-    if question == "diag_summary_confirmed":
+    if question in {"diag_summary_confirmed", FIELD_TO_CORRECT}:
         named = field_named(text, _FIELD_WORDS)
         if named is not None:
             turn.updates = {named: None}
-        elif _yes_no_or_none(text) is Answer.YES or (
-            _yes_no_or_none(text) is None and not text.strip()
-        ):
+        elif question == FIELD_TO_CORRECT:
+            expected = "le sujet à corriger, par exemple « site », « réseaux » ou « budget »"
+            turn.say.append(("utter_intake_not_understood", {"expected": expected}))
+            turn.next_question = FIELD_TO_CORRECT
+            return turn
+        elif _yes_no_or_none(text) is Answer.YES:
             turn.updates = {"diag_summary_confirmed": True}
         else:
-            turn.say.append(("utter_ask_diagnostic_correction", {}))
-            turn.next_question = "diag_summary_confirmed"
+            turn.next_question = FIELD_TO_CORRECT
             return turn
     elif wants_to_skip(text):
         turn.updates = {question: d.UNKNOWN}

@@ -9,7 +9,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.intake import ActionRequestReview, ActionSubmitIntake, ValidateIntakeForm
+from actions.intake import ActionAfterDecision, ActionSubmitIntake, ValidateIntakeForm
 from bot.storage.database import sessions_for
 from bot.storage.leads import lead_rows
 
@@ -113,9 +113,9 @@ async def test_nothing_is_submitted_without_a_confirmed_recap() -> None:
     assert dispatcher.messages == []
 
 
-async def test_review_only_follows_a_refusal() -> None:
+async def test_yes_after_an_eligible_decision_starts_the_diagnostic() -> None:
     dispatcher = CollectingDispatcher()
-    await ActionRequestReview().run(
-        dispatcher, tracker({"lead_id": 1, "lead_outcome": "admissible"}), {}
-    )
-    assert [m["response"] for m in dispatcher.messages] == ["utter_ask_topic"]
+    slots = {"lead_id": 1, "lead_outcome": "admissible"}
+    events = await ActionAfterDecision().run(dispatcher, tracker(slots), {})
+    assert events == [{"event": "followup", "name": "diagnostic_form", "timestamp": None}]
+    assert dispatcher.messages == []

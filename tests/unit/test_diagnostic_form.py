@@ -74,7 +74,9 @@ def test_summary_correction() -> None:
     fix = take_turn(answers, "diag_summary_confirmed", "le budget est pas bon")
     assert fix.updates == {"diag_budget": None} and fix.next_question == "diag_budget"
     ask = take_turn(answers, "diag_summary_confirmed", "non")
-    assert ask.say == [("utter_ask_diagnostic_correction", {})]
+    assert (ask.say, ask.next_question) == ([], "diag_field_to_correct")
+    which = take_turn(answers, "diag_field_to_correct", "les réseaux")
+    assert which.updates == {"diag_social_networks": None}
     done = take_turn(answers, "diag_summary_confirmed", "oui parfait")
     assert done.updates == {"diag_summary_confirmed": True} and done.next_question is None
 

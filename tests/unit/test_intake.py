@@ -137,3 +137,8 @@ def test_hostile_text_is_kept_as_text_or_refused() -> None:
     huge = take_turn({}, "impact", "a" * 10_000)
     assert "impact" not in huge.updates and huge.say[0][0] == "utter_intake_not_understood"
     assert take_turn({}, "business_name", "🙂🙂").updates["business_name"] == "🙂🙂"
+
+
+def test_a_shop_named_stop_is_a_name_not_a_request_to_stop() -> None:
+    assert take_turn({}, "business_name", "Café Stop").updates["business_name"] == "Café Stop"
+    assert take_turn({}, "business_name", "stop").paused

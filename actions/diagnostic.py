@@ -1,0 +1,83 @@
+"""The diagnostic in Rasa: the form's turns, the summary, saving answers, profile and brief."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.forms import apply_turn
+from bot.diagnostic import profile, summary
+from bot.diagnostic_form import QUESTIONS, take_turn, to_answers
+from bot.settings import load_settings
+from bot.storage.database import sessions_for
+from bot.storage.leads import save_diagnostic
+
+
+def answers_of(tracker: Tracker) -> dict[str, Any]:
+    return {name: tracker.get_slot(name) for name in QUESTIONS}
+
+
+class ValidateDiagnosticForm(FormValidationAction):
+    """Each merchant message during the diagnostic goes through `bot.diagnostic_form`."""
+
+    def name(self) -> str:
+        return "validate_diagnostic_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        latest = tracker.latest_message
+        intent = latest.get("intent") or {}
+        turn = take_turn(
+            answers_of(tracker),
+            tracker.get_slot("requested_slot"),
+            latest.get("text") or "",
+            intent.get("name"),
+            float(intent.get("confidence") or 0.0),
+        )
+        return apply_turn(dispatcher, tracker, turn)
+
+
+class ActionAskDiagSummaryConfirmed(Action):
+    """The short summary the merchant can confirm or correct."""
+
+    def name(self) -> str:
+        return "action_ask_diag_summary_confirmed"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        dispatcher.utter_message(
+            text=summary(profile(to_answers(answers_of(tracker)))),
+            buttons=[
+                {"title": "Oui, c'est bien ça", "payload": "oui"},
+                {"title": "Corriger", "payload": "non"},
+            ],
+        )
+        return []
+
+
+class ActionSaveDiagnostic(Action):
+    """Store the diagnostic with the lead, finished or stopped midway (answers are kept)."""
+
+    def name(self) -> str:
+        return "action_save_diagnostic"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        lead_id = tracker.get_slot("lead_id")
+        if lead_id is None:
+            return []
+        answers = answers_of(tracker)
+        completed = answers.get("diag_summary_confirmed") is True
+        sessions = sessions_for(load_settings().database_url)
+        await asyncio.to_thread(
+            save_diagnostic, sessions, int(lead_id), to_answers(answers), completed
+        )
+        if completed:
+            dispatcher.utter_message(response="utter_diagnostic_saved")
+        return []
