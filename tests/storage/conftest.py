@@ -32,7 +32,7 @@ def empty(url: str) -> None:
     with engine.begin() as connection:
         connection.execute(
             text(
-                "TRUNCATE diagnostics, decisions, consents, answers, leads, contacts, businesses "
+                "TRUNCATE bookings, diagnostics, decisions, consents, answers, leads, contacts, businesses "
                 "RESTART IDENTITY CASCADE"
             )
         )
