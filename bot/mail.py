@@ -1,0 +1,58 @@
+"""Sending French e-mails, with an optional calendar invitation attached.
+
+With SMTP_HOST set, mail goes through that SMTP server; in the embedded default it is written
+to the outbox folder (var/outbox/*.eml) where the team can read it.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import uuid
+from dataclasses import dataclass
+from email.message import EmailMessage
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    sender: str
+    smtp_host: str = ""
+    smtp_port: int = 25
+    outbox: Path = Path("var/outbox")
+
+
+def message(
+    settings: MailSettings,
+    to: str,
+    subject: str,
+    body: str,
+    ics: bytes | None = None,
+    method: str = "REQUEST",
+) -> EmailMessage:
+    mail = EmailMessage()
+    mail["From"] = settings.sender
+    mail["To"] = to
+    mail["Subject"] = subject
+    mail["Content-Language"] = "fr-CA"
+    mail.set_content(body)
+    if ics is not None:
+        mail.add_attachment(
+            ics,
+            maintype="text",
+            subtype="calendar",
+            filename="invitation.ics",
+            params={"method": method},
+        )
+    return mail
+
+
+def send(settings: MailSettings, mail: EmailMessage) -> Path | None:
+    """Send through SMTP, or write to the outbox; return the outbox file if written."""
+    if settings.smtp_host:
+        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10) as smtp:
+            smtp.send_message(mail)
+        return None
+    settings.outbox.mkdir(parents=True, exist_ok=True)
+    path = settings.outbox / f"{uuid.uuid4().hex}.eml"
+    path.write_bytes(bytes(mail))
+    return path

@@ -1,0 +1,63 @@
+"""Calendar invitations (RFC 5545, built with the icalendar library) and French date wording."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from icalendar import Calendar, Event, vCalAddress, vText
+
+from bot.scheduling import TIMEZONE
+
+PRODID = "-//Québec numérique//100 % NumériQC//FR"
+_DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+_MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+    "octobre", "novembre", "décembre",
+)  # fmt: skip
+
+
+def french_datetime(moment: datetime) -> str:
+    """ "le mardi 24 novembre à 14 h" (or "à 14 h 30"), in Québec time."""
+    local = moment.astimezone(TIMEZONE)
+    day = "1er" if local.day == 1 else str(local.day)
+    minutes = f" {local.minute:02d}" if local.minute else ""
+    return f"le {_DAYS[local.weekday()]} {day} {_MONTHS[local.month - 1]} à {local.hour} h{minutes}"
+
+
+def invitation(
+    *,
+    uid: str,
+    sequence: int,
+    starts_at: datetime,
+    ends_at: datetime,
+    summary: str,
+    location: str,
+    description: str,
+    organizer_email: str,
+    attendee_emails: list[str],
+    cancelled: bool = False,
+) -> bytes:
+    """An iCalendar invitation: METHOD:REQUEST, or METHOD:CANCEL with the same UID."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("method", "CANCEL" if cancelled else "REQUEST")
+    event = Event()
+    event.add("uid", uid)
+    event.add("sequence", sequence)
+    event.add("dtstamp", datetime.now(timezone.utc))
+    event.add("dtstart", starts_at.astimezone(timezone.utc))
+    event.add("dtend", ends_at.astimezone(timezone.utc))
+    event.add("summary", summary)
+    event.add("location", location)
+    event.add("description", description)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    organizer = vCalAddress(f"mailto:{organizer_email}")
+    organizer.params["cn"] = vText("100 % NumériQC")
+    event["organizer"] = organizer
+    for email in attendee_emails:
+        attendee = vCalAddress(f"mailto:{email}")
+        attendee.params["role"] = vText("REQ-PARTICIPANT")
+        event.add("attendee", attendee, encode=False)
+    calendar.add_component(event)
+    return bytes(calendar.to_ical())
