@@ -122,7 +122,7 @@ def understand(text: str, now: datetime, horizon_days: int = 21) -> Wish:
             )
         moment, grain = start, "day"
     else:
-        moment, grain = _at(value["value"]), value.get("grain")
+        moment, grain = _at(value["value"]), str(value.get("grain") or "day")
     if grain in {"hour", "minute", "second"} and _NAMES_A_TIME.search(folded):
         return Wish(
             _day_start(moment), _day_start(moment) + timedelta(days=1), exact=moment, hours=hours,
