@@ -1,0 +1,40 @@
+"""Reminders the day before: sent once, even when the job runs again (or after a restart)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.scheduling import TIMEZONE
+from bot.scheduling.reminders import send_due_reminders
+from bot.scheduling.slots import Slot
+from bot.storage.bookings import book, cancel
+from bot.storage.models import Booking
+
+
+def at(day: date, hour: int) -> Slot:
+    return Slot(
+        datetime.combine(day, time(hour), TIMEZONE),
+        datetime.combine(day, time(hour + 1), TIMEZONE),
+        "sophie",
+    )
+
+
+def test_reminders_go_out_once_for_tomorrows_sessions(sessions: sessionmaker[Session]) -> None:
+    tomorrow = book(sessions, at(date(2026, 11, 24), 9), None)
+    late = book(sessions, at(date(2026, 11, 24), 16), None)
+    book(sessions, at(date(2026, 11, 25), 9), None)  # the day after: not yet
+    cancelled = book(sessions, at(date(2026, 11, 24), 11), None)
+    cancel(sessions, cancelled.reference)
+    sent: list[str] = []
+
+    def remind(booking: Booking) -> None:
+        sent.append(booking.reference)
+
+    now = datetime(2026, 11, 23, 18, 0, tzinfo=TIMEZONE)
+    assert sorted(send_due_reminders(sessions, now, remind)) == sorted(
+        [tomorrow.reference, late.reference]
+    )
+    assert send_due_reminders(sessions, now, remind) == []  # run again: nothing new
+    assert sorted(sent) == sorted([tomorrow.reference, late.reference])
