@@ -78,6 +78,13 @@ _NAMES_A_DAY = re.compile(
     rf"\b(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|demain|aujourd|hier|ce|cet|cette|"
     rf"semaine|mois|prochain|prochaine|dans|{_MONTHS})\b|\d"
 )
+_TYPOS = {
+    "dmain": "demain",
+    "demin": "demain",
+    "auj": "aujourd hui",
+    "ajd": "aujourd hui",
+    "apres demain": "apres demain",
+}
 _NAMES_A_TIME = re.compile(r"\d\s*h|\d:\d|\bmidi\b|\bminuit\b|\bheures?\b")
 
 
@@ -85,6 +92,10 @@ def understand(text: str, now: datetime, horizon_days: int = 21) -> Wish:
     """The wish expressed in `text`, relative to `now` (aware)."""
     now = now.astimezone(TIMEZONE)
     folded = f" {fold(text)} "
+    for typo, word in _TYPOS.items():
+        folded = folded.replace(f" {typo} ", f" {word} ")
+    folded = re.sub(r"\b(\d{1,2}) ?pm\b", lambda m: f"{int(m.group(1)) % 12 + 12} h", folded)
+    folded = re.sub(r"\b(\d{1,2}) ?am\b", lambda m: f"{int(m.group(1))} h", folded)
     excluded = frozenset(
         i
         for i, day in enumerate(WEEKDAYS)
@@ -112,6 +123,9 @@ def understand(text: str, now: datetime, horizon_days: int = 21) -> Wish:
     if value.get("type") == "interval":
         start = _at(value["from"]["value"]) if value.get("from") else now
         end = _at(value["to"]["value"]) if value.get("to") else start + timedelta(days=1)
+        if " semaine " in cleaned:
+            week = _day_start(start) - timedelta(days=start.weekday())
+            start, end = week, week + timedelta(weeks=1)
         if end - start > timedelta(days=1):
             return Wish(
                 max(start, _day_start(now)),
@@ -123,10 +137,19 @@ def understand(text: str, now: datetime, horizon_days: int = 21) -> Wish:
         moment, grain = start, "day"
     else:
         moment, grain = _at(value["value"]), str(value.get("grain") or "day")
+    names_weekday = any(f" {d} " in folded for d in WEEKDAYS) and not re.search(
+        r"\b\d{1,2}\b(?! ?h)", cleaned
+    )
+    explicit = any(w in folded for w in ("cette semaine", "semaine prochaine", "aujourd", "demain"))
+    next_week = _day_start(now) + timedelta(days=7 - now.weekday())
     if grain in {"hour", "minute", "second"} and _NAMES_A_TIME.search(folded):
+        if names_weekday and not explicit and moment <= now:
+            moment += timedelta(weeks=1)  # "lundi vers 9 h" said on a Monday afternoon
+        ambiguous = names_weekday and not explicit and moment < next_week
         return Wish(
-            _day_start(moment), _day_start(moment) + timedelta(days=1), exact=moment, hours=hours,
+            _day_start(moment), _day_start(moment) + timedelta(days=1), exact=moment,
             excluded_weekdays=excluded, past=moment <= now,
+            alternatives=(moment, moment + timedelta(weeks=1)) if ambiguous else (),
         )  # fmt: skip
     if grain in {"hour", "minute", "second"}:
         grain = "day"

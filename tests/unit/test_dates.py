@@ -13,7 +13,13 @@ from bot.settings import ROOT
 from tests.conftest import FIGURES
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=TIMEZONE)  # a Monday
-CORPUS = yaml.safe_load((ROOT / "tests" / "scheduling_corpus.yml").read_text())
+# Two corpora: ours, and one written separately without seeing the code or ours (it found six
+# bugs, fixed since: its figure is no longer an unbiased estimate).
+CORPUS = [
+    case
+    for name in ("scheduling_corpus.yml", "scheduling_corpus_independent.yml")
+    for case in yaml.safe_load((ROOT / "tests" / name).read_text())
+]
 MIN_ACCURACY = 0.95
 
 
@@ -56,7 +62,7 @@ def problems(case: dict[str, Any]) -> list[str]:
 
 
 def test_corpus_is_large_enough() -> None:
-    assert len(CORPUS) >= 60
+    assert len(CORPUS) >= 100
 
 
 def test_french_expressions_are_read_correctly() -> None:
