@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 
+from bot.settings import Settings
+
 
 @dataclass(frozen=True)
 class MailSettings:
@@ -19,6 +21,15 @@ class MailSettings:
     smtp_host: str = ""
     smtp_port: int = 25
     outbox: Path = Path("var/outbox")
+
+
+def mail_settings(settings: Settings) -> MailSettings:
+    return MailSettings(
+        sender=settings.mail_sender,
+        smtp_host=settings.smtp_host,
+        smtp_port=settings.smtp_port,
+        outbox=settings.var_dir / "outbox",
+    )
 
 
 def message(

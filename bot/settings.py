@@ -38,6 +38,10 @@ class Settings:
     tracker_db: Path
     database_url: str
     privacy_officer_email: str
+    mail_sender: str
+    smtp_host: str
+    smtp_port: int
+    advisors_file: Path
     program_website: str
     log_level: str
 
@@ -68,6 +72,10 @@ def load_settings(env_file: Path | None = None) -> Settings:
         tracker_db=Path(_str("RASA_TRACKER_DB", str(var_dir / "tracker.db"))),
         database_url=_str("DATABASE_URL", f"sqlite:///{var_dir / 'numeriqc.db'}"),
         privacy_officer_email=_str("PRIVACY_OFFICER_EMAIL", ""),
+        mail_sender=_str("MAIL_SENDER", "100 % NumériQC <noreply@example.org>"),
+        smtp_host=_str("SMTP_HOST", ""),
+        smtp_port=_int("SMTP_PORT", 25),
+        advisors_file=Path(_str("ADVISORS_FILE", str(ROOT / "config" / "advisors.yml"))),
         program_website=_str("PROGRAM_WEBSITE", "https://100numeriqc.qcnum.com"),
         log_level=_str("LOG_LEVEL", "INFO").upper(),
     )

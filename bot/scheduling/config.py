@@ -11,7 +11,6 @@ import yaml
 from bot.settings import ROOT
 
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-DEFAULT_FILE = ROOT / "config" / "advisors.yml"
 
 
 @dataclass(frozen=True)
@@ -47,7 +46,7 @@ def _date(value: object) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
-def load_availability(path: Path = DEFAULT_FILE) -> Availability:
+def load_availability(path: Path = ROOT / "config" / "advisors.yml") -> Availability:
     """Read and check the availability file; a mistake is a clear error naming the advisor."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     advisors = []

@@ -32,3 +32,12 @@ def test_a_bad_port_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     monkeypatch.setenv("WEB_PORT", "huit-mille")
     with pytest.raises(ValueError, match="WEB_PORT must be an integer"):
         load_settings(tmp_path / "missing.env")
+
+
+def test_mail_goes_to_the_outbox_by_default(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from bot.mail import mail_settings
+
+    monkeypatch.delenv("SMTP_HOST", raising=False)
+    monkeypatch.setenv("VAR_DIR", str(tmp_path))
+    mail = mail_settings(load_settings(tmp_path / "missing.env"))
+    assert (mail.smtp_host, mail.outbox) == ("", tmp_path / "outbox")
