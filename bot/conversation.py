@@ -70,3 +70,15 @@ def field_named(text: str, fields: dict[str, tuple[str, ...]]) -> str | None:
         if any(f" {w} " in folded for w in words):
             return name
     return None
+
+
+def interruption(
+    text: str, question: str, intent: str | None, confidence: float, paused_response: str
+) -> Turn | None:
+    """A stop ("on arrête ça") or a question about the program asked mid-form, else None."""
+    if wants_to_stop(text):
+        return Turn(say=[(paused_response, {})], paused=True)
+    faq = faq_digression(text, intent, confidence)
+    if faq:
+        return Turn(faq=faq, next_question=question)
+    return None

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot import diagnostic as d
-from bot.conversation import Turn, faq_digression, field_named, wants_to_skip, wants_to_stop
+from bot.conversation import Turn, field_named, interruption, wants_to_skip
 from bot.parsing import Answer, NotUnderstood, parse_yes_no
 
 QUESTIONS = (
@@ -93,14 +93,9 @@ def take_turn(
     if question is None:
         turn.next_question = next_question(answers)
         return turn
-    if wants_to_stop(text):
-        turn.paused = True
-        turn.say.append(("utter_diagnostic_paused", {}))
-        return turn
-    turn.faq = faq_digression(text, intent, confidence)
-    if turn.faq:
-        turn.next_question = question
-        return turn
+    interrupted = interruption(text, question, intent, confidence, "utter_diagnostic_paused")
+    if interrupted:
+        return interrupted
     if question in {"diag_summary_confirmed", FIELD_TO_CORRECT}:
         named = field_named(text, _FIELD_WORDS)
         if named is not None:

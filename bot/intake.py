@@ -11,7 +11,7 @@ import re
 from contextlib import suppress
 from typing import Any
 
-from bot.conversation import Turn, faq_digression, field_named, wants_to_stop
+from bot.conversation import Turn, field_named, interruption
 from bot.eligibility import Intake, Readiness
 from bot.parsing import (
     Answer,
@@ -190,14 +190,9 @@ def take_turn(
         if any(answers.get(q) for q in QUESTIONS):
             turn.say.append(("utter_intake_resumed", {}))
         return turn
-    if wants_to_stop(text):
-        turn.paused = True
-        turn.say.append(("utter_intake_paused", {}))
-        return turn
-    turn.faq = faq_digression(text, intent, confidence)
-    if turn.faq:
-        turn.next_question = question
-        return turn
+    interrupted = interruption(text, question, intent, confidence, "utter_intake_paused")
+    if interrupted:
+        return interrupted
 
     if question in {"recap_confirmed", "field_to_correct"}:
         return _recap_turn(answers, question, text, turn)

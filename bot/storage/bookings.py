@@ -60,28 +60,26 @@ def book(sessions: sessionmaker[Session], slot: Slot, lead_id: int | None) -> Bo
         raise SlotTaken(slot) from None
 
 
-def find(sessions: sessionmaker[Session], reference: str) -> Booking:
-    with sessions() as session:
-        booking = session.scalar(
-            select(Booking).where(
-                Booking.reference == reference.strip().upper(), Booking.status == "booked"
-            )
+def _active(session: Session, reference: str) -> Booking:
+    booking = session.scalar(
+        select(Booking).where(
+            Booking.reference == reference.strip().upper(), Booking.status == "booked"
         )
+    )
     if booking is None:
         raise UnknownBooking(reference)
     return booking
 
 
+def find(sessions: sessionmaker[Session], reference: str) -> Booking:
+    with sessions() as session:
+        return _active(session, reference)
+
+
 def cancel(sessions: sessionmaker[Session], reference: str) -> Booking:
     """Cancel an active booking (its slot is free again); its invitation sequence goes up."""
     with sessions.begin() as session:
-        booking = session.scalar(
-            select(Booking).where(
-                Booking.reference == reference.strip().upper(), Booking.status == "booked"
-            )
-        )
-        if booking is None:
-            raise UnknownBooking(reference)
+        booking = _active(session, reference)
         booking.status = "cancelled"
         booking.sequence += 1
         return booking
@@ -91,13 +89,7 @@ def reschedule(sessions: sessionmaker[Session], reference: str, slot: Slot) -> B
     """Move an active booking to `slot` in one transaction (same reference, sequence + 1)."""
     try:
         with sessions.begin() as session:
-            booking = session.scalar(
-                select(Booking).where(
-                    Booking.reference == reference.strip().upper(), Booking.status == "booked"
-                )
-            )
-            if booking is None:
-                raise UnknownBooking(reference)
+            booking = _active(session, reference)
             booking.advisor_id = slot.advisor_id
             booking.starts_at = utc(slot.starts_at)
             booking.ends_at = utc(slot.ends_at)
