@@ -34,7 +34,9 @@ def test_a_bad_port_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: 
         load_settings(tmp_path / "missing.env")
 
 
-def test_mail_goes_to_the_outbox_by_default(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_mail_goes_to_the_outbox_by_default(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     from bot.mail import mail_settings
 
     monkeypatch.delenv("SMTP_HOST", raising=False)
