@@ -8,11 +8,9 @@ from typing import Any
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.forms import apply_turn
+from actions.forms import apply_turn, database, latest_message
 from bot.diagnostic import profile, summary
 from bot.diagnostic_form import QUESTIONS, take_turn, to_answers
-from bot.settings import load_settings
-from bot.storage.database import sessions_for
 from bot.storage.leads import save_diagnostic
 
 
@@ -29,15 +27,8 @@ class ValidateDiagnosticForm(FormValidationAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        latest = tracker.latest_message
-        intent = latest.get("intent") or {}
-        turn = take_turn(
-            answers_of(tracker),
-            tracker.get_slot("requested_slot"),
-            latest.get("text") or "",
-            intent.get("name"),
-            float(intent.get("confidence") or 0.0),
-        )
+        question = tracker.get_slot("requested_slot")
+        turn = take_turn(answers_of(tracker), question, *latest_message(tracker))
         return apply_turn(dispatcher, tracker, turn)
 
 
@@ -74,7 +65,7 @@ class ActionSaveDiagnostic(Action):
             return []
         answers = answers_of(tracker)
         completed = answers.get("diag_summary_confirmed") is True
-        sessions = sessions_for(load_settings().database_url)
+        sessions = database()
         await asyncio.to_thread(
             save_diagnostic, sessions, int(lead_id), to_answers(answers), completed
         )

@@ -7,10 +7,25 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session, sessionmaker
 
 from actions.faq import answer_territory
 from bot.conversation import Turn
+from bot.settings import load_settings
+from bot.storage.database import sessions_for
 from bot.territory import find_place
+
+
+def database() -> sessionmaker[Session]:
+    """The application database's sessions (DATABASE_URL, read from the settings)."""
+    return sessions_for(load_settings().database_url)
+
+
+def latest_message(tracker: Tracker) -> tuple[str, str | None, float]:
+    """The merchant's last message: its text, its intent and the intent's confidence."""
+    latest = tracker.latest_message
+    intent = latest.get("intent") or {}
+    return latest.get("text") or "", intent.get("name"), float(intent.get("confidence") or 0.0)
 
 
 def answer_faq(dispatcher: CollectingDispatcher, intent: str, text: str) -> None:

@@ -14,12 +14,10 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.forms import apply_turn
+from actions.forms import apply_turn, database, latest_message
 from bot import consent
 from bot.eligibility import Outcome, decide, priority
 from bot.intake import LABELS, QUESTIONS, recap, take_turn, to_intake
-from bot.settings import load_settings
-from bot.storage.database import sessions_for
 from bot.storage.leads import (
     ConsentRecord,
     ContactInfo,
@@ -63,18 +61,9 @@ class ValidateIntakeForm(FormValidationAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        latest = tracker.latest_message
-        intent = latest.get("intent") or {}
-        question = tracker.get_slot("requested_slot")
         failures = int(tracker.get_slot("intake_failures") or 0)
-        turn = take_turn(
-            answers_of(tracker),
-            question,
-            latest.get("text") or "",
-            intent.get("name"),
-            float(intent.get("confidence") or 0.0),
-            failures,
-        )
+        question = tracker.get_slot("requested_slot")
+        turn = take_turn(answers_of(tracker), question, *latest_message(tracker), failures)
         turn.updates.setdefault("intake_failures", failures)
         return apply_turn(dispatcher, tracker, turn)
 
@@ -134,7 +123,7 @@ class ActionSubmitIntake(Action):
             sector_detail=answers.get("sector_detail"),
             association_name=answers.get("association_name"),
         )
-        sessions = sessions_for(load_settings().database_url)
+        sessions = database()
         lead_id = await asyncio.to_thread(save_submission, sessions, submission)
         reasons = "; ".join(decision.reasons)
         response = {
@@ -165,7 +154,7 @@ class ActionAfterDecision(Action):
             return []
         if tracker.get_slot("lead_outcome") != Outcome.NOT_ELIGIBLE.value:
             return [FollowupAction("diagnostic_form")]
-        sessions = sessions_for(load_settings().database_url)
+        sessions = database()
         await asyncio.to_thread(request_review, sessions, int(lead_id))
         dispatcher.utter_message(response="utter_review_requested")
         return []

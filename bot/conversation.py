@@ -37,6 +37,11 @@ class Turn:
     faq: str | None = None  # a FAQ intent to answer before asking again
 
 
+def first_unanswered(questions: list[str], answers: dict[str, Any]) -> str | None:
+    """The first question without an answer yet, in order."""
+    return next((q for q in questions if answers.get(q) in (None, "")), None)
+
+
 def looks_like_question(text: str) -> bool:
     return text.strip().endswith("?") or bool(_QUESTION_START.match(fold(text)))
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot import diagnostic as d
-from bot.conversation import Turn, field_named, interruption, wants_to_skip
+from bot.conversation import Turn, field_named, first_unanswered, interruption, wants_to_skip
 from bot.parsing import Answer, NotUnderstood, parse_yes_no
 
 QUESTIONS = (
@@ -78,7 +78,7 @@ def questions_for(answers: dict[str, Any]) -> list[str]:
 
 
 def next_question(answers: dict[str, Any]) -> str | None:
-    return next((q for q in questions_for(answers) if answers.get(q) in (None, "")), None)
+    return first_unanswered(questions_for(answers), answers)
 
 
 def take_turn(

@@ -11,7 +11,7 @@ import re
 from contextlib import suppress
 from typing import Any
 
-from bot.conversation import Turn, field_named, interruption
+from bot.conversation import Turn, field_named, first_unanswered, interruption
 from bot.eligibility import Intake, Readiness
 from bot.parsing import (
     Answer,
@@ -91,7 +91,7 @@ def questions_for(answers: dict[str, Any]) -> list[str]:
 
 
 def next_question(answers: dict[str, Any]) -> str | None:
-    return next((q for q in questions_for(answers) if answers.get(q) in (None, "")), None)
+    return first_unanswered(questions_for(answers), answers)
 
 
 def _clean(text: str) -> str:

@@ -21,8 +21,8 @@ from bot.text import fold
 
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 PARTS_OF_DAY = (
-    (("avant midi", "avant-midi", "matin", "am"), (time(8), time(12))),
-    (("apres midi", "apres-midi", "pm", "apm"), (time(12), time(17))),
+    (("avant midi", "matin", "am"), (time(8), time(12))),
+    (("apres midi", "pm", "apm"), (time(12), time(17))),
     (("soir", "soiree"), (time(17), time(21))),
 )
 ANYTIME = (
