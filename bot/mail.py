@@ -6,6 +6,7 @@ to the outbox folder (var/outbox/*.eml) where the team can read it.
 
 from __future__ import annotations
 
+import logging
 import smtplib
 import uuid
 from dataclasses import dataclass
@@ -13,6 +14,8 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from bot.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -58,11 +61,18 @@ def message(
 
 
 def send(settings: MailSettings, mail: EmailMessage) -> Path | None:
-    """Send through SMTP, or write to the outbox; return the outbox file if written."""
+    """Send through SMTP, or write to the outbox; return the outbox file if written.
+
+    When the SMTP server fails, the mail is kept in the outbox (and the failure logged) so that
+    a booking never fails for a mail server and the team can send it again.
+    """
     if settings.smtp_host:
-        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10) as smtp:
-            smtp.send_message(mail)
-        return None
+        try:
+            with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10) as smtp:
+                smtp.send_message(mail)
+            return None
+        except (OSError, smtplib.SMTPException):
+            log.exception("SMTP failed; mail to %s kept in the outbox", mail["To"])
     settings.outbox.mkdir(parents=True, exist_ok=True)
     path = settings.outbox / f"{uuid.uuid4().hex}.eml"
     path.write_bytes(bytes(mail))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from dotenv import load_dotenv
@@ -25,6 +26,19 @@ def _str(name: str, default: str) -> str:
     return os.environ.get(name, "").strip() or default
 
 
+def _moment(name: str) -> datetime | None:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError as error:
+        raise ValueError(f"{name} must be an ISO 8601 date and time, got {raw!r}") from error
+    if moment.tzinfo is None:
+        raise ValueError(f"{name} needs a UTC offset, e.g. 2026-11-23T10:00-05:00")
+    return moment
+
+
 @dataclass(frozen=True)
 class Settings:
     """Runtime configuration; every field has a safe embedded default."""
@@ -44,6 +58,8 @@ class Settings:
     advisors_file: Path
     program_website: str
     log_level: str
+    # Tests and demos only: a fake, fixed "now" for scheduling (dates proposed, past dates).
+    frozen_clock: datetime | None = None
 
     @property
     def rasa_url(self) -> str:
@@ -78,4 +94,5 @@ def load_settings(env_file: Path | None = None) -> Settings:
         advisors_file=Path(_str("ADVISORS_FILE", str(ROOT / "config" / "advisors.yml"))),
         program_website=_str("PROGRAM_WEBSITE", "https://100numeriqc.qcnum.com"),
         log_level=_str("LOG_LEVEL", "INFO").upper(),
+        frozen_clock=_moment("FROZEN_CLOCK"),
     )

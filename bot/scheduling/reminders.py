@@ -1,5 +1,7 @@
 """Reminders the day before a session: idempotent, and safe across restarts.
 
+A session booked (or moved) less than a day ahead gets no reminder: its confirmation is fresh.
+
 The state lives in the database (`bookings.reminded_at`): a booking is reminded once, whoever
 runs the job and however often. On PostgreSQL, rows are locked with SKIP LOCKED so that two
 runners never pick the same booking.
@@ -21,7 +23,7 @@ from bot.storage.models import Booking
 def send_due_reminders(
     sessions: sessionmaker[Session], now: datetime, remind: Callable[[Booking], None]
 ) -> list[str]:
-    """Remind every active booking of tomorrow (local date) not reminded yet; return references."""
+    """Remind the active bookings of tomorrow (local date) not reminded yet; return references."""
     tomorrow = (now.astimezone(TIMEZONE) + timedelta(days=1)).date()
     start = datetime.combine(tomorrow, time(0), TIMEZONE)
     end = start + timedelta(days=1)
@@ -36,6 +38,8 @@ def send_due_reminders(
         if session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
         for booking in session.scalars(query).all():
+            if utc(booking.updated_at) > utc(booking.starts_at) - timedelta(days=1):
+                continue
             remind(booking)
             booking.reminded_at = datetime.now(timezone.utc)
             done.append(booking.reference)

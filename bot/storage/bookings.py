@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timezone
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -110,3 +110,12 @@ def busy_between(sessions: sessionmaker[Session], start: datetime, end: datetime
             )
         ).all()
     return [Busy(b.advisor_id, utc(b.starts_at), utc(b.ends_at)) for b in rows]
+
+
+def last_assigned(sessions: sessionmaker[Session]) -> dict[str, datetime]:
+    """When each advisor was last given a session (for round robin on ties)."""
+    with sessions() as session:
+        rows = session.execute(
+            select(Booking.advisor_id, func.max(Booking.created_at)).group_by(Booking.advisor_id)
+        ).all()
+    return {advisor: utc(at) for advisor, at in rows}

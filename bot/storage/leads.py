@@ -15,7 +15,16 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from bot import diagnostic
 from bot.eligibility import Decision as DecisionResult
 from bot.eligibility import Intake, Priority
-from bot.storage.models import Answer, Business, Consent, Contact, Decision, Diagnostic, Lead
+from bot.storage.models import (
+    Answer,
+    Business,
+    CallbackRequest,
+    Consent,
+    Contact,
+    Decision,
+    Diagnostic,
+    Lead,
+)
 from bot.text import fold
 
 
@@ -202,6 +211,48 @@ def lead_rows(sessions: sessionmaker[Session]) -> list[dict[str, Any]]:
                 }
             )
     return sorted(rows, key=lambda r: (-(r["score"] or 0), r["lead_id"]))
+
+
+@dataclass(frozen=True)
+class LeadCard:
+    """What a booking needs to know about a lead: who to invite, and the advisor's brief."""
+
+    lead_id: int
+    business: str
+    sector: str
+    contact: str
+    role: str | None
+    email: str
+    phone: str
+    outcome: str | None
+    score: int | None
+    brief: str | None
+
+
+def lead_card(sessions: sessionmaker[Session], lead_id: int) -> LeadCard | None:
+    with sessions() as session:
+        lead = session.get(Lead, lead_id)
+        if lead is None:
+            return None
+        decision = lead.decisions[-1] if lead.decisions else None
+        return LeadCard(
+            lead_id=lead.id,
+            business=lead.business.name,
+            sector=lead.business.sector,
+            contact=lead.contact.name,
+            role=lead.contact.role,
+            email=lead.contact.email,
+            phone=lead.contact.phone,
+            outcome=decision.outcome if decision else None,
+            score=decision.score if decision else None,
+            brief=lead.diagnostic.brief if lead.diagnostic else None,
+        )
+
+
+def request_callback(sessions: sessionmaker[Session], lead_id: int, wish: str | None) -> None:
+    """Record that the merchant found no free session and asks the team to call back."""
+    with sessions.begin() as session:
+        session.add(CallbackRequest(lead_id=lead_id, wish=(wish or None) and wish[:500]))
 
 
 def export_json(rows: list[dict[str, Any]]) -> str:

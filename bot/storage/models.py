@@ -1,4 +1,5 @@
-"""Tables: businesses, their contacts, their lead, the answers, consents, decisions, diagnostic.
+"""Tables: businesses, contacts, leads, answers, consents, decisions, diagnostics, bookings and
+callback requests.
 
 Schema changes go through Alembic migrations (migrations/versions/).
 """
@@ -175,3 +176,15 @@ class Booking(Base):
     reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, onupdate=now)
+
+
+class CallbackRequest(Base):
+    """A merchant who found no free session asked the team to call back."""
+
+    __tablename__ = "callback_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"))
+    wish: Mapped[str | None] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)

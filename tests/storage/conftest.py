@@ -32,7 +32,7 @@ def empty(url: str) -> None:
     with engine.begin() as connection:
         connection.execute(
             text(
-                "TRUNCATE bookings, diagnostics, decisions, consents, answers, leads, contacts, businesses "
+                "TRUNCATE callback_requests, bookings, diagnostics, decisions, consents, answers, leads, contacts, businesses "
                 "RESTART IDENTITY CASCADE"
             )
         )

@@ -1,0 +1,331 @@
+"""Sessions with an advisor: proposals, atomic booking with a fair advisor, invitations,
+rescheduling, cancelling, callback requests and reminders.
+
+Plain Python over the storage (`bot.storage`), the availability (`config/advisors.yml`) and mail
+(`bot.mail`); the chat turns are in `bot.booking_form`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, time, timedelta, timezone
+from email.utils import parseaddr
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.mail import MailSettings, message, send
+from bot.scheduling import TIMEZONE
+from bot.scheduling.assignment import choose_slot
+from bot.scheduling.config import Advisor, Availability
+from bot.scheduling.dates import Wish
+from bot.scheduling.invitation import french_datetime, invitation
+from bot.scheduling.reminders import send_due_reminders
+from bot.scheduling.slots import Busy, Slot, free_slots, horizon
+from bot.storage import bookings
+from bot.storage.bookings import SlotTaken, UnknownBooking
+from bot.storage.leads import LeadCard, lead_card, request_callback
+from bot.storage.models import Booking
+
+__all__ = ["Appointment", "Scheduler", "SlotTaken", "UnknownBooking"]
+
+PER_DAY_PROPOSED = 2  # proposals are spread over several days
+REMINDERS_FROM = time(8)  # reminders go out from 8 h, local time, the day before
+
+
+@dataclass(frozen=True)
+class Appointment:
+    """A booked session as the merchant and the advisor see it."""
+
+    reference: str
+    starts_at: datetime
+    ends_at: datetime
+    advisor: Advisor
+    sequence: int
+    lead_id: int | None
+
+    @property
+    def when(self) -> str:
+        return french_datetime(self.starts_at)
+
+    def describe(self) -> str:
+        """ "le mardi 24 novembre à 14 h avec Sophie Gagnon, en personne (Bureaux …)" """
+        return f"{self.when} avec {self.advisor.name}, {self.advisor.mode} ({self.advisor.place})"
+
+
+def _matches(wish: Wish, moment: datetime) -> bool:
+    local = moment.astimezone(TIMEZONE)
+    if not wish.start <= local < wish.end or local.weekday() in wish.excluded_weekdays:
+        return False
+    return wish.hours is None or wish.hours[0] <= local.time() < wish.hours[1]
+
+
+def _spread(times: list[datetime], count: int) -> list[datetime]:
+    """Up to `count` times, at most PER_DAY_PROPOSED a day, in the given order."""
+    chosen: list[datetime] = []
+    for moment in times:
+        day = moment.astimezone(TIMEZONE).date()
+        if sum(c.astimezone(TIMEZONE).date() == day for c in chosen) < PER_DAY_PROPOSED:
+            chosen.append(moment)
+        if len(chosen) == count:
+            break
+    return chosen
+
+
+class Scheduler:
+    """Everything the chat does with sessions, over one database and one availability file."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        availability: Availability,
+        mail: MailSettings,
+        website: str,
+        clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+    ) -> None:
+        self.sessions = sessions
+        self.availability = availability
+        self.mail = mail
+        self.website = website
+        self.clock = clock
+        self.advisors = {a.id: a for a in availability.advisors}
+
+    def now(self) -> datetime:
+        return self.clock().astimezone(TIMEZONE)
+
+    def _free(self) -> tuple[list[Slot], list[Busy]]:
+        start, end = horizon(self.now(), self.availability)
+        busy = bookings.busy_between(self.sessions, start - timedelta(days=1), end)
+        return free_slots(self.availability, start, end, busy), busy
+
+    def proposals(self, wish: Wish | None = None, count: int = 4) -> list[datetime]:
+        """Free start times to propose, earliest first: the next ones, or those closest to
+        the wish (its days, part of the day and excluded weekdays)."""
+        slots, _ = self._free()
+        times = sorted({slot.starts_at for slot in slots})
+        if wish is None:
+            return _spread(times, count)
+        times = [t for t in times if _matches(wish, t)]
+        if wish.exact is not None:
+            exact = wish.exact
+            times.sort(key=lambda t: (abs(t - exact), t))
+        return sorted(_spread(times, count))
+
+    def next_free(self, count: int = 4) -> list[datetime]:
+        return self.proposals(None, count)
+
+    @property
+    def horizon_days(self) -> int:
+        return self.availability.horizon_weeks * 7
+
+    def is_free(self, moment: datetime) -> bool:
+        slots, _ = self._free()
+        return any(slot.starts_at == moment for slot in slots)
+
+    def preview(
+        self, moment: datetime, lead_id: int | None, keep: str | None = None
+    ) -> Advisor | None:
+        """The advisor the session at `moment` would be given, or None if it is not free."""
+        lead = lead_card(self.sessions, lead_id) if lead_id else None
+        ranked = self._ranked(moment, lead, keep)
+        return self.advisors[ranked[0].advisor_id] if ranked else None
+
+    def _appointment(self, booking: Booking) -> Appointment:
+        return Appointment(
+            reference=booking.reference,
+            starts_at=bookings.utc(booking.starts_at),
+            ends_at=bookings.utc(booking.ends_at),
+            advisor=self.advisors[booking.advisor_id],
+            sequence=booking.sequence,
+            lead_id=booking.lead_id,
+        )
+
+    def _ranked(self, moment: datetime, lead: LeadCard | None, keep: str | None) -> list[Slot]:
+        """The free slots starting at `moment`, best advisor first (`keep` first if free)."""
+        slots, busy = self._free()
+        candidates = [s for s in slots if s.starts_at == moment]
+        last = bookings.last_assigned(self.sessions)
+        ranked = []
+        while candidates:
+            best = next((s for s in candidates if s.advisor_id == keep), None) or choose_slot(
+                candidates,
+                self.availability.advisors,
+                busy,
+                last,
+                lead.sector if lead else None,
+            )
+            assert best is not None
+            ranked.append(best)
+            candidates.remove(best)
+        return ranked
+
+    def book(self, moment: datetime, lead_id: int, advisor: str | None = None) -> Appointment:
+        """Book the session at `moment` with `advisor` (the one previewed) or else the fairest
+        free one; raise SlotTaken if every advisor free at that time was taken meanwhile.
+        Invitations are sent."""
+        lead = lead_card(self.sessions, lead_id)
+        for slot in self._ranked(moment, lead, keep=advisor):
+            try:
+                appointment = self._appointment(bookings.book(self.sessions, slot, lead_id))
+            except SlotTaken:
+                continue
+            self._invite(appointment, lead, "new")
+            return appointment
+        raise SlotTaken(moment)
+
+    def find(self, reference: str) -> Appointment:
+        return self._appointment(bookings.find(self.sessions, reference))
+
+    def reschedule(
+        self, reference: str, moment: datetime, advisor: str | None = None
+    ) -> Appointment:
+        """Move a session to `moment` (with `advisor`, else the same one if free, else the
+        fairest); updated invitations."""
+        before = self.find(reference)
+        lead = lead_card(self.sessions, before.lead_id) if before.lead_id else None
+        for slot in self._ranked(moment, lead, keep=advisor or before.advisor.id):
+            try:
+                booking = bookings.reschedule(self.sessions, reference, slot)
+            except SlotTaken:
+                continue
+            after = self._appointment(booking)
+            if after.advisor.id != before.advisor.id:  # the first advisor's calendar is freed
+                self._send_advisor(before, lead, "cancelled", sequence=after.sequence)
+            self._invite(after, lead, "moved")
+            return after
+        raise SlotTaken(moment)
+
+    def cancel(self, reference: str) -> Appointment:
+        appointment = self._appointment(bookings.cancel(self.sessions, reference))
+        lead = lead_card(self.sessions, appointment.lead_id) if appointment.lead_id else None
+        self._invite(appointment, lead, "cancelled")
+        return appointment
+
+    def request_callback(self, lead_id: int, wish: str | None) -> None:
+        request_callback(self.sessions, lead_id, wish)
+
+    def send_reminders(self) -> list[str]:
+        """Remind tomorrow's sessions (from 8 h, once each); return their references."""
+        now = self.now()
+        if now.time() < REMINDERS_FROM:
+            return []
+
+        def remind(booking: Booking) -> None:
+            appointment = self._appointment(booking)
+            lead = lead_card(self.sessions, appointment.lead_id) if appointment.lead_id else None
+            if lead is not None:
+                send(self.mail, message(self.mail, lead.email, *self._reminder(appointment, lead)))
+
+        return send_due_reminders(self.sessions, now, remind)
+
+    # E-mails and invitations
+
+    def _ics(self, appointment: Appointment, lead: LeadCard | None, cancelled: bool) -> bytes:
+        attendees = [appointment.advisor.email] + ([lead.email] if lead else [])
+        return invitation(
+            uid=f"{appointment.reference}@numeriqc",
+            sequence=appointment.sequence,
+            starts_at=appointment.starts_at,
+            ends_at=appointment.ends_at,
+            summary="Rencontre 100 % NumériQC" + (f" — {lead.business}" if lead else ""),
+            location=f"{appointment.advisor.mode} : {appointment.advisor.place}",
+            description=f"Numéro de réservation : {appointment.reference}",
+            organizer_email=parseaddr(self.mail.sender)[1],
+            attendee_emails=attendees,
+            cancelled=cancelled,
+        )
+
+    def _invite(self, appointment: Appointment, lead: LeadCard | None, change: str) -> None:
+        """The merchant's and the advisor's e-mails, each with the calendar invitation."""
+        if lead is not None:
+            ics = self._ics(appointment, lead, change == "cancelled")
+            subject, body = self._merchant_mail(appointment, lead, change)
+            method = "CANCEL" if change == "cancelled" else "REQUEST"
+            send(self.mail, message(self.mail, lead.email, subject, body, ics, method))
+        self._send_advisor(appointment, lead, change)
+
+    def _send_advisor(
+        self,
+        appointment: Appointment,
+        lead: LeadCard | None,
+        change: str,
+        sequence: int | None = None,
+    ) -> None:
+        if sequence is not None:
+            appointment = replace(appointment, sequence=sequence)
+        ics = self._ics(appointment, lead, change == "cancelled")
+        method = "CANCEL" if change == "cancelled" else "REQUEST"
+        subject, body = self._advisor_mail(appointment, lead, change)
+        send(self.mail, message(self.mail, appointment.advisor.email, subject, body, ics, method))
+
+    def _merchant_mail(
+        self, appointment: Appointment, lead: LeadCard, change: str
+    ) -> tuple[str, str]:
+        details = (
+            f"Date : {appointment.when}\n"
+            f"Durée : {self.availability.session_minutes} minutes\n"
+            f"Avec : {appointment.advisor.name}\n"
+            f"Mode : {appointment.advisor.mode}\n"
+            f"Lieu : {appointment.advisor.place}\n"
+            f"Numéro de réservation : {appointment.reference}\n"
+        )
+        how_to_change = (
+            "Pour déplacer ou annuler la rencontre, écrivez « déplacer mon rendez-vous » ou "
+            f"« annuler mon rendez-vous » dans le clavardage du site {self.website}, avec votre "
+            "numéro de réservation.\n"
+        )
+        if change == "cancelled":
+            subject = f"Rencontre annulée : {appointment.when}"
+            text = (
+                f"Votre rencontre {appointment.when} est annulée. Pour en choisir une autre, "
+                f"écrivez « prendre rendez-vous » dans le clavardage du site {self.website}.\n"
+            )
+        elif change == "moved":
+            subject = f"Rencontre déplacée : {appointment.when}"
+            text = f"Votre rencontre est déplacée.\n\n{details}\n{how_to_change}"
+        else:
+            subject = f"Votre rencontre 100 % NumériQC : {appointment.when}"
+            text = (
+                f"Votre rencontre est confirmée.\n\n{details}\n"
+                "L'invitation est jointe : ouvrez-la pour l'ajouter à votre calendrier.\n"
+                f"{how_to_change}"
+            )
+        return subject, f"Bonjour {lead.contact},\n\n{text}\nL'équipe de 100 % NumériQC\n"
+
+    def _advisor_mail(
+        self, appointment: Appointment, lead: LeadCard | None, change: str
+    ) -> tuple[str, str]:
+        business = lead.business if lead else "commerce inconnu"
+        title = {"cancelled": "Rencontre annulée", "moved": "Rencontre déplacée"}.get(
+            change, "Nouvelle rencontre"
+        )
+        lines = [
+            f"{title} : {business}, {appointment.when}",
+            f"Mode : {appointment.advisor.mode} ({appointment.advisor.place})",
+            f"Numéro de réservation : {appointment.reference}",
+        ]
+        if lead is not None and change != "cancelled":
+            lines += [
+                "",
+                f"Contact : {lead.contact}" + (f" ({lead.role})" if lead.role else ""),
+                f"Courriel : {lead.email}",
+                f"Téléphone : {lead.phone}",
+                f"Décision : {lead.outcome or 'inconnue'}, priorité {lead.score or 0}/100",
+                "",
+                lead.brief or "Diagnostic non rempli.",
+            ]
+        return f"{title} : {business}, {appointment.when}", "\n".join(lines) + "\n"
+
+    def _reminder(self, appointment: Appointment, lead: LeadCard) -> tuple[str, str]:
+        hour = appointment.when.split(" à ", 1)[1]
+        subject = f"Rappel : votre rencontre 100 % NumériQC demain à {hour}"
+        body = (
+            f"Bonjour {lead.contact},\n\n"
+            f"Petit rappel : votre rencontre est demain, {appointment.when}, avec "
+            f"{appointment.advisor.name}, {appointment.advisor.mode} "
+            f"({appointment.advisor.place}).\n"
+            f"Numéro de réservation : {appointment.reference}\n\n"
+            f"Un empêchement? Écrivez « déplacer mon rendez-vous » dans le clavardage du site "
+            f"{self.website}.\n\nL'équipe de 100 % NumériQC\n"
+        )
+        return subject, body

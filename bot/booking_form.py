@@ -1,0 +1,297 @@
+"""The booking conversation: propose free times, understand French wishes, confirm, book,
+reschedule or cancel by reference, and offer a callback when nothing is free.
+
+Questions are slots of `booking_form` that never keep a value (the form asks them again when
+needed); what the conversation knows lives in the `booking_*` data slots of `STATE`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from bot.booking import Appointment, Scheduler, SlotTaken, UnknownBooking
+from bot.conversation import Turn, interruption
+from bot.eligibility import Outcome
+from bot.parsing import Answer, NotUnderstood, parse_yes_no
+from bot.scheduling import TIMEZONE
+from bot.scheduling.dates import Wish, understand
+from bot.scheduling.invitation import french_datetime
+from bot.text import fold
+
+# Data slots (the questions are LOOKUP, WHEN, DAY, CONFIRM, CANCEL, CALLBACK).
+STATE = (
+    "booking_mode", "booking_options", "booking_days", "booking_wish", "booking_choice",
+    "booking_advisor", "booking_reference", "booking_summary",
+)  # fmt: skip
+LOOKUP, WHEN, DAY = "booking_lookup", "booking_when", "booking_day"
+CONFIRM, CANCEL, CALLBACK = "booking_confirm", "booking_cancel", "booking_callback"
+MODES = {"cancel_booking": "cancel", "reschedule_booking": "reschedule"}
+BOOKABLE = {Outcome.ELIGIBLE.value, Outcome.TO_REVIEW.value}  # leads that may book a session
+MORE = "autres moments"
+
+_REFERENCE = re.compile(r"\bNQ\s*-?\s*([A-Z2-9]{6})\b", re.I)
+_ISO_MOMENT = re.compile(r"^\s*(\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d)?[+-]\d\d:\d\d)\s*$")
+_ISO_DAY = re.compile(r"^\s*(\d{4}-\d\d-\d\d)\s*$")
+
+
+def find_reference(text: str) -> str | None:
+    """ "nq-7kx3pd", "NQ 7KX3PD" → "NQ-7KX3PD"."""
+    match = _REFERENCE.search(text)
+    return f"NQ-{match.group(1).upper()}" if match else None
+
+
+def button_label(moment: datetime) -> str:
+    """ "mardi 24 novembre, 14 h" for a button."""
+    day, hour = french_datetime(moment).removeprefix("le ").split(" à ")
+    return f"{day}, {hour}"
+
+
+def day_label(day: date) -> str:
+    """ "le mardi 1er décembre"."""
+    return french_datetime(datetime.combine(day, datetime.min.time(), TIMEZONE)).split(" à ")[0]
+
+
+def _iso(moments: list[datetime]) -> list[str]:
+    return [m.isoformat() for m in moments]
+
+
+def _yes_no(text: str) -> Answer | None:
+    try:
+        return parse_yes_no(text)
+    except NotUnderstood:
+        return None
+
+
+class BookingTurn:
+    """One merchant message of the booking form, handled against the scheduler."""
+
+    def __init__(self, scheduler: Scheduler, state: dict[str, Any], lead: tuple[Any, Any]):
+        self.scheduler = scheduler
+        self.state = state
+        self.lead_id = None if lead[0] is None else int(lead[0])
+        self.lead_outcome = lead[1]
+        self.turn = Turn()
+
+    # Helpers that fill the turn
+
+    def say(self, response: str, **values: Any) -> None:
+        self.turn.say.append((response, values))
+
+    def ask(self, question: str | None, **updates: Any) -> Turn:
+        self.turn.updates.update(updates)
+        self.turn.next_question = question
+        return self.turn
+
+    def offer(self, times: list[datetime], intro: str) -> Turn:
+        """Propose `times` as buttons; with none at all, offer a callback."""
+        if not times:
+            times = self.scheduler.next_free()
+            intro = "utter_booking_nothing_then"
+        if not times:
+            weeks = self.scheduler.availability.horizon_weeks
+            self.say("utter_booking_none_free", weeks=weeks)
+            if self.lead_id is None:  # rescheduling a session booked elsewhere: keep it
+                self.say("utter_booking_kept")
+                return self.ask(None)
+            return self.ask(CALLBACK, booking_options=[])
+        self.say(intro)
+        return self.ask(WHEN, booking_options=_iso(times))
+
+    def choose(self, moment: datetime) -> Turn:
+        """The merchant picked a time: name the advisor and ask to confirm."""
+        keep = None
+        if self.state.get("booking_mode") == "reschedule":
+            keep = self.scheduler.find(self.state["booking_reference"]).advisor.id
+        advisor = self.scheduler.preview(moment, self.lead_id, keep)
+        if advisor is None:
+            return self.offer(self.scheduler.next_free(), "utter_booking_slot_taken")
+        summary = Appointment("", moment, moment, advisor, 0, self.lead_id).describe()
+        return self.ask(
+            CONFIRM,
+            booking_choice=moment.isoformat(),
+            booking_advisor=advisor.id,
+            booking_summary=summary,
+        )
+
+    def wish(self, wish: Wish) -> Turn:
+        if wish.exact is not None and self.scheduler.is_free(wish.exact):
+            return self.choose(wish.exact)
+        times = self.scheduler.proposals(wish)
+        intro = "utter_booking_closest" if wish.exact else "utter_booking_matching"
+        return self.offer(times, intro if times else "utter_booking_nothing_then")
+
+    # The questions
+
+    def start(self, intent: str | None, text: str) -> Turn:
+        mode = MODES.get(intent or "", "book")
+        reset = {name: None for name in STATE if name != "booking_reference"}
+        self.turn.updates.update({**reset, "booking_mode": mode})
+        self.state = {**self.state, **self.turn.updates}
+        if mode != "book":
+            reference = find_reference(text) or self.state.get("booking_reference")
+            return self.look_up(reference) if reference else self.ask(LOOKUP)
+        if self.lead_id is None:
+            self.say("utter_booking_needs_intake")
+            return self.ask(None)
+        if self.lead_outcome not in BOOKABLE:
+            self.say("utter_booking_not_eligible")
+            return self.ask(None)
+        return self.offer(self.scheduler.next_free(), "utter_booking_next_free")
+
+    def look_up(self, reference: str | None) -> Turn:
+        try:
+            appointment = self.scheduler.find(reference or "")
+        except UnknownBooking:
+            self.say("utter_booking_unknown_reference")
+            return self.ask(LOOKUP, booking_reference=None)
+        self.state["booking_reference"] = appointment.reference
+        self.turn.updates.update(
+            booking_reference=appointment.reference, booking_summary=appointment.describe()
+        )
+        if self.state.get("booking_mode") == "cancel":
+            return self.ask(CANCEL)
+        self.say("utter_booking_current", summary=appointment.describe())
+        return self.offer(self.scheduler.next_free(), "utter_booking_next_free")
+
+    def when(self, text: str) -> Turn:
+        iso = _ISO_MOMENT.match(text)
+        if iso:
+            return self.choose(datetime.fromisoformat(iso.group(1)))
+        if fold(text) in {MORE, "autre moment", "autres"}:
+            shown = [datetime.fromisoformat(t) for t in self.state.get("booking_options") or []]
+            after = max(shown, default=self.scheduler.now())
+            later = Wish(after + timedelta(minutes=1), after + timedelta(weeks=52))
+            return self.offer(self.scheduler.proposals(later), "utter_booking_later_times")
+        wish = understand(text, self.scheduler.now(), self.scheduler.horizon_days)
+        if not wish.understood:
+            self.say("utter_booking_date_not_understood")
+            return self.ask(WHEN)
+        if wish.past:
+            return self.offer(self.scheduler.next_free(), "utter_booking_past")
+        if wish.alternatives:
+            days = [a.date().isoformat() for a in wish.alternatives]
+            return self.ask(DAY, booking_wish=text[:200], booking_days=days)
+        return self.wish(wish)
+
+    def day(self, text: str) -> Turn:
+        days = [date.fromisoformat(d) for d in self.state.get("booking_days") or []]
+        iso = _ISO_DAY.match(text)
+        picked = date.fromisoformat(iso.group(1)) if iso else None
+        if picked is None:
+            said = understand(text, self.scheduler.now(), self.scheduler.horizon_days)
+            candidates = {said.start.date(), (said.exact or said.start).date()}
+            picked = next((d for d in days if d in candidates and said.understood), None)
+            if picked is None and fold(text) in {"le premier", "premier", "1"} and days:
+                picked = days[0]
+            if picked is None and fold(text) in {"le deuxieme", "le second", "deuxieme", "2"}:
+                picked = days[-1] if days else None
+        if picked is None or picked not in days:
+            expected = " ou ".join(day_label(d) for d in days)
+            self.say("utter_intake_not_understood", expected=expected)
+            return self.ask(DAY)
+        original = understand(self.state.get("booking_wish") or "", self.scheduler.now())
+        start = datetime.combine(picked, datetime.min.time(), TIMEZONE)
+        exact = datetime.combine(picked, original.exact.timetz()) if original.exact else None
+        chosen = Wish(
+            start,
+            start + timedelta(days=1),
+            exact=exact.astimezone(TIMEZONE) if exact else None,
+            hours=original.hours,
+        )
+        self.turn.updates.update(booking_days=None, booking_wish=None)
+        return self.wish(chosen)
+
+    def confirm(self, text: str) -> Turn:
+        answer = _yes_no(text)
+        if answer is None:
+            return self.when(text)  # "plutôt jeudi": a new wish
+        if answer is not Answer.YES:
+            return self.offer(self.scheduler.next_free(), "utter_booking_next_free")
+        moment = datetime.fromisoformat(self.state["booking_choice"])
+        advisor = self.state.get("booking_advisor")
+        try:
+            if self.state.get("booking_mode") == "reschedule":
+                appointment = self.scheduler.reschedule(
+                    self.state["booking_reference"], moment, advisor
+                )
+                self.say("utter_booking_moved", summary=appointment.describe())
+            else:
+                if self.lead_id is None:
+                    raise UnknownBooking("no lead")
+                appointment = self.scheduler.book(moment, self.lead_id, advisor)
+                self.say(
+                    "utter_booking_done",
+                    summary=appointment.describe(),
+                    reference=appointment.reference,
+                )
+        except SlotTaken:
+            return self.offer(self.scheduler.next_free(), "utter_booking_slot_taken")
+        except UnknownBooking:
+            self.say("utter_booking_unknown_reference")
+            return self.ask(None)
+        return self.ask(
+            None,
+            booking_reference=appointment.reference,
+            booking_summary=appointment.describe(),
+            booking_choice=None,
+            booking_options=None,
+        )
+
+    def cancel(self, text: str) -> Turn:
+        answer = _yes_no(text)
+        if answer is None:
+            self.say("utter_intake_not_understood", expected="oui ou non")
+            return self.ask(CANCEL)
+        if answer is not Answer.YES:
+            self.say("utter_booking_kept")
+            return self.ask(None)
+        try:
+            appointment = self.scheduler.cancel(self.state["booking_reference"])
+        except UnknownBooking:
+            self.say("utter_booking_unknown_reference")
+            return self.ask(None)
+        self.say("utter_booking_cancelled", when=appointment.when)
+        return self.ask(None, booking_reference=None, booking_summary=None)
+
+    def callback(self, text: str) -> Turn:
+        answer = _yes_no(text)
+        if answer is None:
+            self.say("utter_intake_not_understood", expected="oui ou non")
+            return self.ask(CALLBACK)
+        if answer is Answer.YES and self.lead_id is not None:
+            self.scheduler.request_callback(self.lead_id, self.state.get("booking_wish"))
+            self.say("utter_booking_callback_recorded")
+        else:
+            self.say("utter_booking_no_callback")
+        return self.ask(None)
+
+
+def take_turn(
+    scheduler: Scheduler,
+    state: dict[str, Any],
+    lead: tuple[Any, Any],
+    question: str | None,
+    text: str,
+    intent: str | None = None,
+    confidence: float = 0.0,
+) -> Turn:
+    """Handle one message of the booking form. `lead` is (lead id, decision outcome)."""
+    handler = BookingTurn(scheduler, dict(state), lead)
+    if question is None:
+        return handler.start(intent, text)
+    interrupted = interruption(text, question, intent, confidence, "utter_booking_paused")
+    if interrupted:
+        return interrupted
+    if question == LOOKUP:
+        return handler.look_up(find_reference(text))
+    if question == WHEN:
+        return handler.when(text)
+    if question == DAY:
+        return handler.day(text)
+    if question == CONFIRM:
+        return handler.confirm(text)
+    if question == CANCEL:
+        return handler.cancel(text)
+    return handler.callback(text)
