@@ -55,6 +55,10 @@ class Conversation:
         self.said = [response for response, _ in turn.say]
         return turn
 
+    def outcome(self) -> tuple[list[str], str | None]:
+        """What the bot said to the last message, and the question it asks next."""
+        return self.said, self.question
+
     @property
     def options(self) -> list[datetime]:
         return [datetime.fromisoformat(t) for t in self.state["booking_options"]]
@@ -82,12 +86,16 @@ def mails(outbox: Path) -> list[email.message.Message]:
 
 def calendar_of(mail: email.message.Message) -> Any:
     [part] = [p for p in mail.walk() if p.get_content_type() == "text/calendar"]
-    return Calendar.from_ical(part.get_payload(decode=True))
+    payload = part.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return Calendar.from_ical(payload)
 
 
 def body_of(mail: email.message.Message) -> str:
     [part] = [p for p in mail.walk() if p.get_content_type() == "text/plain"]
-    return str(part.get_payload(decode=True).decode())
+    payload = part.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return payload.decode()
 
 
 def booked(
@@ -106,7 +114,7 @@ def test_the_next_free_times_are_proposed_then_booked_with_invitations(
 ) -> None:
     chat = Conversation(scheduler, lead)
     chat.send("je veux prendre rendez-vous", "request_booking")
-    assert (chat.said, chat.question) == (["utter_booking_next_free"], WHEN)
+    assert chat.outcome() == (["utter_booking_next_free"], WHEN)
     # From the next full hour, at most two a day: Anne's 11:00 today is too close to noon.
     quarter = 15
     assert chat.options == [
@@ -149,7 +157,7 @@ def test_a_taken_exact_time_offers_the_closest_ones(
     chat = Conversation(scheduler, lead)
     chat.send("rdv", "request_booking")
     chat.send("le 26 novembre à 12 h")  # Anne stops at noon, Bob starts at 13 h
-    assert (chat.said, chat.question) == (["utter_booking_closest"], WHEN)
+    assert chat.outcome() == (["utter_booking_closest"], WHEN)
     assert chat.options == [local(26, 10, minute=15), local(26, 13)]
 
 
@@ -162,7 +170,7 @@ def test_an_ambiguous_tuesday_is_echoed_for_the_merchant_to_choose(
     assert chat.question == DAY
     assert chat.state["booking_days"] == ["2026-11-24", "2026-12-01"]
     chat.send("le 1er décembre")
-    assert (chat.said, chat.question) == (["utter_booking_matching"], WHEN)
+    assert chat.outcome() == (["utter_booking_matching"], WHEN)
     assert chat.options == [local(1, 13, 12), local(1, 14, 12, minute=15)]
 
 
@@ -172,7 +180,7 @@ def test_a_past_date_is_said_and_the_next_times_offered(
     chat = Conversation(scheduler, lead)
     chat.send("rdv", "request_booking")
     chat.send("hier à 14 h")
-    assert (chat.said, chat.question) == (["utter_booking_past"], WHEN)
+    assert chat.outcome() == (["utter_booking_past"], WHEN)
     assert chat.options[0] == local(24, 9)
 
 
@@ -182,7 +190,7 @@ def test_not_understood_then_another_wish_then_other_times(
     chat = Conversation(scheduler, lead)
     chat.send("rdv", "request_booking")
     chat.send("<script>alert(1)</script> 🙂")
-    assert (chat.said, chat.question) == (["utter_booking_date_not_understood"], WHEN)
+    assert chat.outcome() == (["utter_booking_date_not_understood"], WHEN)
     chat.send("pas le lundi, en après-midi")
     assert chat.said == ["utter_booking_matching"]
     assert all(o.hour >= 13 and o.weekday() != 0 for o in chat.options)
@@ -198,10 +206,10 @@ def test_not_understood_then_another_wish_then_other_times(
 def test_only_eligible_or_reviewed_leads_book(scheduler: Scheduler, sessions: Any) -> None:
     nobody = Conversation(scheduler, (None, None))
     nobody.send("rdv", "request_booking")
-    assert (nobody.said, nobody.question) == (["utter_booking_needs_intake"], None)
+    assert nobody.outcome() == (["utter_booking_needs_intake"], None)
     refused = Conversation(scheduler, (save_submission(sessions, submission()), "non admissible"))
     refused.send("rdv", "request_booking")
-    assert (refused.said, refused.question) == (["utter_booking_not_eligible"], None)
+    assert refused.outcome() == (["utter_booking_not_eligible"], None)
     review = Conversation(scheduler, (1, "à examiner"))
     review.send("rdv", "request_booking")
     assert review.question == WHEN
@@ -215,7 +223,7 @@ def test_reschedule_by_reference_keeps_the_uid_and_bumps_the_sequence(
         path.unlink()
     chat = Conversation(scheduler, (None, None))  # another visit, another conversation
     chat.send(f"je dois deplacer mon rdv {reference.lower()}", "reschedule_booking")
-    assert (chat.said, chat.question) == (
+    assert chat.outcome() == (
         ["utter_booking_current", "utter_booking_next_free"],
         WHEN,
     )
@@ -244,11 +252,11 @@ def test_cancel_asks_the_reference_then_confirmation(
     chat.send("annuler mon rendez-vous", "cancel_booking")
     assert chat.question == LOOKUP
     chat.send("NQ-ZZZZZZ")
-    assert (chat.said, chat.question) == (["utter_booking_unknown_reference"], LOOKUP)
+    assert chat.outcome() == (["utter_booking_unknown_reference"], LOOKUP)
     chat.send(f"c'est {reference}")
     assert chat.question == CANCEL and "avec Anne Roy" in chat.state["booking_summary"]
     chat.send("oui")
-    assert (chat.said, chat.question) == (["utter_booking_cancelled"], None)
+    assert chat.outcome() == (["utter_booking_cancelled"], None)
     cancels = [m for m in mails(outbox) if calendar_of(m)["METHOD"] == "CANCEL"]
     assert sorted(m["To"] for m in cancels) == ["anne@example.org", "marie@exemple.com"]
     assert scheduler.is_free(local(24, 9))
@@ -262,7 +270,7 @@ def test_no_free_time_offers_a_callback_stored_for_the_team(
     scheduler = Scheduler(sessions, closed, mail, "https://site", clock=lambda: NOW)
     chat = Conversation(scheduler, lead)
     chat.send("rdv", "request_booking")
-    assert (chat.said, chat.question) == (["utter_booking_none_free"], CALLBACK)
+    assert chat.outcome() == (["utter_booking_none_free"], CALLBACK)
     chat.send("oui svp")
     assert chat.said == ["utter_booking_callback_recorded"] and chat.question is None
     with sessions() as session:
