@@ -14,16 +14,18 @@ from email.utils import parseaddr
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.mail import MailSettings, message, send
+from bot.mail import MailSettings, mail_settings, message, send
 from bot.scheduling import TIMEZONE
 from bot.scheduling.assignment import choose_slot
-from bot.scheduling.config import Advisor, Availability
+from bot.scheduling.config import Advisor, Availability, load_availability
 from bot.scheduling.dates import Wish
 from bot.scheduling.invitation import french_datetime, invitation
 from bot.scheduling.reminders import send_due_reminders
 from bot.scheduling.slots import Busy, Slot, free_slots, horizon
+from bot.settings import Settings
 from bot.storage import bookings
 from bot.storage.bookings import SlotTaken, UnknownBooking
+from bot.storage.database import sessions_for
 from bot.storage.leads import LeadCard, lead_card, request_callback
 from bot.storage.models import Booking
 
@@ -118,9 +120,12 @@ class Scheduler:
     def horizon_days(self) -> int:
         return self.availability.horizon_weeks * 7
 
+    def open_slots(self) -> list[Slot]:
+        """Every advisor's free slots within the booking horizon."""
+        return self._free()[0]
+
     def is_free(self, moment: datetime) -> bool:
-        slots, _ = self._free()
-        return any(slot.starts_at == moment for slot in slots)
+        return any(slot.starts_at == moment for slot in self.open_slots())
 
     def preview(
         self, moment: datetime, lead_id: int | None, keep: str | None = None
@@ -329,3 +334,15 @@ class Scheduler:
             f"{self.website}.\n\nL'équipe de 100 % NumériQC\n"
         )
         return subject, body
+
+
+def scheduler_for(settings: Settings) -> Scheduler:
+    """The scheduler of the running product: its database, advisors file, mail and clock."""
+    frozen = settings.frozen_clock
+    return Scheduler(
+        sessions_for(settings.database_url),
+        load_availability(settings.advisors_file),
+        mail_settings(settings),
+        settings.program_website,
+        clock=(lambda: frozen) if frozen else (lambda: datetime.now(timezone.utc)),
+    )

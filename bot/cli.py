@@ -1,15 +1,22 @@
-"""Command line for the program team: `python -m bot.cli leads [--format csv|json] [--output F]`
-and `python -m bot.cli db upgrade`."""
+"""Command line for the program team:
+`python -m bot.cli leads [--format table|csv|json] [--output F]` lists leads with their session
+and callback request; `python -m bot.cli reminders [--every SECONDS]` sends tomorrow's reminders
+(once, or in a loop); `python -m bot.cli db upgrade` migrates the database."""
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
+import time
 from pathlib import Path
 
-from bot.settings import load_settings
+from bot.booking import scheduler_for
+from bot.settings import Settings, load_settings
 from bot.storage.database import make_engine, make_sessions, upgrade
 from bot.storage.leads import export_csv, export_json, lead_rows
+
+log = logging.getLogger("bot.reminders")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,6 +25,8 @@ def main(argv: list[str] | None = None) -> int:
     leads = commands.add_parser("leads", help="list or export the leads, highest priority first")
     leads.add_argument("--format", choices=["table", "csv", "json"], default="table")
     leads.add_argument("--output", type=Path, help="write to this file instead of the screen")
+    reminders = commands.add_parser("reminders", help="send the reminders of tomorrow's sessions")
+    reminders.add_argument("--every", type=int, help="run forever, every SECONDS")
     db = commands.add_parser("db", help="database schema")
     db.add_argument("action", choices=["upgrade"])
     args = parser.parse_args(argv)
@@ -27,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "db":
         print("database schema is up to date")
         return 0
+    if args.command == "reminders":
+        return send_reminders(settings, args.every)
     engine = make_engine(settings.database_url)
     rows = lead_rows(make_sessions(engine))
     engine.dispose()
@@ -35,11 +46,17 @@ def main(argv: list[str] | None = None) -> int:
     elif args.format == "csv":
         text = export_csv(rows)
     else:
-        lines = [f"{'#':>4}  {'score':>5}  {'décision':<15} {'entreprise':<30} courriel"]
+        lines = [
+            f"{'#':>4}  {'score':>5}  {'décision':<15} {'entreprise':<30} {'rencontre':<16} "
+            "courriel"
+        ]
         for r in rows:
+            meeting = r["session"]["starts_at"][:16] if r["session"] else ""
+            if not meeting and r["callback_requested"]:
+                meeting = "à rappeler"
             lines.append(
                 f"{r['lead_id']:>4}  {r['score'] or 0:>5}  {r['outcome'] or '':<15} "
-                f"{r['business'][:30]:<30} {r['email']}"
+                f"{r['business'][:30]:<30} {meeting:<16} {r['email']}"
             )
         text = "\n".join(lines) + "\n"
     if args.output:
@@ -47,6 +64,24 @@ def main(argv: list[str] | None = None) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+def send_reminders(settings: Settings, every: int | None) -> int:
+    """Run the reminder job once, or every `every` seconds until stopped (state is in the
+    database, so a restart never sends a reminder twice)."""
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(name)s %(message)s")
+    while True:
+        try:
+            sent = scheduler_for(settings).send_reminders()
+            if sent:
+                log.info("reminders sent: %s", ", ".join(sent))
+        except Exception:  # a failed run is logged; the next one tries again
+            log.exception("reminder run failed")
+            if every is None:
+                return 1
+        if every is None:
+            return 0
+        time.sleep(every)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Starts and stops the whole product: action server, Rasa server and web app.
+"""Starts and stops the whole product: action server, Rasa server, web app, reminder job.
 
 `python -m bot.stack` runs it in the foreground (Ctrl-C stops everything); tests and benchmarks
 use `Stack` as a context manager with their own settings.
@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 RASA_BIN = ROOT / ".venv" / "rasa" / "bin" / "rasa"
 APP_PYTHON = ROOT / ".venv" / "app" / "bin" / "python"
+REMINDER_EVERY = 300  # seconds between two runs of the reminder job
 
 
 def rasa_env(settings: Settings) -> dict[str, str]:
@@ -52,6 +53,9 @@ def _commands(settings: Settings) -> dict[str, list[str]]:
             "--interface", settings.host, "--port", str(settings.rasa_port),
         ],
         "web": [str(APP_PYTHON), "-m", "bot.web"],
+        "reminders": [
+            str(APP_PYTHON), "-m", "bot.cli", "reminders", "--every", str(REMINDER_EVERY),
+        ],
     }  # fmt: skip
 
 
@@ -73,7 +77,7 @@ def _is_up(url: str) -> bool:
 
 @dataclass
 class Stack:
-    """The three processes of the product, started together and stopped together."""
+    """The processes of the product, started together and stopped together."""
 
     settings: Settings
     log_dir: Path | None = None
@@ -95,6 +99,12 @@ class Stack:
             "WEB_PORT": str(self.settings.web_port),
             "VAR_DIR": str(self.settings.var_dir),
             "DATABASE_URL": self.settings.database_url,
+            "ADVISORS_FILE": str(self.settings.advisors_file),
+            "SMTP_HOST": self.settings.smtp_host,
+            "SMTP_PORT": str(self.settings.smtp_port),
+            "FROZEN_CLOCK": (
+                self.settings.frozen_clock.isoformat() if self.settings.frozen_clock else ""
+            ),
         }
         began = time.monotonic()
         for name, command in _commands(self.settings).items():

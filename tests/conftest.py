@@ -12,8 +12,10 @@ import urllib.request
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
@@ -21,6 +23,9 @@ from sqlalchemy import create_engine, text
 
 from bot.settings import ROOT, Settings, load_settings
 from bot.stack import Stack
+
+# The fake "now" of the running product's scheduling: Monday 23 November 2026, 10 h in Québec.
+FROZEN_NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("America/Toronto"))
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -103,8 +108,10 @@ def responses() -> Responses:
 
 
 @contextmanager
-def running_stack(var_dir: Path, database_url: str | None = None) -> Iterator[Settings]:
-    """The whole product (actions, Rasa, web app) on free ports with its own files."""
+def running_stack(
+    var_dir: Path, database_url: str | None = None, frozen_clock: datetime | None = None
+) -> Iterator[Settings]:
+    """The whole product (actions, Rasa, web app, reminders) on free ports with its own files."""
     settings = dataclasses.replace(
         load_settings(),
         rasa_port=free_port(),
@@ -113,6 +120,7 @@ def running_stack(var_dir: Path, database_url: str | None = None) -> Iterator[Se
         var_dir=var_dir,
         tracker_db=var_dir / "tracker.db",
         database_url=database_url or f"sqlite:///{var_dir / 'numeriqc.db'}",
+        frozen_clock=frozen_clock,
     )
     stack = Stack(settings, log_dir=var_dir / "logs")
     try:
@@ -129,6 +137,7 @@ def running_stack(var_dir: Path, database_url: str | None = None) -> Iterator[Se
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    """The product on the embedded default (SQLite files in a temporary folder)."""
-    with running_stack(tmp_path_factory.mktemp("var")) as settings:
+    """The product on the embedded default (SQLite files in a temporary folder), its scheduling
+    clock frozen on a Monday morning so that booking conversations are reproducible."""
+    with running_stack(tmp_path_factory.mktemp("var"), frozen_clock=FROZEN_NOW) as settings:
         yield settings

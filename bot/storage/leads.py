@@ -15,8 +15,11 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from bot import diagnostic
 from bot.eligibility import Decision as DecisionResult
 from bot.eligibility import Intake, Priority
+from bot.scheduling import TIMEZONE
+from bot.storage.bookings import utc
 from bot.storage.models import (
     Answer,
+    Booking,
     Business,
     CallbackRequest,
     Consent,
@@ -174,6 +177,19 @@ def lead_rows(sessions: sessionmaker[Session]) -> list[dict[str, Any]]:
                 selectinload(Lead.diagnostic),
             )
         ).all()
+        sessions_of = {
+            b.lead_id: {
+                "reference": b.reference,
+                "starts_at": utc(b.starts_at).astimezone(TIMEZONE).isoformat(),
+                "advisor": b.advisor_id,
+            }
+            for b in session.scalars(
+                select(Booking).where(Booking.status == "booked").order_by(Booking.starts_at.desc())
+            )
+        }  # the earliest active session of each lead wins
+        callbacks = set(
+            session.scalars(select(CallbackRequest.lead_id).where(CallbackRequest.status == "open"))
+        )
         rows = []
         for lead in leads:
             decision = lead.decisions[-1] if lead.decisions else None
@@ -206,6 +222,8 @@ def lead_rows(sessions: sessionmaker[Session]) -> list[dict[str, Any]]:
                         "brief": lead.diagnostic.brief,
                         "answers": lead.diagnostic.answers,
                     },
+                    "session": sessions_of.get(lead.id),
+                    "callback_requested": lead.id in callbacks,
                     "submissions": lead.submissions,
                     "updated_at": lead.updated_at.isoformat(),
                 }

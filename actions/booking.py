@@ -1,0 +1,77 @@
+"""Booking in Rasa: the form's turns (`bot.booking_form`) and the questions with dynamic buttons."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.forms import apply_turn, latest_message
+from bot.booking import scheduler_for
+from bot.booking_form import MORE, STATE, button_label, day_label, take_turn
+from bot.settings import load_settings
+
+
+class ValidateBookingForm(FormValidationAction):
+    """Each merchant message while booking, moving or cancelling goes through `bot/`."""
+
+    def name(self) -> str:
+        return "validate_booking_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        state = {name: tracker.get_slot(name) for name in STATE}
+        lead = (tracker.get_slot("lead_id"), tracker.get_slot("lead_outcome"))
+        question = tracker.get_slot("requested_slot")
+        turn = await asyncio.to_thread(
+            take_turn,
+            scheduler_for(load_settings()),
+            state,
+            lead,
+            question,
+            *latest_message(tracker),
+        )
+        return apply_turn(dispatcher, tracker, turn)
+
+
+class ActionAskBookingWhen(Action):
+    """The proposed times as buttons, plus "other times"."""
+
+    def name(self) -> str:
+        return "action_ask_booking_when"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        times = [datetime.fromisoformat(t) for t in tracker.get_slot("booking_options") or []]
+        buttons = [{"title": button_label(t), "payload": t.isoformat()} for t in times]
+        buttons.append({"title": "Autres moments", "payload": MORE})
+        dispatcher.utter_message(response="utter_ask_booking_when", buttons=buttons)
+        return []
+
+
+class ActionAskBookingDay(Action):
+    """ "Mardi" could be two dates: which one?"""
+
+    def name(self) -> str:
+        return "action_ask_booking_day"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        days = [date.fromisoformat(d) for d in tracker.get_slot("booking_days") or []]
+        labels = [day_label(d) for d in days]
+        dispatcher.utter_message(
+            response="utter_ask_booking_day",
+            first=labels[0],
+            second=labels[-1],
+            buttons=[
+                {"title": label.removeprefix("le ").capitalize(), "payload": day.isoformat()}
+                for day, label in zip(days, labels, strict=True)
+            ],
+        )
+        return []
