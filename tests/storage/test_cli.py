@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import csv
+import email
+import email.policy
 import json
+from datetime import datetime, timedelta
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cli import main
+from bot.scheduling import TIMEZONE
+from bot.scheduling.slots import Slot
+from bot.storage.bookings import book, utc
 from bot.storage.leads import save_submission
+from bot.storage.models import Booking
 from tests.storage.test_leads import submission
 
 
@@ -39,3 +48,27 @@ def test_table_on_screen(
     save_submission(sessions, submission())
     assert main(["leads"]) == 0
     assert "Boutique Chez Marie" in capsys.readouterr().out
+
+
+def test_reminders_command_mails_tomorrows_sessions_once(
+    sessions: sessionmaker[Session],
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("FROZEN_CLOCK", "2026-11-23T09:00:00-05:00")
+    monkeypatch.setenv("SMTP_HOST", "")
+    lead_id = save_submission(sessions, submission())
+    tuesday = datetime(2026, 11, 24, 9, 0, tzinfo=TIMEZONE)
+    booking = book(sessions, Slot(tuesday, tuesday + timedelta(hours=1), "sophie"), lead_id)
+    with sessions.begin() as session:  # booked last week
+        session.execute(update(Booking).values(updated_at=utc(tuesday - timedelta(days=8))))
+    assert main(["reminders"]) == 0
+    assert main(["reminders"]) == 0  # again: nothing new
+    [path] = (tmp_path / "outbox").glob("*.eml")
+    mail = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    assert isinstance(mail, EmailMessage) and mail["To"] == "marie@exemple.com"
+    body = mail.get_body()
+    assert body is not None and booking.reference in body.get_content()
