@@ -103,7 +103,11 @@ class BookingTurn:
         """The merchant picked a time: name the advisor and ask to confirm."""
         keep = None
         if self.state.get("booking_mode") == "reschedule":
-            keep = self.scheduler.find(self.state["booking_reference"]).advisor.id
+            try:
+                keep = self.scheduler.find(self.state.get("booking_reference") or "").advisor.id
+            except UnknownBooking:  # cancelled meanwhile (another conversation)
+                self.say("utter_booking_unknown_reference")
+                return self.ask(None)
         advisor = self.scheduler.preview(moment, self.lead_id, keep)
         if advisor is None:
             return self.offer(self.scheduler.next_free(), "utter_booking_slot_taken")
@@ -207,7 +211,7 @@ class BookingTurn:
         answer = _yes_no(text)
         if answer is None:
             return self.when(text)  # "plutôt jeudi": a new wish
-        if answer is not Answer.YES:
+        if answer is not Answer.YES or not self.state.get("booking_choice"):
             return self.offer(self.scheduler.next_free(), "utter_booking_next_free")
         moment = datetime.fromisoformat(self.state["booking_choice"])
         advisor = self.state.get("booking_advisor")

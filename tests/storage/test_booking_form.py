@@ -325,3 +325,15 @@ def test_reminders_the_day_before_go_to_the_merchant_once(
     assert scheduler.send_reminders() == []
     [mail] = mails(outbox)
     assert mail["To"] == "marie@exemple.com" and "demain" in body_of(mail)
+
+
+def test_a_session_cancelled_elsewhere_while_moving_it_is_said_not_crashed(
+    scheduler: Scheduler, lead: tuple[int, str]
+) -> None:
+    reference = booked(scheduler, lead)
+    chat = Conversation(scheduler, (None, None))
+    chat.send(f"déplacer {reference}", "reschedule_booking")
+    assert chat.question == WHEN
+    scheduler.cancel(reference)  # from another conversation, meanwhile
+    chat.send(chat.options[0].isoformat())
+    assert chat.outcome() == (["utter_booking_unknown_reference"], None)
