@@ -66,9 +66,11 @@ def main() -> None:
                 "wish: « le 3 décembre vers 10 h »": ("booking_when", "le 3 décembre vers 10 h"),
             }
             for name, (question, text) in turns.items():
-                median, worst = timed(
-                    lambda q=question, t=text: take_turn(scheduler, {}, lead, q, t), repeat
-                )
+
+                def turn(question: str | None = question, text: str = text) -> None:
+                    take_turn(scheduler, {}, lead, question, text)
+
+                median, worst = timed(turn, repeat)
                 print(f"| {calendar} | {name} | {median:.1f} | {worst:.1f} |")
 
             def confirm() -> None:
