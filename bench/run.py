@@ -2,7 +2,8 @@
 
 Measures, for both bots in the same run: full training time, time from start to ready,
 p50/p95 latency per message through the REST channel at 1 and 20 concurrent conversations,
-throughput at 20 conversations, and the resident memory of each process.
+throughput at 20 conversations, and the resident memory of each process. For NumériQC, the
+same for a visit through the forms (intake, then booking proposals).
 Prints a Markdown table for docs/BENCHMARKS.md and writes bench/results/latest.json.
 
 Usage: `make bench` (or `.venv/app/bin/python -m bench.run [--conversations N] [--skip-default]`).
@@ -44,6 +45,31 @@ OUR_MESSAGES = [
     "merci beaucoup",
     "bonne journée",
 ]
+# A second visit, through the forms: the eligibility intake (consent, 14 answers, recap), then
+# the booking's proposals for a wish, then stopping before booking. "{visit}" makes each visit
+# a new business.
+FORM_MESSAGES = [
+    "je veux vérifier mon admissibilité",
+    "/affirm",
+    "Boutique {visit}",
+    "Marie Tremblay",
+    "Propriétaire",
+    "marie.{visit}@exemple.com",
+    "418 555-1234",
+    "123, 3e Avenue, Québec G1L 2W5",
+    "ouais",
+    "Commerce de détail",
+    "oui",
+    "SDC 3e Avenue",
+    "3",
+    "1 à 2 heures",
+    "Prêt à commencer maintenant",
+    "Vendre en ligne et attirer la clientèle du quartier",
+    "oui",
+    "/request_booking",
+    "jeudi pm",
+    "on arrête",
+]
 DEFAULT_BOT_MESSAGES = [
     "hello", "I am sad", "no", "I feel bad", "yes", "great", "are you a bot?",
     "hi again", "very good", "goodbye",
@@ -76,9 +102,8 @@ async def conversation(
     latencies = []
     for i in range(count):
         began = time.perf_counter()
-        async with session.post(
-            url, json={"sender": sender, "message": messages[i % len(messages)]}
-        ) as r:
+        text = messages[i % len(messages)].replace("{visit}", sender.rsplit("-", 1)[-1])
+        async with session.post(url, json={"sender": sender, "message": text}) as r:
             assert r.status == 200, await r.text()
             await r.read()
         latencies.append((time.perf_counter() - began) * 1000)
@@ -140,7 +165,9 @@ def bench_ours(settings: Settings, conversations: int) -> dict[str, Any]:
     stack = Stack(settings, log_dir=settings.var_dir / "logs")
     ready_s = round(stack.start(timeout=300), 1)
     try:
-        result = measure(f"{settings.rasa_url}/webhooks/rest/webhook", OUR_MESSAGES, conversations)
+        url = f"{settings.rasa_url}/webhooks/rest/webhook"
+        result = measure(url, OUR_MESSAGES, conversations)
+        result["forms"] = measure(url, FORM_MESSAGES, conversations // 2)
         result["memory_mb"] = {name: rss_mb(p.pid) for name, p in stack.processes.items()}
     finally:
         stack.stop()
@@ -195,6 +222,16 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), {memory_kb // 1024 // 1024} GiB RAM, {platform.platform()}"
 
 
+def _forms(result: dict[str, Any], conversations: str, measure: str) -> Any:
+    """A figure of the form visit (NumériQC only: the default bot has no forms)."""
+    forms = result.get("forms")
+    return (
+        forms[f"{conversations}_conversation{'s' if conversations != '1' else ''}"][measure]
+        if forms
+        else "—"
+    )
+
+
 def markdown(report: dict[str, Any]) -> str:
     rows: list[tuple[str, Callable[[dict[str, Any]], Any]]] = [
         ("Full training (s)", lambda r: r["training_s"]),
@@ -206,6 +243,13 @@ def markdown(report: dict[str, Any]) -> str:
         (
             "Throughput, 20 conversations (msg/s)",
             lambda r: r["20_conversations"]["throughput_msg_s"],
+        ),
+        ("Form visit: p50 latency, 1 conversation (ms)", lambda r: _forms(r, "1", "p50_ms")),
+        ("Form visit: p95 latency, 1 conversation (ms)", lambda r: _forms(r, "1", "p95_ms")),
+        ("Form visit: p95 latency, 20 conversations (ms)", lambda r: _forms(r, "20", "p95_ms")),
+        (
+            "Form visit: throughput, 20 conversations (msg/s)",
+            lambda r: _forms(r, "20", "throughput_msg_s"),
         ),
         (
             "Resident memory (MB)",
