@@ -12,6 +12,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -24,8 +25,9 @@ from bot.scheduling.dates import understand
 from bot.storage.bookings import book
 from bot.storage.database import make_engine, make_sessions, upgrade
 from bot.storage.leads import save_submission
-from tests.storage.test_leads import submission
+from tests.storage.test_leads import INTAKE, submission
 
+OTHER = replace(INTAKE, business_name="Café du bench")
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=TIMEZONE)
 
 
@@ -55,6 +57,8 @@ def main() -> None:
         mail = MailSettings("noreply@example.org", outbox=Path(folder) / "outbox")
         scheduler = Scheduler(sessions, load_availability(), mail, "https://site", lambda: NOW)
         lead = (save_submission(sessions, submission()), "admissible")
+        # Confirmations book for other merchants: `lead` keeps no session (one at a time).
+        other = (save_submission(sessions, submission(email="x@exemple.com", intake=OTHER)), "")
         print("| calendar | turn | median (ms) | max (ms) |\n| --- | --- | --- | --- |")
         for calendar in ("empty", "nearly full"):
             if calendar == "nearly full":
@@ -76,7 +80,7 @@ def main() -> None:
             def confirm() -> None:
                 times = scheduler.next_free(1)
                 state = {"booking_mode": "book", "booking_choice": times[0].isoformat()}
-                take_turn(scheduler, state, lead, "booking_confirm", "oui")
+                take_turn(scheduler, state, other, "booking_confirm", "oui")
 
             median, worst = timed(confirm, min(repeat, 8))
             print(

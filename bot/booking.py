@@ -181,6 +181,11 @@ class Scheduler:
     def find(self, reference: str) -> Appointment:
         return self._appointment(bookings.find(self.sessions, reference))
 
+    def upcoming(self, lead_id: int) -> Appointment | None:
+        """The lead's next booked session, if any."""
+        booking = bookings.active_for_lead(self.sessions, lead_id)
+        return self._appointment(booking) if booking else None
+
     def reschedule(
         self, reference: str, moment: datetime, advisor: str | None = None
     ) -> Appointment:

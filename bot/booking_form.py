@@ -133,8 +133,13 @@ class BookingTurn:
         reset = {name: None for name in STATE if name != "booking_reference"}
         self.turn.updates.update({**reset, "booking_mode": mode})
         self.state = {**self.state, **self.turn.updates}
+        upcoming = self.scheduler.upcoming(self.lead_id) if self.lead_id else None
         if mode != "book":
-            reference = find_reference(text) or self.state.get("booking_reference")
+            reference = (
+                find_reference(text)
+                or self.state.get("booking_reference")
+                or (upcoming.reference if upcoming else None)
+            )
             return self.look_up(reference) if reference else self.ask(LOOKUP)
         if self.lead_id is None:
             self.say("utter_booking_needs_intake")
@@ -142,6 +147,9 @@ class BookingTurn:
         if self.lead_outcome not in BOOKABLE:
             self.say("utter_booking_not_eligible")
             return self.ask(None)
+        if upcoming is not None:  # one session at a time: move or cancel it instead
+            self.say("utter_booking_already", summary=upcoming.describe())
+            return self.ask(None, booking_reference=upcoming.reference)
         return self.offer(self.scheduler.next_free(), "utter_booking_next_free")
 
     def look_up(self, reference: str | None) -> Turn:

@@ -76,6 +76,17 @@ def find(sessions: sessionmaker[Session], reference: str) -> Booking:
         return _active(session, reference)
 
 
+def active_for_lead(sessions: sessionmaker[Session], lead_id: int) -> Booking | None:
+    """The lead's next active booking, if any."""
+    with sessions() as session:
+        return session.scalar(
+            select(Booking)
+            .where(Booking.lead_id == lead_id, Booking.status == "booked")
+            .order_by(Booking.starts_at)
+            .limit(1)
+        )
+
+
 def cancel(sessions: sessionmaker[Session], reference: str) -> Booking:
     """Cancel an active booking (its slot is free again); its invitation sequence goes up."""
     with sessions.begin() as session:

@@ -337,3 +337,15 @@ def test_a_session_cancelled_elsewhere_while_moving_it_is_said_not_crashed(
     scheduler.cancel(reference)  # from another conversation, meanwhile
     chat.send(chat.options[0].isoformat())
     assert chat.outcome() == (["utter_booking_unknown_reference"], None)
+
+
+def test_one_session_at_a_time_the_next_request_offers_to_move_it(
+    scheduler: Scheduler, lead: tuple[int, str]
+) -> None:
+    reference = booked(scheduler, lead)
+    chat = Conversation(scheduler, lead)  # the same merchant, another visit
+    chat.send("je veux un rendez-vous", "request_booking")
+    assert chat.outcome() == (["utter_booking_already"], None)
+    chat.send("/reschedule_booking", "reschedule_booking")  # no reference needed: it is theirs
+    assert chat.outcome() == (["utter_booking_current", "utter_booking_next_free"], WHEN)
+    assert chat.state["booking_reference"] == reference
