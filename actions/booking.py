@@ -11,7 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms import apply_turn, latest_message
 from bot.booking import scheduler_for
-from bot.booking_form import MORE, STATE, button_label, day_label, take_turn
+from bot.booking_form import MORE, STATE, button_label, take_turn
+from bot.scheduling.invitation import french_date
 from bot.settings import load_settings
 
 
@@ -64,7 +65,7 @@ class ActionAskBookingDay(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         days = [date.fromisoformat(d) for d in tracker.get_slot("booking_days") or []]
-        labels = [day_label(d) for d in days]
+        labels = [french_date(d) for d in days]
         dispatcher.utter_message(
             response="utter_ask_booking_day",
             first=labels[0],

@@ -19,7 +19,7 @@ from bot.scheduling import TIMEZONE
 from bot.scheduling.assignment import choose_slot
 from bot.scheduling.config import Advisor, Availability, load_availability
 from bot.scheduling.dates import Wish
-from bot.scheduling.invitation import french_datetime, invitation
+from bot.scheduling.invitation import french_datetime, french_time, invitation
 from bot.scheduling.reminders import send_due_reminders
 from bot.scheduling.slots import Busy, Slot, free_slots, horizon
 from bot.settings import Settings
@@ -51,8 +51,12 @@ class Appointment:
         return french_datetime(self.starts_at)
 
     def describe(self) -> str:
-        """ "le mardi 24 novembre à 14 h avec Sophie Gagnon, en personne (Bureaux …)" """
-        return f"{self.when} avec {self.advisor.name}, {self.advisor.mode} ({self.advisor.place})"
+        return describe(self.starts_at, self.advisor)
+
+
+def describe(starts_at: datetime, advisor: Advisor) -> str:
+    """ "le mardi 24 novembre à 14 h avec Sophie Gagnon, en personne (Bureaux …)" """
+    return f"{french_datetime(starts_at)} avec {advisor.name}, {advisor.mode} ({advisor.place})"
 
 
 def _matches(wish: Wish, moment: datetime) -> bool:
@@ -131,9 +135,12 @@ class Scheduler:
         self, moment: datetime, lead_id: int | None, keep: str | None = None
     ) -> Advisor | None:
         """The advisor the session at `moment` would be given, or None if it is not free."""
-        lead = lead_card(self.sessions, lead_id) if lead_id else None
+        lead = self._lead(lead_id)
         ranked = self._ranked(moment, lead, keep)
         return self.advisors[ranked[0].advisor_id] if ranked else None
+
+    def _lead(self, lead_id: int | None) -> LeadCard | None:
+        return lead_card(self.sessions, lead_id) if lead_id is not None else None
 
     def _appointment(self, booking: Booking) -> Appointment:
         return Appointment(
@@ -168,7 +175,7 @@ class Scheduler:
         """Book the session at `moment` with `advisor` (the one previewed) or else the fairest
         free one; raise SlotTaken if every advisor free at that time was taken meanwhile.
         Invitations are sent."""
-        lead = lead_card(self.sessions, lead_id)
+        lead = self._lead(lead_id)
         for slot in self._ranked(moment, lead, keep=advisor):
             try:
                 appointment = self._appointment(bookings.book(self.sessions, slot, lead_id))
@@ -192,7 +199,7 @@ class Scheduler:
         """Move a session to `moment` (with `advisor`, else the same one if free, else the
         fairest); updated invitations."""
         before = self.find(reference)
-        lead = lead_card(self.sessions, before.lead_id) if before.lead_id else None
+        lead = self._lead(before.lead_id)
         for slot in self._ranked(moment, lead, keep=advisor or before.advisor.id):
             try:
                 booking = bookings.reschedule(self.sessions, reference, slot)
@@ -207,7 +214,7 @@ class Scheduler:
 
     def cancel(self, reference: str) -> Appointment:
         appointment = self._appointment(bookings.cancel(self.sessions, reference))
-        lead = lead_card(self.sessions, appointment.lead_id) if appointment.lead_id else None
+        lead = self._lead(appointment.lead_id)
         self._invite(appointment, lead, "cancelled")
         return appointment
 
@@ -222,7 +229,7 @@ class Scheduler:
 
         def remind(booking: Booking) -> None:
             appointment = self._appointment(booking)
-            lead = lead_card(self.sessions, appointment.lead_id) if appointment.lead_id else None
+            lead = self._lead(appointment.lead_id)
             if lead is not None:
                 send(self.mail, message(self.mail, lead.email, *self._reminder(appointment, lead)))
 
@@ -327,8 +334,9 @@ class Scheduler:
         return f"{title} : {business}, {appointment.when}", "\n".join(lines) + "\n"
 
     def _reminder(self, appointment: Appointment, lead: LeadCard) -> tuple[str, str]:
-        hour = appointment.when.split(" à ", 1)[1]
-        subject = f"Rappel : votre rencontre 100 % NumériQC demain à {hour}"
+        subject = (
+            f"Rappel : votre rencontre 100 % NumériQC demain à {french_time(appointment.starts_at)}"
+        )
         body = (
             f"Bonjour {lead.contact},\n\n"
             f"Petit rappel : votre rencontre est demain, {appointment.when}, avec "

@@ -11,13 +11,13 @@ import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from bot.booking import Appointment, Scheduler, SlotTaken, UnknownBooking
+from bot.booking import Scheduler, SlotTaken, UnknownBooking, describe
 from bot.conversation import Turn, interruption
 from bot.eligibility import Outcome
-from bot.parsing import Answer, NotUnderstood, parse_yes_no
+from bot.parsing import Answer, find_yes_no
 from bot.scheduling import TIMEZONE
 from bot.scheduling.dates import Wish, understand
-from bot.scheduling.invitation import french_datetime
+from bot.scheduling.invitation import french_date, french_time
 from bot.text import fold
 
 # Data slots (the questions are LOOKUP, WHEN, DAY, CONFIRM, CANCEL, CALLBACK).
@@ -44,24 +44,12 @@ def find_reference(text: str) -> str | None:
 
 def button_label(moment: datetime) -> str:
     """ "mardi 24 novembre, 14 h" for a button."""
-    day, hour = french_datetime(moment).removeprefix("le ").split(" à ")
-    return f"{day}, {hour}"
-
-
-def day_label(day: date) -> str:
-    """ "le mardi 1er décembre"."""
-    return french_datetime(datetime.combine(day, datetime.min.time(), TIMEZONE)).split(" à ")[0]
+    day = french_date(moment.astimezone(TIMEZONE).date()).removeprefix("le ")
+    return f"{day}, {french_time(moment)}"
 
 
 def _iso(moments: list[datetime]) -> list[str]:
     return [m.isoformat() for m in moments]
-
-
-def _yes_no(text: str) -> Answer | None:
-    try:
-        return parse_yes_no(text)
-    except NotUnderstood:
-        return None
 
 
 class BookingTurn:
@@ -100,7 +88,14 @@ class BookingTurn:
         return self.ask(WHEN, booking_options=_iso(times))
 
     def choose(self, moment: datetime) -> Turn:
-        """The merchant picked a time: name the advisor and ask to confirm."""
+        """The merchant picked a time: ask to confirm, or offer others if it was just taken."""
+        return self.confirmation(moment) or self.offer(
+            self.scheduler.next_free(), "utter_booking_slot_taken"
+        )
+
+    def confirmation(self, moment: datetime) -> Turn | None:
+        """Name the advisor the free time `moment` would have and ask to confirm; None if the
+        time is not free."""
         keep = None
         if self.state.get("booking_mode") == "reschedule":
             try:
@@ -110,18 +105,18 @@ class BookingTurn:
                 return self.ask(None)
         advisor = self.scheduler.preview(moment, self.lead_id, keep)
         if advisor is None:
-            return self.offer(self.scheduler.next_free(), "utter_booking_slot_taken")
-        summary = Appointment("", moment, moment, advisor, 0, self.lead_id).describe()
+            return None
         return self.ask(
             CONFIRM,
             booking_choice=moment.isoformat(),
             booking_advisor=advisor.id,
-            booking_summary=summary,
+            booking_summary=describe(moment, advisor),
         )
 
     def wish(self, wish: Wish) -> Turn:
-        if wish.exact is not None and self.scheduler.is_free(wish.exact):
-            return self.choose(wish.exact)
+        confirmation = self.confirmation(wish.exact) if wish.exact is not None else None
+        if confirmation is not None:
+            return confirmation
         times = self.scheduler.proposals(wish)
         intro = "utter_booking_closest" if wish.exact else "utter_booking_matching"
         return self.offer(times, intro if times else "utter_booking_nothing_then")
@@ -200,7 +195,7 @@ class BookingTurn:
             if picked is None and fold(text) in {"le deuxieme", "le second", "deuxieme", "2"}:
                 picked = days[-1] if days else None
         if picked is None or picked not in days:
-            expected = " ou ".join(day_label(d) for d in days)
+            expected = " ou ".join(french_date(d) for d in days)
             self.say("utter_intake_not_understood", expected=expected)
             return self.ask(DAY)
         original = understand(self.state.get("booking_wish") or "", self.scheduler.now())
@@ -216,7 +211,7 @@ class BookingTurn:
         return self.wish(chosen)
 
     def confirm(self, text: str) -> Turn:
-        answer = _yes_no(text)
+        answer = find_yes_no(text)
         if answer is None:
             return self.when(text)  # "plutôt jeudi": a new wish
         if answer is not Answer.YES or not self.state.get("booking_choice"):
@@ -230,8 +225,9 @@ class BookingTurn:
                 )
                 self.say("utter_booking_moved", summary=appointment.describe())
             else:
-                if self.lead_id is None:
-                    raise UnknownBooking("no lead")
+                if self.lead_id is None:  # start() lets only a lead book; kept for safety
+                    self.say("utter_booking_needs_intake")
+                    return self.ask(None)
                 appointment = self.scheduler.book(moment, self.lead_id, advisor)
                 self.say(
                     "utter_booking_done",
@@ -252,7 +248,7 @@ class BookingTurn:
         )
 
     def cancel(self, text: str) -> Turn:
-        answer = _yes_no(text)
+        answer = find_yes_no(text)
         if answer is None:
             self.say("utter_intake_not_understood", expected="oui ou non")
             return self.ask(CANCEL)
@@ -268,7 +264,7 @@ class BookingTurn:
         return self.ask(None, booking_reference=None, booking_summary=None)
 
     def callback(self, text: str) -> Turn:
-        answer = _yes_no(text)
+        answer = find_yes_no(text)
         if answer is None:
             self.say("utter_intake_not_understood", expected="oui ou non")
             return self.ask(CALLBACK)

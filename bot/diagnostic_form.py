@@ -11,7 +11,7 @@ from typing import Any
 
 from bot import diagnostic as d
 from bot.conversation import Turn, field_named, first_unanswered, interruption, wants_to_skip
-from bot.parsing import Answer, NotUnderstood, parse_yes_no
+from bot.parsing import Answer, NotUnderstood, find_yes_no, parse_yes_no
 
 QUESTIONS = (
     "diag_website", "diag_platform", "diag_social_networks", "diag_posting", "diag_google_profile",
@@ -105,7 +105,7 @@ def take_turn(
             turn.say.append(("utter_intake_not_understood", {"expected": expected}))
             turn.next_question = FIELD_TO_CORRECT
             return turn
-        elif _yes_no_or_none(text) is Answer.YES:
+        elif find_yes_no(text) is Answer.YES:
             turn.updates = {"diag_summary_confirmed": True}
         else:
             turn.next_question = FIELD_TO_CORRECT
@@ -119,13 +119,6 @@ def take_turn(
             turn.say.append(("utter_intake_not_understood", {"expected": str(expected)}))
     turn.next_question = next_question({**answers, **turn.updates})
     return turn
-
-
-def _yes_no_or_none(text: str) -> Answer | None:
-    try:
-        return parse_yes_no(text)
-    except NotUnderstood:
-        return None
 
 
 def to_answers(answers: dict[str, Any]) -> d.Answers:

@@ -95,6 +95,14 @@ def parse_yes_no(text: str) -> Answer:
     raise NotUnderstood("oui ou non (ou « je ne sais pas »)")
 
 
+def find_yes_no(text: str) -> Answer | None:
+    """Yes, no or "not sure" if the message says one of them, else None."""
+    try:
+        return parse_yes_no(text)
+    except NotUnderstood:
+        return None
+
+
 class Sector(Enum):
     RETAIL = "commerce de détail"
     ACCOMMODATION = "hébergement"

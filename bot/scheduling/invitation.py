@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from icalendar import Calendar, Event, vCalAddress, vText
 
@@ -16,12 +16,21 @@ _MONTHS = (
 )  # fmt: skip
 
 
+def french_date(day: date) -> str:
+    """ "le mardi 24 novembre", "le mardi 1er décembre"."""
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"le {_DAYS[day.weekday()]} {number} {_MONTHS[day.month - 1]}"
+
+
+def french_time(moment: datetime) -> str:
+    """ "14 h" or "14 h 30", in Québec time."""
+    local = moment.astimezone(TIMEZONE)
+    return f"{local.hour} h" + (f" {local.minute:02d}" if local.minute else "")
+
+
 def french_datetime(moment: datetime) -> str:
     """ "le mardi 24 novembre à 14 h" (or "à 14 h 30"), in Québec time."""
-    local = moment.astimezone(TIMEZONE)
-    day = "1er" if local.day == 1 else str(local.day)
-    minutes = f" {local.minute:02d}" if local.minute else ""
-    return f"le {_DAYS[local.weekday()]} {day} {_MONTHS[local.month - 1]} à {local.hour} h{minutes}"
+    return f"{french_date(moment.astimezone(TIMEZONE).date())} à {french_time(moment)}"
 
 
 def invitation(

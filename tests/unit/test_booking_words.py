@@ -6,8 +6,9 @@ from datetime import date, datetime
 
 import pytest
 
-from bot.booking_form import button_label, day_label, find_reference
+from bot.booking_form import button_label, find_reference
 from bot.scheduling import TIMEZONE
+from bot.scheduling.invitation import french_date
 
 
 @pytest.mark.parametrize(
@@ -29,4 +30,4 @@ def test_references_are_found_in_what_merchants_type(text: str, reference: str |
 def test_labels() -> None:
     assert button_label(datetime(2026, 11, 24, 14, 0, tzinfo=TIMEZONE)) == "mardi 24 novembre, 14 h"
     assert button_label(datetime(2026, 3, 9, 9, 30, tzinfo=TIMEZONE)) == "lundi 9 mars, 9 h 30"
-    assert day_label(date(2026, 12, 1)) == "le mardi 1er décembre"
+    assert french_date(date(2026, 12, 1)) == "le mardi 1er décembre"
