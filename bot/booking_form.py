@@ -84,7 +84,7 @@ class BookingTurn:
                 self.say("utter_booking_kept")
                 return self.ask(None)
             return self.ask(CALLBACK, booking_options=[])
-        self.say(intro)
+        self.say(intro, minutes=self.scheduler.availability.session_minutes)
         return self.ask(WHEN, booking_options=_iso(times))
 
     def choose(self, moment: datetime) -> Turn:

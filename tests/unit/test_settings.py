@@ -43,3 +43,20 @@ def test_mail_goes_to_the_outbox_by_default(
     monkeypatch.setenv("VAR_DIR", str(tmp_path))
     mail = mail_settings(load_settings(tmp_path / "missing.env"))
     assert (mail.smtp_host, mail.outbox) == ("", tmp_path / "outbox")
+
+
+@pytest.mark.parametrize(
+    ("value", "error"),
+    [("lundi matin", "ISO 8601"), ("2026-11-23T10:00", "needs a UTC offset")],
+)
+def test_a_bad_frozen_clock_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, value: str, error: str
+) -> None:
+    monkeypatch.setenv("FROZEN_CLOCK", value)
+    with pytest.raises(ValueError, match=error):
+        load_settings(tmp_path / "missing.env")
+
+
+def test_no_frozen_clock_means_real_time(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("FROZEN_CLOCK", raising=False)
+    assert load_settings(tmp_path / "missing.env").frozen_clock is None
