@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date, datetime
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.forms import apply_turn, latest_message
+from actions.forms import StorageFailed, apply_turn, latest_message, stored
 from bot.booking import scheduler_for
 from bot.booking_form import MORE, STATE, button_label, take_turn
+from bot.conversation import Turn
 from bot.scheduling.invitation import french_date
 from bot.settings import load_settings
 
@@ -28,14 +28,14 @@ class ValidateBookingForm(FormValidationAction):
         state = {name: tracker.get_slot(name) for name in STATE}
         lead = (tracker.get_slot("lead_id"), tracker.get_slot("lead_outcome"))
         question = tracker.get_slot("requested_slot")
-        turn = await asyncio.to_thread(
-            take_turn,
-            scheduler_for(load_settings()),
-            state,
-            lead,
-            question,
-            *latest_message(tracker),
-        )
+        scheduler = scheduler_for(load_settings())
+        message = latest_message(tracker)
+        try:
+            turn = await stored(
+                dispatcher, lambda: take_turn(scheduler, state, lead, question, *message)
+            )
+        except StorageFailed:  # the same question again, with what was chosen so far
+            turn = Turn(next_question=question)
         return apply_turn(dispatcher, tracker, turn)
 
 

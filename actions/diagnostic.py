@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.forms import apply_turn, database, latest_message
+from actions.forms import StorageFailed, apply_turn, database, latest_message, stored
 from bot.diagnostic import profile, summary
 from bot.diagnostic_form import QUESTIONS, take_turn, to_answers
 from bot.storage.leads import save_diagnostic
@@ -66,9 +66,15 @@ class ActionSaveDiagnostic(Action):
         answers = answers_of(tracker)
         completed = answers.get("diag_summary_confirmed") is True
         sessions = database()
-        await asyncio.to_thread(
-            save_diagnostic, sessions, int(lead_id), to_answers(answers), completed
-        )
+        try:
+            await stored(
+                dispatcher,
+                lambda: save_diagnostic(sessions, int(lead_id), to_answers(answers), completed),
+            )
+        except StorageFailed:  # finished: the summary again, confirming it tries once more
+            if not completed:  # stopped midway: kept in the conversation for its next turn
+                return []
+            return [SlotSet("diag_summary_confirmed", None), FollowupAction("diagnostic_form")]
         if completed:
             dispatcher.utter_message(response="utter_diagnostic_saved")
         return []

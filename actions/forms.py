@@ -1,12 +1,17 @@
-"""Turning a form turn from `bot/` (a `bot.conversation.Turn`) into messages and Rasa events."""
+"""Turning a form turn from `bot/` (a `bot.conversation.Turn`) into messages and Rasa events,
+and what every action says when the application database fails."""
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from actions.faq import answer_territory
@@ -14,6 +19,27 @@ from bot.conversation import Turn
 from bot.settings import load_settings
 from bot.storage.database import sessions_for
 from bot.territory import find_place
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+STORAGE_FAILED = "utter_storage_failed"
+
+
+class StorageFailed(Exception):
+    """The database refused or could not be reached; the merchant was told (logged)."""
+
+
+async def stored(dispatcher: CollectingDispatcher, work: Callable[[], T]) -> T:
+    """Run blocking database `work` off the event loop. If the database fails, apologise in
+    French and raise `StorageFailed`: the caller keeps the answers and asks to confirm again,
+    so nothing is confirmed to the merchant that is not committed."""
+    try:
+        return await asyncio.to_thread(work)
+    except SQLAlchemyError as error:  # its text may quote personal data: log the kinds only
+        cause = type(getattr(error, "orig", None) or error).__name__
+        log.error("storage failed: %s (%s)", type(error).__name__, cause)
+        dispatcher.utter_message(response=STORAGE_FAILED)
+        raise StorageFailed from error
 
 
 def database() -> sessionmaker[Session]:

@@ -6,7 +6,6 @@ The conversation logic is `bot.intake.take_turn`; the rules are `bot.eligibility
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime, timezone
 from typing import Any
 
@@ -14,7 +13,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.forms import apply_turn, database, latest_message
+from actions.forms import StorageFailed, apply_turn, database, latest_message, stored
 from bot import consent
 from bot.eligibility import Outcome, decide, priority
 from bot.intake import LABELS, QUESTIONS, recap, take_turn, to_intake
@@ -124,7 +123,10 @@ class ActionSubmitIntake(Action):
             association_name=answers.get("association_name"),
         )
         sessions = database()
-        lead_id = await asyncio.to_thread(save_submission, sessions, submission)
+        try:
+            lead_id = await stored(dispatcher, lambda: save_submission(sessions, submission))
+        except StorageFailed:  # the recap again: confirming it tries once more
+            return [SlotSet("recap_confirmed", None), FollowupAction("intake_form")]
         reasons = "; ".join(decision.reasons)
         response = {
             Outcome.ELIGIBLE: "utter_intake_eligible",
@@ -155,6 +157,10 @@ class ActionAfterDecision(Action):
         if tracker.get_slot("lead_outcome") != Outcome.NOT_ELIGIBLE.value:
             return [FollowupAction("diagnostic_form")]
         sessions = database()
-        await asyncio.to_thread(request_review, sessions, int(lead_id))
+        try:
+            await stored(dispatcher, lambda: request_review(sessions, int(lead_id)))
+        except StorageFailed:
+            dispatcher.utter_message(response="utter_review_retry")
+            return []
         dispatcher.utter_message(response="utter_review_requested")
         return []

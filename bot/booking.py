@@ -24,12 +24,12 @@ from bot.scheduling.reminders import send_due_reminders
 from bot.scheduling.slots import Busy, Slot, free_slots, horizon
 from bot.settings import Settings
 from bot.storage import bookings
-from bot.storage.bookings import SlotTaken, UnknownBooking
+from bot.storage.bookings import AlreadyBooked, DayLimit, SlotTaken, UnknownBooking
 from bot.storage.database import sessions_for
 from bot.storage.leads import LeadCard, lead_card, request_callback
 from bot.storage.models import Booking
 
-__all__ = ["Appointment", "Scheduler", "SlotTaken", "UnknownBooking"]
+__all__ = ["AlreadyBooked", "Appointment", "Scheduler", "SlotTaken", "UnknownBooking"]
 
 PER_DAY_PROPOSED = 2  # proposals are spread over several days
 REMINDERS_FROM = time(8)  # reminders go out from 8 h, local time, the day before
@@ -152,6 +152,11 @@ class Scheduler:
             lead_id=booking.lead_id,
         )
 
+    def _day(self, slot: Slot) -> DayLimit:
+        """The local day of `slot` and the advisors' daily maximum, for the database check."""
+        start = datetime.combine(slot.starts_at.astimezone(TIMEZONE).date(), time(0), TIMEZONE)
+        return DayLimit(start, start + timedelta(days=1), self.availability.max_sessions_per_day)
+
     def _ranked(self, moment: datetime, lead: LeadCard | None, keep: str | None) -> list[Slot]:
         """The free slots starting at `moment`, best advisor first (`keep` first if free)."""
         slots, busy = self._free()
@@ -173,12 +178,13 @@ class Scheduler:
 
     def book(self, moment: datetime, lead_id: int, advisor: str | None = None) -> Appointment:
         """Book the session at `moment` with `advisor` (the one previewed) or else the fairest
-        free one; raise SlotTaken if every advisor free at that time was taken meanwhile.
-        Invitations are sent."""
+        free one; raise SlotTaken if every advisor free at that time was taken meanwhile,
+        AlreadyBooked if the lead booked from elsewhere meanwhile. Invitations are sent."""
         lead = self._lead(lead_id)
         for slot in self._ranked(moment, lead, keep=advisor):
             try:
-                appointment = self._appointment(bookings.book(self.sessions, slot, lead_id))
+                booked = bookings.book(self.sessions, slot, lead_id, self._day(slot))
+                appointment = self._appointment(booked)
             except SlotTaken:
                 continue
             self._invite(appointment, lead, "new")
@@ -202,7 +208,7 @@ class Scheduler:
         lead = self._lead(before.lead_id)
         for slot in self._ranked(moment, lead, keep=advisor or before.advisor.id):
             try:
-                booking = bookings.reschedule(self.sessions, reference, slot)
+                booking = bookings.reschedule(self.sessions, reference, slot, self._day(slot))
             except SlotTaken:
                 continue
             after = self._appointment(booking)

@@ -11,7 +11,7 @@ import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from bot.booking import Scheduler, SlotTaken, UnknownBooking, describe
+from bot.booking import AlreadyBooked, Scheduler, SlotTaken, UnknownBooking, describe
 from bot.conversation import Turn, interruption
 from bot.eligibility import Outcome
 from bot.parsing import Answer, find_yes_no
@@ -239,6 +239,10 @@ class BookingTurn:
         except UnknownBooking:
             self.say("utter_booking_unknown_reference")
             return self.ask(None)
+        except AlreadyBooked as taken:  # booked from another conversation meanwhile
+            existing = self.scheduler.find(taken.reference)
+            self.say("utter_booking_already", summary=existing.describe())
+            return self.ask(None, booking_reference=existing.reference, booking_choice=None)
         return self.ask(
             None,
             booking_reference=appointment.reference,

@@ -11,7 +11,9 @@ from typing import Any
 
 from bot import diagnostic as d
 from bot.conversation import Turn, field_named, first_unanswered, interruption, wants_to_skip
+from bot.limits import FREE_TEXT
 from bot.parsing import Answer, NotUnderstood, find_yes_no, parse_yes_no
+from bot.text import one_line
 
 QUESTIONS = (
     "diag_website", "diag_platform", "diag_social_networks", "diag_posting", "diag_google_profile",
@@ -30,10 +32,10 @@ def _yes_no_unsure(text: str) -> str:
 
 
 def _free(text: str) -> str:
-    text = text.strip()
-    if not text or len(text) > 500:
+    text = one_line(text)
+    if not text or len(text) > FREE_TEXT:
         raise NotUnderstood(
-            "une réponse de 500 caractères au maximum (« je ne sais pas » convient)"
+            f"une réponse de {FREE_TEXT} caractères au maximum (« je ne sais pas » convient)"
         )
     return text
 

@@ -7,12 +7,13 @@ the intake is finished or paused). The Rasa form only maps the tracker to this a
 
 from __future__ import annotations
 
-import re
 from contextlib import suppress
 from typing import Any
 
 from bot.conversation import Turn, field_named, first_unanswered, interruption
 from bot.eligibility import Intake, Readiness
+from bot.limits import INTAKE as LIMITS
+from bot.limits import SHORTEST_NAME
 from bot.parsing import (
     Answer,
     NotUnderstood,
@@ -27,7 +28,7 @@ from bot.parsing import (
     parse_yes_no,
 )
 from bot.territory import check_territory, find_place
-from bot.text import fold
+from bot.text import fold, one_line
 
 QUESTIONS = (
     "business_name", "contact_name", "contact_role", "email", "phone", "address",
@@ -70,7 +71,6 @@ _FIELD_WORDS = {
     "readiness": ("pret", "action"),
     "impact": ("impact",),
 }
-MAX_TEXT = 500
 
 
 def questions_for(answers: dict[str, Any]) -> list[str]:
@@ -94,12 +94,14 @@ def next_question(answers: dict[str, Any]) -> str | None:
     return first_unanswered(questions_for(answers), answers)
 
 
-def _clean(text: str) -> str:
-    text = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "", text).strip()
+def _clean(question: str, text: str) -> str:
+    """The answer on one line, within the question's limit (`bot.limits`)."""
+    text = one_line(text)
     if not text:
         raise NotUnderstood("une réponse (même « je ne sais pas »)")
-    if len(text) > MAX_TEXT:
-        raise NotUnderstood(f"une réponse plus courte ({MAX_TEXT} caractères au maximum)")
+    longest = LIMITS.get(question, max(LIMITS.values()))
+    if len(text) > longest:
+        raise NotUnderstood(f"une réponse plus courte ({longest} caractères au maximum)")
     return text
 
 
@@ -116,10 +118,10 @@ def _readiness(text: str) -> Readiness:
 
 def read_answer(question: str, text: str, answers: dict[str, Any]) -> dict[str, Any]:
     """The slot values a reply to `question` gives; raise NotUnderstood if it cannot be read."""
-    text = _clean(text)
+    text = _clean(question, text)
     if question in {"business_name", "contact_name"}:
-        if len(text) < 2 or len(text) > 120:
-            raise NotUnderstood("un nom de 2 à 120 caractères")
+        if len(text) < SHORTEST_NAME:
+            raise NotUnderstood(f"un nom de {SHORTEST_NAME} à {LIMITS[question]} caractères")
         return {question: text}
     if question in {"contact_role", "association_name", "impact", "sector_detail"}:
         value: dict[str, Any] = {question: text}

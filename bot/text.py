@@ -1,10 +1,13 @@
-"""Text normalisation for matching what merchants type (no accents, typos, abbreviations)."""
+"""Text normalisation: folding what merchants type for matching (no accents, typos,
+abbreviations), and cleaning it for storage and for the places it is copied to."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 
+# Bidirectional overrides and isolates: they can make a stored text display as another one.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "stes": "saintes", "sts": "saints"}
 
 
@@ -14,3 +17,23 @@ def fold(text: str) -> str:
     ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
     words = re.sub(r"[^a-z0-9]+", " ", ascii_only).split()
     return " ".join(_ABBREVIATIONS.get(word, word) for word in words)
+
+
+def _breaking(char: str) -> bool:
+    return unicodedata.category(char) in {"Cc", "Zl", "Zp"} or char in _BIDI_CONTROLS
+
+
+def one_line(text: str) -> str:
+    """`text` on one line: line breaks, control and separator characters (U+2028, U+0085…)
+    and bidirectional overrides become single spaces; surrounding space is removed.
+
+    What merchants type is stored this way, so it can never split an e-mail header, a calendar
+    property or a CSV row."""
+    return " ".join("".join(" " if _breaking(c) else c for c in text).split())
+
+
+def multi_line(text: str) -> str:
+    """`text` keeping its line breaks as plain newlines; every other control or separator
+    character becomes a space (for bodies and CSV cells that may hold paragraphs)."""
+    lines = re.split(r"\r\n|[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]", text)
+    return "\n".join(one_line(line) for line in lines)

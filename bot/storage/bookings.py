@@ -1,16 +1,22 @@
 """Bookings: atomic booking of a slot, cancel, reschedule, and the busy times of advisors.
 
-Double booking is impossible: a partial unique index allows one active booking per advisor
-and start time, so when many conversations take the same slot at once exactly one insert
-succeeds and the others get `SlotTaken` (and are offered other slots).
+The database enforces the rules, whatever runs at the same time:
+- one active booking per advisor and start time (a partial unique index): when many
+  conversations take the same slot at once exactly one insert succeeds and the others get
+  `SlotTaken` (and are offered other slots);
+- one active booking per lead (another partial unique index): `AlreadyBooked`;
+- an advisor's daily maximum: bookings of one advisor and day are serialised (a transaction
+  lock on PostgreSQL, the database's write lock on SQLite) and counted before the insert.
 """
 
 from __future__ import annotations
 
 import secrets
+import zlib
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -28,6 +34,56 @@ class UnknownBooking(LookupError):
     """No active booking has this reference."""
 
 
+class AlreadyBooked(Exception):
+    """The lead already has an active booking (booked from another conversation meanwhile)."""
+
+    def __init__(self, reference: str) -> None:
+        super().__init__(reference)
+        self.reference = reference
+
+
+@dataclass(frozen=True)
+class DayLimit:
+    """An advisor's maximum of sessions on the local day [start, end) of a slot."""
+
+    start: datetime
+    end: datetime
+    maximum: int
+
+
+def _serialise(session: Session, advisor_id: str, day: DayLimit) -> None:
+    """Make the bookings of one advisor and day wait for each other until commit."""
+    if session.get_bind().dialect.name == "postgresql":
+        key = zlib.crc32(f"{advisor_id}|{utc(day.start).date()}".encode())
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+    else:  # SQLite: a first write takes the database's write lock (waiting busy_timeout)
+        session.execute(text("UPDATE bookings SET id = id WHERE 0"))
+
+
+def _check_rules(
+    session: Session, slot: Slot, lead_id: int | None, day: DayLimit | None, moving: int | None
+) -> None:
+    """Raise `AlreadyBooked` or `SlotTaken` (advisor's day full) before writing `slot`."""
+    others = (Booking.status == "booked") & (Booking.id != (moving or -1))
+    if lead_id is not None and moving is None:
+        existing = session.scalar(
+            select(Booking.reference).where(others, Booking.lead_id == lead_id)
+        )
+        if existing is not None:
+            raise AlreadyBooked(existing)
+    if day is not None:
+        taken = session.scalar(
+            select(func.count()).where(
+                others,
+                Booking.advisor_id == slot.advisor_id,
+                Booking.starts_at >= utc(day.start),
+                Booking.starts_at < utc(day.end),
+            )
+        )
+        if (taken or 0) >= day.maximum:
+            raise SlotTaken(slot)
+
+
 def utc(moment: datetime) -> datetime:
     """Times are stored in UTC (SQLite keeps no offset: a naive value read back is UTC)."""
     return (
@@ -41,10 +97,16 @@ def new_reference() -> str:
     return "NQ-" + "".join(secrets.choice(_ALPHABET) for _ in range(6))
 
 
-def book(sessions: sessionmaker[Session], slot: Slot, lead_id: int | None) -> Booking:
-    """Book `slot` atomically; raise SlotTaken if it is no longer free."""
+def book(
+    sessions: sessionmaker[Session], slot: Slot, lead_id: int | None, day: DayLimit | None = None
+) -> Booking:
+    """Book `slot` atomically; raise SlotTaken if it is no longer free (or its advisor's day is
+    full), AlreadyBooked if the lead has a session."""
     try:
         with sessions.begin() as session:
+            if day is not None:
+                _serialise(session, slot.advisor_id, day)
+            _check_rules(session, slot, lead_id, day, moving=None)
             booking = Booking(
                 reference=new_reference(),
                 lead_id=lead_id,
@@ -57,6 +119,8 @@ def book(sessions: sessionmaker[Session], slot: Slot, lead_id: int | None) -> Bo
             session.add(booking)
         return booking
     except IntegrityError:
+        if lead_id is not None and (existing := active_for_lead(sessions, lead_id)):
+            raise AlreadyBooked(existing.reference) from None
         raise SlotTaken(slot) from None
 
 
@@ -96,11 +160,16 @@ def cancel(sessions: sessionmaker[Session], reference: str) -> Booking:
         return booking
 
 
-def reschedule(sessions: sessionmaker[Session], reference: str, slot: Slot) -> Booking:
+def reschedule(
+    sessions: sessionmaker[Session], reference: str, slot: Slot, day: DayLimit | None = None
+) -> Booking:
     """Move an active booking to `slot` in one transaction (same reference, sequence + 1)."""
     try:
         with sessions.begin() as session:
+            if day is not None:
+                _serialise(session, slot.advisor_id, day)
             booking = _active(session, reference)
+            _check_rules(session, slot, booking.lead_id, day, moving=booking.id)
             booking.advisor_id = slot.advisor_id
             booking.starts_at = utc(slot.starts_at)
             booking.ends_at = utc(slot.ends_at)

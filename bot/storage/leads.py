@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from bot import diagnostic
 from bot.eligibility import Decision as DecisionResult
 from bot.eligibility import Intake, Priority
+from bot.limits import FREE_TEXT
 from bot.scheduling import TIMEZONE
 from bot.storage.bookings import utc
 from bot.storage.models import (
@@ -28,7 +29,7 @@ from bot.storage.models import (
     Diagnostic,
     Lead,
 )
-from bot.text import fold
+from bot.text import fold, multi_line, one_line
 
 
 @dataclass(frozen=True)
@@ -61,10 +62,14 @@ class Submission:
     association_name: str | None = None
 
 
+IDENTITY_PART = 190  # of the 400 characters of `businesses.identity`, for each half
+
+
 def business_identity(name: str, postal_code: str | None, municipality: str | None) -> str:
-    """How a returning business is recognised: its folded name and where it is."""
+    """How a returning business is recognised: its folded name and where it is (folding can
+    lengthen some characters, "㎈" to "cal": each half is cut to fit the column)."""
     where = (postal_code or "").replace(" ", "").upper() or fold(municipality or "")
-    return f"{fold(name)}|{where}"
+    return f"{fold(name)[:IDENTITY_PART]}|{where[:IDENTITY_PART]}"
 
 
 def save_submission(sessions: sessionmaker[Session], submission: Submission) -> int:
@@ -270,24 +275,35 @@ def lead_card(sessions: sessionmaker[Session], lead_id: int) -> LeadCard | None:
 def request_callback(sessions: sessionmaker[Session], lead_id: int, wish: str | None) -> None:
     """Record that the merchant found no free session and asks the team to call back."""
     with sessions.begin() as session:
-        session.add(CallbackRequest(lead_id=lead_id, wish=(wish or None) and wish[:500]))
+        session.add(CallbackRequest(lead_id=lead_id, wish=one_line(wish or "")[:FREE_TEXT] or None))
 
 
 def export_json(rows: list[dict[str, Any]]) -> str:
     return json.dumps(rows, ensure_ascii=False, indent=2)
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet shows as text: nested values as JSON, control characters made
+    plain, and a leading `=`, `+`, `-` or `@` (a formula to Excel or LibreOffice) neutralised
+    with an apostrophe (OWASP's advice: `+14185551234` reads `'+14185551234`)."""
+    if isinstance(value, list | dict):
+        value = json.dumps(value, ensure_ascii=False)
+    if not isinstance(value, str):
+        return value
+    value = multi_line(value)
+    return f"'{value}" if value.startswith(_FORMULA_START) else value
+
+
 def export_csv(rows: list[dict[str, Any]]) -> str:
-    """CSV with nested fields (reasons, factors, answers) as JSON text in their cell."""
+    """CSV for spreadsheets: one row per lead, nested fields (reasons, factors, answers) as JSON
+    text in their cell, every cell made safe by `spreadsheet_cell`."""
     out = io.StringIO()
     if rows:
         writer = csv.DictWriter(out, fieldnames=list(rows[0]))
         writer.writeheader()
         for row in rows:
-            writer.writerow(
-                {
-                    k: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v
-                    for k, v in row.items()
-                }
-            )
+            writer.writerow({k: spreadsheet_cell(v) for k, v in row.items()})
     return out.getvalue()

@@ -150,8 +150,8 @@ class Diagnostic(Base):
 
 
 class Booking(Base):
-    """A session with an advisor. One active booking per advisor and start time, enforced by
-    a partial unique index: a cancelled booking frees its slot."""
+    """A session with an advisor. One active booking per advisor and start time, and one per
+    lead, enforced by partial unique indexes: a cancelled booking frees its slot."""
 
     __tablename__ = "bookings"
     __table_args__ = (
@@ -159,6 +159,13 @@ class Booking(Base):
             "one_active_booking_per_slot",
             "advisor_id",
             "starts_at",
+            unique=True,
+            sqlite_where=text("status = 'booked'"),
+            postgresql_where=text("status = 'booked'"),
+        ),
+        Index(
+            "one_active_booking_per_lead",
+            "lead_id",
             unique=True,
             sqlite_where=text("status = 'booked'"),
             postgresql_where=text("status = 'booked'"),

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import email
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import date, datetime, time
 from pathlib import Path
+from threading import Barrier
 from typing import Any
 
 import pytest
@@ -23,7 +25,7 @@ from bot.scheduling.config import Advisor, Availability
 from bot.storage.bookings import utc
 from bot.storage.leads import save_submission
 from bot.storage.models import Booking, CallbackRequest
-from tests.storage.test_leads import submission
+from tests.storage.test_leads import INTAKE, submission
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=TIMEZONE)  # a Monday morning
 MORNINGS = {d: [(time(9), time(12))] for d in range(5)}
@@ -292,22 +294,75 @@ def test_fifty_merchants_confirming_the_same_time_make_one_booking(
     rules = Availability([ANNE], session_minutes=60, buffer_minutes=15)
     mail = MailSettings("noreply@example.org", outbox=outbox)
     scheduler = Scheduler(sessions, rules, mail, "https://site", clock=lambda: NOW)
-    lead = (save_submission(sessions, submission()), "admissible")
-    chats = [Conversation(scheduler, lead) for _ in range(50)]
+    chats = [Conversation(scheduler, merchant(sessions, n)) for n in range(50)]
     for chat in chats:  # everybody picked Tuesday 9 h before anybody confirmed
         chat.send("rdv", "request_booking")
         chat.send(local(24, 9).isoformat())
 
-    def confirm(chat: Conversation) -> list[str]:
-        chat.send("oui")
-        return chat.said
-
-    with ThreadPoolExecutor(max_workers=50) as pool:
-        said = list(pool.map(confirm, chats))
+    said = confirm_at_once(chats)
     assert sum(s == ["utter_booking_done"] for s in said) == 1
     losers = [c for c in chats if c.said == ["utter_booking_slot_taken"]]
     assert len(losers) == 49
     assert all(c.question == WHEN and local(24, 9) not in c.options for c in losers)
+
+
+def merchant(sessions: sessionmaker[Session], number: int) -> tuple[int, str]:
+    """The lead of another business (number `number`), found eligible."""
+    intake = replace(INTAKE, business_name=f"Boutique numéro {number}")
+    return save_submission(sessions, submission(intake)), "admissible"
+
+
+def confirm_at_once(chats: list[Conversation]) -> list[list[str]]:
+    """Every conversation answers « oui » to its confirmation at the same moment."""
+    barrier = Barrier(len(chats))
+
+    def confirm(chat: Conversation) -> list[str]:
+        barrier.wait()
+        chat.send("oui")
+        return chat.said
+
+    with ThreadPoolExecutor(max_workers=len(chats)) as pool:
+        return list(pool.map(confirm, chats))
+
+
+def active_bookings(sessions: sessionmaker[Session]) -> list[Booking]:
+    with sessions() as session:
+        return list(session.scalars(select(Booking).where(Booking.status == "booked")))
+
+
+def test_one_merchant_in_two_conversations_books_one_session(
+    scheduler: Scheduler, sessions: sessionmaker[Session], lead: tuple[int, str]
+) -> None:
+    """The same merchant confirms two different times from two tabs at the same moment."""
+    tabs = [Conversation(scheduler, lead) for _ in range(2)]
+    for tab, moment in zip(tabs, (local(24, 9), local(24, 10, minute=15)), strict=True):
+        tab.send("rdv", "request_booking")
+        tab.send(moment.isoformat())
+        assert tab.question == CONFIRM
+    said = confirm_at_once(tabs)
+    assert sorted(said) == [["utter_booking_already"], ["utter_booking_done"]]
+    assert len(active_bookings(sessions)) == 1
+
+
+def test_the_daily_maximum_holds_when_merchants_confirm_at_once(
+    sessions: sessionmaker[Session], outbox: Path
+) -> None:
+    """Anne takes at most two sessions a day: three merchants confirm three of her Tuesday
+    times at once, and Tuesday ends with two."""
+    rules = Availability([ANNE], session_minutes=60, buffer_minutes=0, max_sessions_per_day=2)
+    mail = MailSettings("noreply@example.org", outbox=outbox)
+    scheduler = Scheduler(sessions, rules, mail, "https://site", clock=lambda: NOW)
+    chats = [Conversation(scheduler, merchant(sessions, n)) for n in range(3)]
+    for chat, hour in zip(chats, (9, 10, 11), strict=True):
+        chat.send("rdv", "request_booking")
+        chat.send(local(24, hour).isoformat())
+        assert chat.question == CONFIRM, chat.said
+    said = confirm_at_once(chats)
+    assert sorted(said) == [["utter_booking_done"]] * 2 + [["utter_booking_slot_taken"]]
+    tuesday = [
+        b for b in active_bookings(sessions) if utc(b.starts_at).date() == date(2026, 11, 24)
+    ]
+    assert len(tuesday) == 2
 
 
 def test_reminders_the_day_before_go_to_the_merchant_once(
