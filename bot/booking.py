@@ -7,6 +7,7 @@ Plain Python over the storage (`bot.storage`), the availability (`config/advisor
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta, timezone
@@ -29,6 +30,7 @@ from bot.storage.database import sessions_for
 from bot.storage.leads import LeadCard, lead_card, request_callback
 from bot.storage.models import Booking
 
+log = logging.getLogger(__name__)
 __all__ = ["AlreadyBooked", "Appointment", "Scheduler", "SlotTaken", "UnknownBooking"]
 
 PER_DAY_PROPOSED = 2  # proposals are spread over several days
@@ -237,11 +239,19 @@ class Scheduler:
             appointment = self._appointment(booking)
             lead = self._lead(appointment.lead_id)
             if lead is not None:
-                send(self.mail, message(self.mail, lead.email, *self._reminder(appointment, lead)))
+                self._mail(lead.email, *self._reminder(appointment, lead))
 
         return send_due_reminders(self.sessions, now, remind)
 
-    # E-mails and invitations
+    # E-mails and invitations: sent after the commit, and never a reason to fail a booking
+
+    def _mail(
+        self, to: str, subject: str, body: str, ics: bytes | None = None, method: str = "REQUEST"
+    ) -> None:
+        try:
+            send(self.mail, message(self.mail, to, subject, body, ics, method))
+        except Exception:  # the session is booked: the team finds the error in the log
+            log.exception("an e-mail about a session could not be written")
 
     def _ics(self, appointment: Appointment, lead: LeadCard | None, cancelled: bool) -> bytes:
         attendees = [appointment.advisor.email] + ([lead.email] if lead else [])
@@ -264,7 +274,7 @@ class Scheduler:
             ics = self._ics(appointment, lead, change == "cancelled")
             subject, body = self._merchant_mail(appointment, lead, change)
             method = "CANCEL" if change == "cancelled" else "REQUEST"
-            send(self.mail, message(self.mail, lead.email, subject, body, ics, method))
+            self._mail(lead.email, subject, body, ics, method)
         self._send_advisor(appointment, lead, change)
 
     def _send_advisor(
@@ -279,7 +289,7 @@ class Scheduler:
         ics = self._ics(appointment, lead, change == "cancelled")
         method = "CANCEL" if change == "cancelled" else "REQUEST"
         subject, body = self._advisor_mail(appointment, lead, change)
-        send(self.mail, message(self.mail, appointment.advisor.email, subject, body, ics, method))
+        self._mail(appointment.advisor.email, subject, body, ics, method)
 
     def _merchant_mail(
         self, appointment: Appointment, lead: LeadCard, change: str

@@ -1,7 +1,8 @@
 """Command line for the program team:
 `python -m bot.cli leads [--format table|csv|json] [--output F]` lists leads with their session
-and callback request; `python -m bot.cli reminders [--every SECONDS]` sends tomorrow's reminders
-(once, or in a loop); `python -m bot.cli db upgrade` migrates the database."""
+and callback request; `python -m bot.cli jobs [--every SECONDS]` runs the scheduled work (once,
+or in a loop): tomorrow's reminders (`reminders` alone) and the mails waiting in the outbox for
+the SMTP server (`outbox` alone); `python -m bot.cli db upgrade` migrates the database."""
 
 from __future__ import annotations
 
@@ -12,11 +13,17 @@ import time
 from pathlib import Path
 
 from bot.booking import scheduler_for
+from bot.mail import mail_settings, retry_outbox
 from bot.settings import Settings, load_settings
 from bot.storage.database import make_engine, make_sessions, upgrade
 from bot.storage.leads import export_csv, export_json, lead_rows
 
-log = logging.getLogger("bot.reminders")
+log = logging.getLogger("bot.jobs")
+JOBS = {
+    "jobs": "run the scheduled work: reminders, then the outbox",
+    "reminders": "send the reminders of tomorrow's sessions",
+    "outbox": "send again the mails the SMTP server did not take",
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,8 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     leads = commands.add_parser("leads", help="list or export the leads, highest priority first")
     leads.add_argument("--format", choices=["table", "csv", "json"], default="table")
     leads.add_argument("--output", type=Path, help="write to this file instead of the screen")
-    reminders = commands.add_parser("reminders", help="send the reminders of tomorrow's sessions")
-    reminders.add_argument("--every", type=int, help="run forever, every SECONDS")
+    for name, text in JOBS.items():
+        job = commands.add_parser(name, help=text)
+        job.add_argument("--every", type=int, help="run forever, every SECONDS")
     db = commands.add_parser("db", help="database schema")
     db.add_argument("action", choices=["upgrade"])
     args = parser.parse_args(argv)
@@ -36,8 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "db":
         print("database schema is up to date")
         return 0
-    if args.command == "reminders":
-        return send_reminders(settings, args.every)
+    if args.command in JOBS:
+        return run_jobs(settings, args.command, args.every)
     engine = make_engine(settings.database_url)
     rows = lead_rows(make_sessions(engine))
     engine.dispose()
@@ -66,17 +74,26 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def send_reminders(settings: Settings, every: int | None) -> int:
-    """Run the reminder job once, or every `every` seconds until stopped (state is in the
-    database, so a restart never sends a reminder twice)."""
+def _run_once(settings: Settings, job: str) -> None:
+    if job in {"jobs", "reminders"}:
+        sent = scheduler_for(settings).send_reminders()
+        if sent:
+            log.info("reminders sent: %s", ", ".join(sent))
+    if job in {"jobs", "outbox"}:
+        report = retry_outbox(mail_settings(settings))
+        if report.sent or report.given_up:
+            log.info("outbox: %d sent, %d given up", len(report.sent), len(report.given_up))
+
+
+def run_jobs(settings: Settings, job: str, every: int | None) -> int:
+    """Run `job` once, or every `every` seconds until stopped (their state is in the database
+    and the outbox, so a restart never sends a reminder or a mail twice)."""
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(name)s %(message)s")
     while True:
         try:
-            sent = scheduler_for(settings).send_reminders()
-            if sent:
-                log.info("reminders sent: %s", ", ".join(sent))
+            _run_once(settings, job)
         except Exception:  # a failed run is logged; the next one tries again
-            log.exception("reminder run failed")
+            log.exception("%s run failed", job)
             if every is None:
                 return 1
         if every is None:

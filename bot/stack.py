@@ -1,7 +1,10 @@
-"""Starts and stops the whole product: action server, Rasa server, web app, reminder job.
+"""Starts, supervises and stops the whole product: action server, Rasa server, web app, reminder job.
 
-`python -m bot.stack` runs it in the foreground (Ctrl-C stops everything); tests and benchmarks
-use `Stack` as a context manager with their own settings.
+`python -m bot.stack` runs it in the foreground (Ctrl-C or SIGTERM stops everything); tests and
+benchmarks use `Stack` as a context manager with their own settings. Once every process answers,
+a supervisor thread restarts any process that exits unexpectedly, after an exponential back-off
+(1 s, 2 s, 4 s ... at most 30 s; reset once the process has stayed up a minute), while the
+others keep serving. Each exit and restart is logged.
 """
 
 from __future__ import annotations
@@ -11,9 +14,12 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -26,6 +32,11 @@ log = logging.getLogger(__name__)
 RASA_BIN = ROOT / ".venv" / "rasa" / "bin" / "rasa"
 APP_PYTHON = ROOT / ".venv" / "app" / "bin" / "python"
 REMINDER_EVERY = 300  # seconds between two runs of the reminder job
+
+FIRST_DELAY = 1.0  # seconds before the first restart of a crashed process
+MAX_DELAY = 30.0  # the back-off doubles up to this
+STABLE_AFTER = 60.0  # a process that ran this long before exiting starts a fresh back-off
+SUPERVISE_EVERY = 0.2  # seconds between two checks of the processes
 
 
 def rasa_env(settings: Settings) -> dict[str, str]:
@@ -42,6 +53,7 @@ def rasa_env(settings: Settings) -> dict[str, str]:
 
 
 def _commands(settings: Settings) -> dict[str, list[str]]:
+    """The product's processes, by name: the only list of them."""
     return {
         "actions": [
             str(APP_PYTHON), "-m", "rasa_sdk", "--actions", "actions",
@@ -75,22 +87,57 @@ def _is_up(url: str) -> bool:
         return False
 
 
+def restart_delay(attempt: int) -> float:
+    """Seconds to wait before the `attempt`-th restart in a row (1, 2, 4 ... at most 30)."""
+    return min(MAX_DELAY, FIRST_DELAY * 2.0 ** max(0, attempt - 1))
+
+
+def describe_exit(code: int) -> str:
+    """How a process ended: "code 1", or "signal SIGKILL" when a signal ended it."""
+    if code < 0:
+        try:
+            return f"signal {signal.Signals(-code).name}"
+        except ValueError:
+            return f"signal {-code}"
+    return f"code {code}"
+
+
+@dataclass(frozen=True)
+class Restart:
+    """One unexpected exit of a process and the restart it led to."""
+
+    name: str
+    exit_code: int
+    attempt: int
+    delay: float
+
+
 @dataclass
 class Stack:
-    """The processes of the product, started together and stopped together."""
+    """The processes of the product, started together, restarted alone, stopped together."""
 
     settings: Settings
     log_dir: Path | None = None
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    restarts: list[Restart] = field(default_factory=list)
+    _env: dict[str, str] = field(default_factory=dict, repr=False)
+    _attempts: dict[str, int] = field(default_factory=dict, repr=False)
+    _started_at: dict[str, float] = field(default_factory=dict, repr=False)
+    _restart_at: dict[str, float] = field(default_factory=dict, repr=False)
+    _held: set[str] = field(default_factory=set, repr=False)
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+    _stopping: threading.Event = field(default_factory=threading.Event, repr=False)
+    _supervisor: threading.Thread | None = field(default=None, repr=False)
 
     def start(self, timeout: float = 120.0) -> float:
-        """Start every process and wait until all answer; return the seconds it took."""
+        """Start every process, wait until all answer, then supervise them in a background
+        thread; return the seconds it took. A process that exits during start-up stops all."""
         if not self.settings.model_path.exists():
             raise RuntimeError(f"no trained model at {self.settings.model_path}: run `make train`")
         self.settings.var_dir.mkdir(parents=True, exist_ok=True)
         self.settings.tracker_db.parent.mkdir(parents=True, exist_ok=True)
         upgrade(self.settings.database_url)
-        env = {
+        self._env = {
             **rasa_env(self.settings),
             "SANIC_HOST": self.settings.host,
             "HOST": self.settings.host,
@@ -106,19 +153,10 @@ class Stack:
                 self.settings.frozen_clock.isoformat() if self.settings.frozen_clock else ""
             ),
         }
+        self._stopping.clear()
         began = time.monotonic()
-        for name, command in _commands(self.settings).items():
-            output = None
-            if self.log_dir is not None:
-                self.log_dir.mkdir(parents=True, exist_ok=True)
-                output = open(self.log_dir / f"{name}.log", "wb")  # noqa: SIM115
-            self.processes[name] = subprocess.Popen(
-                command,
-                cwd=ROOT,
-                env=env,
-                stdout=output,
-                stderr=subprocess.STDOUT if output else None,
-            )
+        for name in _commands(self.settings):
+            self._spawn(name)
         pending = _ready_urls(self.settings)
         while pending:
             for name in list(pending):
@@ -132,10 +170,110 @@ class Stack:
                 self.stop()
                 raise RuntimeError(f"not ready after {timeout:.0f} s: {', '.join(pending)}")
             time.sleep(0.2)
+        self._supervisor = threading.Thread(
+            target=self._supervise, name="stack-supervisor", daemon=True
+        )
+        self._supervisor.start()
+        return time.monotonic() - began
+
+    def _spawn(self, name: str) -> None:
+        output = None
+        if self.log_dir is not None:
+            self.log_dir.mkdir(parents=True, exist_ok=True)
+            # Appended: a restarted process keeps the log of the one that crashed.
+            output = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115
+        try:
+            self.processes[name] = subprocess.Popen(
+                _commands(self.settings)[name],
+                cwd=ROOT,
+                env=self._env,
+                stdout=output,
+                stderr=subprocess.STDOUT if output else None,
+                # Its own session: Ctrl-C reaches the launcher only, which stops every process
+                # in order instead of seeing them all "crash" at once.
+                start_new_session=True,
+            )
+        finally:
+            if output is not None:
+                output.close()
+        self._started_at[name] = time.monotonic()
+
+    def _supervise(self) -> None:
+        while not self._stopping.wait(SUPERVISE_EVERY):
+            with self._lock:
+                if self._stopping.is_set():
+                    return
+                for name, process in list(self.processes.items()):
+                    self._check(name, process)
+
+    def _check(self, name: str, process: subprocess.Popen[bytes]) -> None:
+        """One supervision step for one process (called with the lock held)."""
+        now = time.monotonic()
+        if name in self._held:
+            return
+        if name in self._restart_at:
+            if now >= self._restart_at[name]:
+                del self._restart_at[name]
+                self._spawn(name)
+                log.warning("%s restarted (pid %d)", name, self.processes[name].pid)
+            return
+        code = process.poll()
+        if code is None:
+            return
+        if now - self._started_at.get(name, now) >= STABLE_AFTER:
+            self._attempts[name] = 0
+        attempt = self._attempts[name] = self._attempts.get(name, 0) + 1
+        delay = restart_delay(attempt)
+        self.restarts.append(Restart(name, code, attempt, delay))
+        self._restart_at[name] = now + delay
+        log.warning(
+            "%s exited unexpectedly (%s); restart attempt %d in %.0f s",
+            name,
+            describe_exit(code),
+            attempt,
+            delay,
+        )
+
+    @contextmanager
+    def held(self, name: str) -> Iterator[subprocess.Popen[bytes]]:
+        """Keep `name` from being restarted while inside (to take it down on purpose, e.g. for
+        maintenance or a fault test); on leaving, it is started again at once if it is down."""
+        with self._lock:
+            self._held.add(name)
+            self._restart_at.pop(name, None)
+        log.warning("%s held: not restarted until released", name)
+        try:
+            yield self.processes[name]
+        finally:
+            with self._lock:
+                self._held.discard(name)
+                process = self.processes.get(name)
+                if process and process.poll() is not None and not self._stopping.is_set():
+                    self._spawn(name)
+                    log.warning("%s released and started (pid %d)", name, self.processes[name].pid)
+
+    def wait_ready(self, names: Iterable[str] | None = None, timeout: float = 120.0) -> float:
+        """Wait until the named processes (default: all with a health URL) answer; return the
+        seconds it took."""
+        urls = _ready_urls(self.settings)
+        pending = {name: urls[name] for name in (names or urls) if name in urls}
+        began = time.monotonic()
+        while pending:
+            pending = {name: url for name, url in pending.items() if not _is_up(url)}
+            if pending and time.monotonic() - began > timeout:
+                raise RuntimeError(f"not ready after {timeout:.0f} s: {', '.join(pending)}")
+            if pending:
+                time.sleep(0.2)
         return time.monotonic() - began
 
     def stop(self) -> None:
-        """Ask every process to stop, then kill those that do not within 10 s."""
+        """Stop supervising, ask every process to stop, then kill those that do not within 10 s."""
+        with self._lock:
+            self._stopping.set()
+            self._restart_at.clear()
+        supervisor, self._supervisor = self._supervisor, None
+        if supervisor is not None and supervisor is not threading.current_thread():
+            supervisor.join()
         for process in self.processes.values():
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
@@ -149,9 +287,9 @@ class Stack:
         self.processes.clear()
 
     def wait(self) -> None:
-        """Block until one process exits (or Ctrl-C), then stop the others."""
+        """Serve until Ctrl-C or SIGTERM (crashed processes are restarted meanwhile), then stop."""
         try:
-            while all(p.poll() is None for p in self.processes.values()):
+            while not self._stopping.is_set():
                 time.sleep(0.5)
         finally:
             self.stop()
@@ -173,9 +311,11 @@ def main() -> int:
     settings = load_settings()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(name)s %(message)s")
     stack = Stack(settings)
-    # Ctrl-C and SIGTERM stop everything, even when started from a shell that ignores SIGINT.
+    # Ctrl-C, SIGTERM and a closed terminal stop everything, even when started from a shell
+    # that ignores SIGINT.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGHUP, lambda *_: sys.exit(0))
     try:
         seconds = stack.start()
         print(
@@ -183,7 +323,7 @@ def main() -> int:
             f"  chat page     : {settings.web_url}/\n"
             f"  Rasa (REST)   : {settings.rasa_url}/webhooks/rest/webhook\n"
             f"  action server : http://{settings.host}:{settings.action_port}\n"
-            "Press Ctrl-C to stop everything.",
+            "A process that stops is restarted. Press Ctrl-C to stop everything.",
             flush=True,
         )
         stack.wait()

@@ -7,6 +7,7 @@ from datetime import date, datetime, timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from bot.scheduling import TIMEZONE
+from bot.text import one_line
 
 PRODID = "-//Québec numérique//100 % NumériQC//FR"
 _DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
@@ -46,7 +47,8 @@ def invitation(
     attendee_emails: list[str],
     cancelled: bool = False,
 ) -> bytes:
-    """An iCalendar invitation: METHOD:REQUEST, or METHOD:CANCEL with the same UID."""
+    """An iCalendar invitation: METHOD:REQUEST, or METHOD:CANCEL with the same UID. Texts and
+    addresses are put on one line first: a typed line break never starts a property."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -57,15 +59,15 @@ def invitation(
     event.add("dtstamp", datetime.now(timezone.utc))
     event.add("dtstart", starts_at.astimezone(timezone.utc))
     event.add("dtend", ends_at.astimezone(timezone.utc))
-    event.add("summary", summary)
-    event.add("location", location)
-    event.add("description", description)
+    event.add("summary", one_line(summary))
+    event.add("location", one_line(location))
+    event.add("description", one_line(description))
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    organizer = vCalAddress(f"mailto:{organizer_email}")
+    organizer = vCalAddress(f"mailto:{one_line(organizer_email)}")
     organizer.params["cn"] = vText("100 % NumériQC")
     event["organizer"] = organizer
     for email in attendee_emails:
-        attendee = vCalAddress(f"mailto:{email}")
+        attendee = vCalAddress(f"mailto:{one_line(email)}")
         attendee.params["role"] = vText("REQ-PARTICIPANT")
         event.add("attendee", attendee, encode=False)
     calendar.add_component(event)

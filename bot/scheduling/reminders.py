@@ -1,46 +1,70 @@
-"""Reminders the day before a session: idempotent, and safe across restarts.
+"""Reminders the day before a session: exactly once, safe across restarts and runners.
 
 A session booked (or moved) less than a day ahead gets no reminder: its confirmation is fresh.
 
-The state lives in the database (`bookings.reminded_at`): a booking is reminded once, whoever
-runs the job and however often. On PostgreSQL, rows are locked with SKIP LOCKED so that two
-runners never pick the same booking.
+The state lives in the database (`bookings.reminded_at`). Each reminder is claimed in its own
+transaction (`UPDATE … WHERE reminded_at IS NULL`: on SQLite and PostgreSQL alike, one runner's
+update wins), then sent; a reminder that fails to send is released for the next run, and the
+others stay sent and marked. Sending queues mail (`bot.mail.send`), so an SMTP failure is
+retried from the outbox instead of failing the reminder.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime, time, timedelta, timezone
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.scheduling import TIMEZONE
 from bot.storage.bookings import utc
 from bot.storage.models import Booking
 
+log = logging.getLogger(__name__)
+
+
+def _due(sessions: sessionmaker[Session], now: datetime) -> list[Booking]:
+    """Active bookings of tomorrow (local date) not reminded yet, booked a day ahead or more."""
+    tomorrow = (now.astimezone(TIMEZONE) + timedelta(days=1)).date()
+    start = datetime.combine(tomorrow, time(0), TIMEZONE)
+    with sessions() as session:
+        rows = session.scalars(
+            select(Booking).where(
+                Booking.status == "booked",
+                Booking.reminded_at.is_(None),
+                Booking.starts_at >= utc(start),
+                Booking.starts_at < utc(start + timedelta(days=1)),
+            )
+        ).all()
+    return [b for b in rows if utc(b.updated_at) <= utc(b.starts_at) - timedelta(days=1)]
+
+
+def _mark(sessions: sessionmaker[Session], booking_id: int, at: datetime | None) -> bool:
+    """Set (or, with None, release) a booking's reminder mark; False if another runner won."""
+    with sessions.begin() as session:
+        query = update(Booking).where(Booking.id == booking_id, Booking.status == "booked")
+        if at is not None:
+            query = query.where(Booking.reminded_at.is_(None))
+        # updated_at stays: it tells when the session itself was booked or moved
+        query = query.values(reminded_at=at, updated_at=Booking.updated_at)
+        return bool(session.execute(query).rowcount == 1)  # type: ignore[attr-defined]
+
 
 def send_due_reminders(
     sessions: sessionmaker[Session], now: datetime, remind: Callable[[Booking], None]
 ) -> list[str]:
-    """Remind the active bookings of tomorrow (local date) not reminded yet; return references."""
-    tomorrow = (now.astimezone(TIMEZONE) + timedelta(days=1)).date()
-    start = datetime.combine(tomorrow, time(0), TIMEZONE)
-    end = start + timedelta(days=1)
+    """Remind the bookings of tomorrow not reminded yet, each once; return their references."""
     done = []
-    with sessions.begin() as session:
-        query = select(Booking).where(
-            Booking.status == "booked",
-            Booking.reminded_at.is_(None),
-            Booking.starts_at >= utc(start),
-            Booking.starts_at < utc(end),
-        )
-        if session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        for booking in session.scalars(query).all():
-            if utc(booking.updated_at) > utc(booking.starts_at) - timedelta(days=1):
-                continue
+    for booking in _due(sessions, now):
+        if not _mark(sessions, booking.id, datetime.now(timezone.utc)):
+            continue  # another runner has it
+        try:
             remind(booking)
-            booking.reminded_at = datetime.now(timezone.utc)
-            done.append(booking.reference)
+        except Exception:  # this one waits for the next run; the others go on
+            log.exception("reminder %s failed; released for the next run", booking.reference)
+            _mark(sessions, booking.id, None)
+            continue
+        done.append(booking.reference)
     return done

@@ -6,12 +6,13 @@ from __future__ import annotations
 import email
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from threading import Barrier
 from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
 from icalendar import Calendar
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -19,13 +20,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.booking import Scheduler
 from bot.booking_form import CALLBACK, CANCEL, CONFIRM, DAY, LOOKUP, WHEN, take_turn
 from bot.conversation import Turn
-from bot.mail import MailSettings
+from bot.mail import MailSettings, retry_outbox
 from bot.scheduling import TIMEZONE
 from bot.scheduling.config import Advisor, Availability
 from bot.storage.bookings import utc
 from bot.storage.leads import save_submission
 from bot.storage.models import Booking, CallbackRequest
+from tests.conftest import free_port
 from tests.storage.test_leads import INTAKE, submission
+from tests.unit.test_mail import Inbox
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=TIMEZONE)  # a Monday morning
 MORNINGS = {d: [(time(9), time(12))] for d in range(5)}
@@ -404,3 +407,31 @@ def test_one_session_at_a_time_the_next_request_offers_to_move_it(
     chat.send("/reschedule_booking", "reschedule_booking")  # no reference needed: it is theirs
     assert chat.outcome() == (["utter_booking_current", "utter_booking_next_free"], WHEN)
     assert chat.state["booking_reference"] == reference
+
+
+def test_smtp_down_and_a_line_break_in_the_name_never_cost_the_booking(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    """The business name holds a line break (stored before answers were cleaned) and the
+    mail server is down: the merchant is still told the session is booked, and both
+    invitations wait in the outbox until the job sends them."""
+    port = free_port()
+    mail = MailSettings("noreply@example.org", "127.0.0.1", port, tmp_path / "outbox")
+    scheduler = Scheduler(sessions, RULES, mail, "https://site", clock=lambda: NOW)
+    intake = replace(INTAKE, business_name="Café\nBcc: pirate@example.com")
+    chat = Conversation(scheduler, (save_submission(sessions, submission(intake)), "admissible"))
+    chat.send("rdv", "request_booking")
+    chat.send(local(24, 9).isoformat())
+    chat.send("oui")
+    assert chat.said == ["utter_booking_done"] and len(active_bookings(sessions)) == 1
+    assert len(list((tmp_path / "outbox").glob("*.retry.json"))) == 2
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        sent = retry_outbox(mail, datetime.now(timezone.utc) + timedelta(minutes=1)).sent
+    finally:
+        controller.stop()
+    assert len(sent) == 2
+    assert sorted(m["To"] for m in inbox.received) == ["anne@example.org", "marie@exemple.com"]
+    assert all(m["Bcc"] is None for m in inbox.received)

@@ -66,7 +66,7 @@ def test_reminders_command_mails_tomorrows_sessions_once(
     with sessions.begin() as session:  # booked last week
         session.execute(update(Booking).values(updated_at=utc(tuesday - timedelta(days=8))))
     assert main(["reminders"]) == 0
-    assert main(["reminders"]) == 0  # again: nothing new
+    assert main(["jobs"]) == 0  # the scheduled work again: nothing new
     [path] = (tmp_path / "outbox").glob("*.eml")
     mail = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
     assert isinstance(mail, EmailMessage) and mail["To"] == "marie@exemple.com"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, time
+from threading import Barrier
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
@@ -52,3 +54,50 @@ def test_reminders_go_out_once_for_tomorrows_sessions(sessions: sessionmaker[Ses
     )
     assert send_due_reminders(sessions, now, remind) == []  # run again: nothing new
     assert sorted(sent) == sorted([tomorrow.reference, late.reference])
+
+
+def three_days_ahead(sessions: sessionmaker[Session], count: int) -> list[str]:
+    """`count` sessions tomorrow (24 November), booked three days before."""
+    references = [
+        book(sessions, at(date(2026, 11, 24), 9 + n), None).reference for n in range(count)
+    ]
+    with sessions.begin() as session:
+        session.execute(update(Booking).values(updated_at=utc(BOOKED_AT)))
+    return references
+
+
+EVENING = datetime(2026, 11, 23, 18, 0, tzinfo=TIMEZONE)
+
+
+def test_a_failing_reminder_leaves_the_others_sent_and_is_retried(
+    sessions: sessionmaker[Session],
+) -> None:
+    first, second, third = three_days_ahead(sessions, 3)
+    sent: list[str] = []
+
+    def remind_but_fail_the_second(booking: Booking) -> None:
+        if booking.reference == second:
+            raise ConnectionError("mail queue unavailable")
+        sent.append(booking.reference)
+
+    assert sorted(send_due_reminders(sessions, EVENING, remind_but_fail_the_second)) == sorted(
+        [first, third]
+    )
+    assert send_due_reminders(sessions, EVENING, lambda b: sent.append(b.reference)) == [second]
+    assert sorted(sent) == sorted([first, second, third])  # each exactly once
+    assert send_due_reminders(sessions, EVENING, lambda b: sent.append(b.reference)) == []
+
+
+def test_two_runners_at_once_never_send_a_reminder_twice(sessions: sessionmaker[Session]) -> None:
+    references = three_days_ahead(sessions, 6)
+    sent: list[str] = []
+    barrier = Barrier(4)
+
+    def runner() -> list[str]:
+        barrier.wait()
+        return send_due_reminders(sessions, EVENING, lambda b: sent.append(b.reference))
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda _: runner(), range(4)))
+    assert sorted(sent) == sorted(references)
+    assert sorted(r for result in results for r in result) == sorted(references)
