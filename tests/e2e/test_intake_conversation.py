@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from bot import limits
 from bot.cli import main as cli
 from bot.settings import Settings
 from bot.storage.database import sessions_for
@@ -207,3 +208,57 @@ def test_hostile_answers_are_stored_as_inert_text(stack: Settings, responses: Re
     chat.answer_until(RECAP, answers, start(chat))
     chat.say("oui")
     assert lead_of(stack, "hostile@exemple.com")["business"] == hostile
+
+
+def longest(start: str, field: str, end: str = "") -> str:
+    """An answer of exactly the field's maximum length, with accents and emoji."""
+    size = limits.INTAKE[field] - len(end)
+    return (start + " Érable doré 😀 ça" * size)[:size].rstrip().ljust(size, "é") + end
+
+
+COLUMNS = [f for f in limits.INTAKE if f != "sector"]  # "autre", then the sector's detail
+LONGEST_EMAIL = "marie." + "x" * 58 + "@" + "b" * 63 + "." + "c" * 63 + "." + "d" * 58 + ".ca"
+LONGEST_ANSWERS = ANSWERS | {
+    "utter_ask_business_name": longest("Boutique", "business_name"),
+    "utter_ask_contact_name": longest("Marie", "contact_name"),
+    "utter_ask_contact_role": longest("Propriétaire", "contact_role"),
+    "utter_ask_email": LONGEST_EMAIL,
+    "utter_ask_address": longest("12, rue", "address", end=" G0A 1A0"),
+    "utter_ask_municipality": longest("Village", "municipality"),
+    "utter_ask_sector": "autre",
+    "utter_ask_sector_detail": longest("Atelier", "sector_detail"),
+    "utter_ask_association_name": longest("Regroupement", "association_name"),
+    "utter_ask_impact": longest("Vendre", "impact"),
+}
+
+
+def check_longest_answers_are_stored(stack: Settings, responses: Responses) -> None:
+    """Every free-text answer at its maximum goes through the conversation and is stored whole."""
+    assert all(len(LONGEST_ANSWERS[f"utter_ask_{f}"]) == limits.INTAKE[f] for f in COLUMNS)
+    chat = Chat(stack, responses)
+    chat.answer_until(RECAP, LONGEST_ANSWERS, start(chat))
+    assert chat.say("oui") == ["utter_intake_to_review"]
+    row = lead_of(stack, LONGEST_EMAIL)
+    assert (row["business"], row["contact"], row["role"], row["municipality"]) == (
+        LONGEST_ANSWERS["utter_ask_business_name"],
+        LONGEST_ANSWERS["utter_ask_contact_name"],
+        LONGEST_ANSWERS["utter_ask_contact_role"],
+        LONGEST_ANSWERS["utter_ask_municipality"],
+    )
+    assert row["answers"]["Adresse"] == LONGEST_ANSWERS["utter_ask_address"]
+    assert row["answers"]["Impact attendu"] == LONGEST_ANSWERS["utter_ask_impact"]
+    assert row["answers"]["SDC ou regroupement"] == LONGEST_ANSWERS["utter_ask_association_name"]
+    assert row["answers"]["Précision sur le secteur"] == LONGEST_ANSWERS["utter_ask_sector_detail"]
+
+
+def test_longest_answers_are_stored(stack: Settings, responses: Responses) -> None:
+    check_longest_answers_are_stored(stack, responses)
+
+
+def test_one_character_too_many_is_asked_again(stack: Settings, responses: Responses) -> None:
+    chat = Chat(stack, responses)
+    start(chat)
+    too_long = LONGEST_ANSWERS["utter_ask_business_name"] + "é"
+    assert chat.say(too_long) == ["utter_intake_not_understood", "utter_ask_business_name"]
+    assert "120 caractères au maximum" in chat.last[0]["text"]
+    assert chat.say(too_long) == ["utter_intake_help", "utter_ask_business_name"]

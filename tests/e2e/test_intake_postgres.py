@@ -8,7 +8,14 @@ import pytest
 
 from bot.settings import Settings
 from tests.conftest import Responses, running_stack
-from tests.e2e.test_intake_conversation import ANSWERS, RECAP, Chat, lead_of, start
+from tests.e2e.test_intake_conversation import (
+    ANSWERS,
+    RECAP,
+    Chat,
+    check_longest_answers_are_stored,
+    lead_of,
+    start,
+)
 
 
 @pytest.fixture(scope="module")
@@ -33,3 +40,9 @@ def test_finished_intake_is_stored_in_postgresql(
         "2026-11-v1",
     )
     assert row["answers"]["Courriel"] == "pg@exemple.com"
+
+
+def test_longest_answers_are_stored_in_postgresql(
+    postgres_stack: Settings, responses: Responses
+) -> None:
+    check_longest_answers_are_stored(postgres_stack, responses)
