@@ -189,8 +189,8 @@ def take_turn(
     turn = Turn()
     if question is None:  # the form starts (or resumes)
         turn.next_question = next_question(answers)
-        if any(answers.get(q) for q in QUESTIONS):
-            turn.say.append(("utter_intake_resumed", {}))
+        if turn.next_question != "recap_confirmed" and any(answers.get(q) for q in QUESTIONS):
+            turn.say.append(("utter_intake_resumed", {}))  # the recap speaks for itself
         return turn
     interrupted = interruption(text, question, intent, confidence, "utter_intake_paused")
     if interrupted:

@@ -65,3 +65,22 @@ def test_privacy_link_in_an_answer_opens_the_policy(page: Page) -> None:
     page.press("#message", "Enter")
     link = page.locator("li.bot a", has_text="politique de confidentialité")
     expect(link).to_have_attribute("href", "/confidentialite")
+
+
+def test_only_our_own_paths_become_links(page: Page) -> None:
+    """A reply (here forged by intercepting the chat API) linking elsewhere shows as text."""
+    forged = (
+        "[ici](/confidentialite) [ailleurs](//other-host/x) "
+        "[encore](/\\\\other-host.example) [script](javascript:alert(1))"
+    )
+    page.route(
+        "**/api/messages",
+        lambda route: route.fulfill(json={"messages": [{"text": forged, "buttons": []}]}),
+    )
+    page.fill("#message", "bonjour")
+    page.press("#message", "Enter")
+    bubble = page.locator("li.bot .bubble").last
+    expect(bubble).to_contain_text("[ailleurs](//other-host/x)")
+    links = bubble.locator("a")
+    expect(links).to_have_count(1)
+    expect(links.first).to_have_attribute("href", "/confidentialite")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from bot.settings import Settings
-from tests.conftest import Responses, running_stack
+from tests.conftest import POSTGRES_ADMIN_URL, Responses, running_stack
 from tests.e2e.test_intake_conversation import (
     ANSWERS,
     RECAP,
@@ -46,3 +48,35 @@ def test_longest_answers_are_stored_in_postgresql(
     postgres_stack: Settings, responses: Responses
 ) -> None:
     check_longest_answers_are_stored(postgres_stack, responses)
+
+
+@contextmanager
+def database_unavailable(url: str) -> Iterator[None]:
+    """The application database refuses every connection (and drops the open ones)."""
+    name = url.rsplit("/", 1)[1]
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
+        connection.execute(
+            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+            {"n": name},
+        )
+    try:
+        yield
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
+        admin.dispose()
+
+
+def test_database_down_at_submission_keeps_the_answers_and_the_next_try_stores_them(
+    postgres_stack: Settings, responses: Responses
+) -> None:
+    chat = Chat(postgres_stack, responses)
+    answers = ANSWERS | {"utter_ask_email": "panne@exemple.com"}
+    chat.answer_until(RECAP, answers, start(chat))
+    with database_unavailable(postgres_stack.database_url):
+        assert chat.say("oui") == ["utter_storage_failed", RECAP]  # nothing confirmed
+        assert "• Courriel : panne@exemple.com" in chat.last[-1]["text"]  # answers kept
+    assert chat.say("oui") == ["utter_intake_eligible"]
+    assert lead_of(postgres_stack, "panne@exemple.com")["business"] == "Boutique Chez Marie"

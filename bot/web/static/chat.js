@@ -16,7 +16,8 @@
   }
 
   function appendText(parent, text) {
-    const link = /\[([^\]]+)\]\((\/[A-Za-z0-9/_-]*)\)/g;
+    // Our own paths only: "/confidentialite", never "//other-host" (another site).
+    const link = /\[([^\]]+)\]\((\/(?:[A-Za-z0-9_-][A-Za-z0-9/_-]*)?)\)/g;
     let last = 0;
     let match;
     while ((match = link.exec(text)) !== null) {
@@ -25,6 +26,7 @@
       a.href = match[2];
       a.textContent = match[1];
       a.target = "_blank";
+      a.rel = "noopener";
       parent.appendChild(a);
       last = link.lastIndex;
     }
