@@ -227,7 +227,7 @@ class Stack:
         self.restarts.append(Restart(name, code, attempt, delay))
         self._restart_at[name] = now + delay
         log.warning(
-            "%s exited unexpectedly (%s); restart attempt %d in %.0f s",
+            "%s exited unexpectedly (%s); restart attempt %d in %.3g s",
             name,
             describe_exit(code),
             attempt,

@@ -4,7 +4,8 @@ Rasa 3.6 checks every action server response with `jsonschema.validate`, which r
 large, constant response schema against the JSON Schema meta-schema and builds a new validator
 on each call: about a fifth of the Rasa server's CPU under load (py-spy, see
 docs/BENCHMARKS.md). `install()` makes `RemoteAction` build that validator once; valid responses
-pass and invalid ones raise the same `ValidationError` with the same message.
+pass and invalid ones raise the same `ValidationError` with the same message. It replaces a
+Rasa 3.6.21 internal, so it refuses to install on another Rasa (`rasa_components/patching.py`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,15 @@ from jsonschema.exceptions import best_match
 from jsonschema.protocols import Validator
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
+
+from rasa_components.patching import require_rasa_version
+
+# The Rasa function this module replaces, with the SHA-256 of its source in Rasa 3.6.21.
+PATCHED = {
+    "rasa.core.actions.action.RemoteAction._validate_action_result": (
+        "f8cdb4be6812396167ced74161b2ccd65c5ea676ad86d7d359d8c322d9d8dc42"
+    ),
+}
 
 
 @lru_cache(maxsize=1)
@@ -41,4 +51,6 @@ def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
 
 
 def install() -> None:
+    """Replace Rasa's check of action server responses (only on the Rasa it was written for)."""
+    require_rasa_version(__name__)
     RemoteAction._validate_action_result = _validate_action_result

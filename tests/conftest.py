@@ -108,10 +108,11 @@ def responses() -> Responses:
 
 
 @contextmanager
-def running_stack(
+def started_stack(
     var_dir: Path, database_url: str | None = None, frozen_clock: datetime | None = None
-) -> Iterator[Settings]:
-    """The whole product (actions, Rasa, web app, reminders) on free ports with its own files."""
+) -> Iterator[Stack]:
+    """The whole product (actions, Rasa, web app, reminders) on free ports with its own files,
+    supervised (a process that dies is restarted); the `Stack`, for tests that fault it."""
     settings = dataclasses.replace(
         load_settings(),
         rasa_port=free_port(),
@@ -130,9 +131,18 @@ def running_stack(
             print(f"--- {log.name}\n{log.read_text(errors='replace')[-4000:]}")
         raise
     try:
-        yield settings
+        yield stack
     finally:
         stack.stop()
+
+
+@contextmanager
+def running_stack(
+    var_dir: Path, database_url: str | None = None, frozen_clock: datetime | None = None
+) -> Iterator[Settings]:
+    """The whole product (actions, Rasa, web app, reminders) on free ports with its own files."""
+    with started_stack(var_dir, database_url, frozen_clock) as stack:
+        yield stack.settings
 
 
 @pytest.fixture(scope="session")
