@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import uuid
 from pathlib import Path
 from typing import Any
@@ -262,3 +263,21 @@ def test_one_character_too_many_is_asked_again(stack: Settings, responses: Respo
     assert chat.say(too_long) == ["utter_intake_not_understood", "utter_ask_business_name"]
     assert "120 caractères au maximum" in chat.last[0]["text"]
     assert chat.say(too_long) == ["utter_intake_help", "utter_ask_business_name"]
+
+
+def test_database_locked_at_submission_keeps_the_answers(
+    stack: Settings, responses: Responses
+) -> None:
+    """SQLite held by another writer beyond its 5 s busy timeout: the same promise as on
+    PostgreSQL (see test_intake_postgres.py): nothing confirmed, answers kept, next try stored."""
+    chat = Chat(stack, responses)
+    chat.answer_until(RECAP, ANSWERS | {"utter_ask_email": "verrou@exemple.com"}, start(chat))
+    database = sqlite3.connect(stack.database_url.removeprefix("sqlite:///"), timeout=1)
+    try:
+        database.execute("BEGIN EXCLUSIVE")
+        assert chat.say("oui") == ["utter_storage_failed", RECAP]
+    finally:
+        database.rollback()
+        database.close()
+    assert chat.say("oui") == ["utter_intake_eligible"]
+    assert lead_of(stack, "verrou@exemple.com")["business"] == "Boutique Chez Marie"
