@@ -7,7 +7,9 @@ and queries, but reuses one connection per thread and writes through a write-ahe
 `synchronous=NORMAL` (durable across application crashes; readers never block the writer).
 Reads and writes go through two plain SQL statements each (same table, same meaning as
 Rasa's ORM queries: the events of the latest session), which halves the store's cost.
-PostgreSQL deployments use Rasa's `SQLTrackerStore` unchanged.
+PostgreSQL deployments use Rasa's `SQLTrackerStore` unchanged. It overrides Rasa 3.6.21
+internals, so it refuses to start on another Rasa (`rasa_components/patching.py`);
+`tests/model/test_tracker_store.py` checks it returns the same events as `SQLTrackerStore`.
 """
 
 from __future__ import annotations
@@ -21,6 +23,28 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.pool import SingletonThreadPool
+
+from rasa_components.patching import require_rasa_version
+
+# The Rasa functions this store overrides or mirrors in plain SQL, with the SHA-256 of their
+# source in Rasa 3.6.21.
+PATCHED = {
+    "rasa.core.tracker_store.SQLTrackerStore.__init__": (
+        "64e704d159dfa35b86175cccdc9d08b05cbf91b2e0779bccf115671106ad9314"
+    ),
+    "rasa.core.tracker_store.SQLTrackerStore._retrieve": (
+        "c8adbf6f4b61ddd1124690944ebdf2ebc82d0723bd07c6704caab0b80120a0ef"
+    ),
+    "rasa.core.tracker_store.SQLTrackerStore._event_query": (
+        "cd44f7901b860bfd598a813bde17d0d5b0d7bab129feaf76bb2dca87d628625b"
+    ),
+    "rasa.core.tracker_store.SQLTrackerStore.save": (
+        "57165e46eab3de0866e77f03df0bf7fd5eac2c1de617ed431b934c9a4edfeef6"
+    ),
+    "rasa.core.tracker_store.SQLTrackerStore._additional_events": (
+        "d22f99eb863acb07afee63d9fe3a04ca8464251e67a43eb7d36c2d65ffc1653f"
+    ),
+}
 
 PRAGMAS = ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=5000")
 # Events of the latest session of a sender: since its last `session_started`, or all of them.
@@ -50,6 +74,7 @@ class SQLiteTrackerStore(SQLTrackerStore):
         event_broker: EventBroker | None = None,
         **kwargs: Any,
     ) -> None:
+        require_rasa_version(__name__)
         kwargs.pop("dialect", None)
         super().__init__(
             domain=domain, dialect="sqlite", db=db, event_broker=event_broker, **kwargs
