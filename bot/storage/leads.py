@@ -283,14 +283,15 @@ def export_json(rows: list[dict[str, Any]]) -> str:
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_JSON_SEPARATORS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
 
 
 def spreadsheet_cell(value: Any) -> Any:
     """A CSV cell a spreadsheet shows as text: nested values as JSON, control characters made
     plain, and a leading `=`, `+`, `-` or `@` (a formula to Excel or LibreOffice) neutralised
     with an apostrophe (OWASP's advice: `+14185551234` reads `'+14185551234`)."""
-    if isinstance(value, list | dict):
-        value = json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list | dict):  # JSON escapes control characters; these it may not
+        return json.dumps(value, ensure_ascii=False).translate(_JSON_SEPARATORS)
     if not isinstance(value, str):
         return value
     value = multi_line(value)

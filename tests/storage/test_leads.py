@@ -156,3 +156,28 @@ def test_diagnostic_is_stored_with_the_lead_and_exported(sessions: sessionmaker[
         == "rarement"
     )
     assert count(sessions, models.Diagnostic) == 1
+
+
+def test_csv_cells_cannot_run_a_formula_or_split_a_row(sessions: sessionmaker[Session]) -> None:
+    """A business named like a formula and answers holding separators (stored before answers
+    were cleaned) come out of the CSV export as plain text, one lead per row."""
+    formula = '=HYPERLINK("http://pirate.example","Cliquez")'
+    tricky = replace(INTAKE, business_name=formula)
+    save_submission(
+        sessions,
+        submission(
+            tricky,
+            contact=ContactInfo("@Marie\u2028Tremblay", "-rôle\r\n+1", "m@x.ca", "+14185551234"),
+            answers={"Impact attendu": "Ligne 1\u2029Ligne 2\x85Ligne 3"},
+        ),
+    )
+    exported = export_csv(lead_rows(sessions))
+    [row] = list(csv.DictReader(io.StringIO(exported)))
+    assert row["business"] == "'" + formula
+    assert (row["contact"], row["role"], row["phone"]) == (
+        "'@Marie\nTremblay",
+        "'-rôle\n+1",
+        "'+14185551234",
+    )
+    assert json.loads(row["answers"]) == {"Impact attendu": "Ligne 1\u2029Ligne 2\x85Ligne 3"}
+    assert not any(c in exported for c in "\u2028\u2029\x85")
