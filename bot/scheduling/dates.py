@@ -58,10 +58,27 @@ def _duckling() -> tuple[Any, Any, Any]:
     return zones, locale, duckling.parse_dimensions(["time"])
 
 
+# Duckling's time grows exponentially with the date words it can combine: 9 of them can take
+# seconds, a dozen minutes (with the action server stalled). A longer message is read from the
+# word before the first one that names a day, at most this many words (the corpus needs 8).
+DUCKLING_MAX_WORDS = 8
+_WORD = re.compile(r"\d+|[^\W\d]+")
+
+
+def _bounded(text: str) -> str:
+    """`text`, or its part Duckling can read in milliseconds (see DUCKLING_MAX_WORDS)."""
+    words = list(_WORD.finditer(text))
+    if len(words) <= DUCKLING_MAX_WORDS:
+        return text
+    first = next((i for i, w in enumerate(words) if _NAMES_A_DAY.match(w.group())), 0)
+    start = max(0, min(first - 1, len(words) - DUCKLING_MAX_WORDS))
+    return text[words[start].start() : words[start + DUCKLING_MAX_WORDS - 1].end()]
+
+
 def _resolve(text: str, now: datetime) -> dict[str, Any] | None:
     zones, locale, dimensions = _duckling()
     reference = duckling.parse_ref_time(zones, "America/Toronto", int(now.timestamp()))
-    found = duckling.parse(text, duckling.Context(reference, locale), dimensions, False)
+    found = duckling.parse(_bounded(text), duckling.Context(reference, locale), dimensions, False)
     return found[0]["value"] if found else None
 
 
