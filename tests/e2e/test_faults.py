@@ -253,6 +253,8 @@ def test_rasa_server_killed_mid_form_continues_where_it_was(
     assert status == 503 and "momentanément indisponible" in str(reply["error"])
     until(lambda: product.processes["rasa"] is not killed, 30, "the Rasa server restarted")
     product.wait_ready(["rasa"], timeout=180)
+    status, reply = web_reply(product.settings, "faults-after-rasa", "c'est gratuit?")
+    assert status == 200 and reply["messages"]  # the web app reaches the new Rasa server
     # The same question, asked again after a question about the program, then the next ones.
     assert chat.say("est-ce que c'est vraiment gratuit?") == ["utter_faq_cost", "utter_ask_address"]
     chat.answer_until(RECAP, ANSWERS, chat.say(ANSWERS["utter_ask_address"]))
