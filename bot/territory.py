@@ -140,7 +140,7 @@ def postal_code_verdict(postal_code: str) -> Verdict:
     fsa = postal_code.replace(" ", "").upper()[:3]
     if fsa[:2] in {"G1", "G2"} or fsa in _INSIDE_FSAS:
         return Verdict.INSIDE
-    if fsa in _OUTSIDE_FSAS or fsa[:2] == "G6" or fsa[0] in "HJ" or fsa[0] != "G":
+    if fsa in _OUTSIDE_FSAS or fsa[:2] == "G6" or fsa[:1] not in {"", "G"}:
         return Verdict.OUTSIDE
     return Verdict.UNKNOWN
 
