@@ -1,4 +1,4 @@
-"""Starts, supervises and stops the whole product: action server, Rasa server, web app, reminder job.
+"""Starts, supervises and stops the whole product: action server, Rasa server, web app, scheduled jobs.
 
 `python -m bot.stack` runs it in the foreground (Ctrl-C or SIGTERM stops everything); tests and
 benchmarks use `Stack` as a context manager with their own settings. Once every process answers,
@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 
 RASA_BIN = ROOT / ".venv" / "rasa" / "bin" / "rasa"
 APP_PYTHON = ROOT / ".venv" / "app" / "bin" / "python"
-REMINDER_EVERY = 300  # seconds between two runs of the reminder job
+JOBS_EVERY = 60  # seconds between two runs of the scheduled work (reminders, outbox)
 
 FIRST_DELAY = 1.0  # seconds before the first restart of a crashed process
 MAX_DELAY = 30.0  # the back-off doubles up to this
@@ -65,8 +65,8 @@ def _commands(settings: Settings) -> dict[str, list[str]]:
             "--interface", settings.host, "--port", str(settings.rasa_port),
         ],
         "web": [str(APP_PYTHON), "-m", "bot.web"],
-        "reminders": [
-            str(APP_PYTHON), "-m", "bot.cli", "reminders", "--every", str(REMINDER_EVERY),
+        "jobs": [
+            str(APP_PYTHON), "-m", "bot.cli", "jobs", "--every", str(JOBS_EVERY),
         ],
     }  # fmt: skip
 
