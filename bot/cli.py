@@ -2,11 +2,15 @@
 `python -m bot.cli leads [--format table|csv|json] [--output F]` lists leads with their session
 and callback request; `python -m bot.cli jobs [--every SECONDS]` runs the scheduled work (once,
 or in a loop): tomorrow's reminders (`reminders` alone) and the mails waiting in the outbox for
-the SMTP server (`outbox` alone); `python -m bot.cli db upgrade` migrates the database."""
+the SMTP server (`outbox` alone); `python -m bot.cli db upgrade` migrates the database;
+`python -m bot.cli accounts create EMAIL --name N --role advisor|manager [--advisor ID]` creates
+a workspace account (the password is read from standard input), `accounts disable EMAIL`
+disables one."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
 import sys
 import time
@@ -14,8 +18,10 @@ from pathlib import Path
 
 from bot.booking import scheduler_for
 from bot.mail import mail_settings, retry_outbox
+from bot.scheduling.config import load_availability
 from bot.settings import Settings, load_settings
-from bot.storage.database import make_engine, make_sessions, upgrade
+from bot.storage.accounts import AccountError, create_account, set_active
+from bot.storage.database import make_engine, make_sessions, sessions_for, upgrade
 from bot.storage.leads import export_csv, export_json, lead_rows
 
 log = logging.getLogger("bot.jobs")
@@ -35,6 +41,12 @@ def main(argv: list[str] | None = None) -> int:
     for name, text in JOBS.items():
         job = commands.add_parser(name, help=text)
         job.add_argument("--every", type=int, help="run forever, every SECONDS")
+    team = commands.add_parser("accounts", help="advisor workspace accounts")
+    team.add_argument("action", choices=["create", "disable", "enable"])
+    team.add_argument("email")
+    team.add_argument("--name", help="the person's name (create)")
+    team.add_argument("--role", choices=["advisor", "manager"], default="advisor")
+    team.add_argument("--advisor", help="the advisor's id in config/advisors.yml (create)")
     db = commands.add_parser("db", help="database schema")
     db.add_argument("action", choices=["upgrade"])
     args = parser.parse_args(argv)
@@ -46,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command in JOBS:
         return run_jobs(settings, args.command, args.every)
+    if args.command == "accounts":
+        return manage_accounts(settings, args)
     engine = make_engine(settings.database_url)
     rows = lead_rows(make_sessions(engine))
     engine.dispose()
@@ -71,6 +85,39 @@ def main(argv: list[str] | None = None) -> int:
         args.output.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
+    return 0
+
+
+def read_password() -> str:
+    """The new password: typed twice without echo at a terminal, else one line of stdin
+    (never an argument: it would show in the process list and the shell history)."""
+    if sys.stdin.isatty():
+        first = getpass.getpass("Mot de passe : ")
+        if getpass.getpass("Encore une fois : ") != first:
+            raise AccountError("the two passwords differ")
+        return first
+    return sys.stdin.readline().rstrip("\n")
+
+
+def manage_accounts(settings: Settings, args: argparse.Namespace) -> int:
+    sessions = sessions_for(settings.database_url)
+    try:
+        if args.action == "create":
+            if args.advisor and args.advisor not in {
+                a.id for a in load_availability(settings.advisors_file).advisors
+            }:
+                raise AccountError(f"no advisor {args.advisor!r} in {settings.advisors_file}")
+            create_account(
+                sessions, args.email, args.name or args.email, args.role, read_password(),
+                args.advisor,
+            )  # fmt: skip
+            print(f"account created: {args.email} ({args.role})")
+        else:
+            set_active(sessions, args.email, args.action == "enable")
+            print(f"account {args.action}d: {args.email}")
+    except AccountError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     return 0
 
 

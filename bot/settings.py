@@ -58,6 +58,8 @@ class Settings:
     advisors_file: Path
     program_website: str
     log_level: str
+    # The advisor workspace's cookies get the Secure flag (set it when served over HTTPS).
+    secure_cookies: bool = False
     # Tests and demos only: a fake, fixed "now" for scheduling (dates proposed, past dates).
     frozen_clock: datetime | None = None
 
@@ -68,6 +70,11 @@ class Settings:
     @property
     def action_url(self) -> str:
         return f"http://{self.host}:{self.action_port}/webhook"
+
+    @property
+    def tracker_url(self) -> str:
+        """Rasa's tracker store, where the workspace reads conversation transcripts."""
+        return f"sqlite:///{self.tracker_db}"
 
     @property
     def web_url(self) -> str:
@@ -94,5 +101,6 @@ def load_settings(env_file: Path | None = None) -> Settings:
         advisors_file=Path(_str("ADVISORS_FILE", str(ROOT / "config" / "advisors.yml"))),
         program_website=_str("PROGRAM_WEBSITE", "https://100numeriqc.qcnum.com"),
         log_level=_str("LOG_LEVEL", "INFO").upper(),
+        secure_cookies=_str("SECURE_COOKIES", "false").lower() in {"1", "true", "yes"},
         frozen_clock=_moment("FROZEN_CLOCK"),
     )

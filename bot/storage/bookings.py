@@ -16,12 +16,12 @@ import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.scheduling.slots import Busy, Slot
-from bot.storage.models import Booking
+from bot.storage.models import Booking, Lead
 
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read aloud
 
@@ -117,6 +117,12 @@ def book(
                 sequence=0,
             )
             session.add(booking)
+            if lead_id is not None:  # the lead's first advisor, unless the team chose one
+                session.execute(
+                    update(Lead)
+                    .where(Lead.id == lead_id, Lead.advisor_id.is_(None))
+                    .values(advisor_id=slot.advisor_id)
+                )
         return booking
     except IntegrityError:
         if lead_id is not None and (existing := active_for_lead(sessions, lead_id)):

@@ -1,5 +1,6 @@
 """Tables: businesses, contacts, leads, answers, consents, decisions, diagnostics, bookings and
-callback requests.
+callback requests; for the advisor workspace, accounts, their web sessions and login attempts,
+the leads' history (status, notes, assignment) and the audit log of who read what.
 
 Schema changes go through Alembic migrations (migrations/versions/).
 """
@@ -80,6 +81,9 @@ class Lead(Base):
     contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id"))
     conversation_id: Mapped[str] = mapped_column(String(128))
     submissions: Mapped[int] = mapped_column(Integer, default=1)
+    # The workspace's follow-up: see bot/workspace.py for the statuses and their order.
+    status: Mapped[str] = mapped_column(String(40), default="nouveau", server_default="nouveau")
+    advisor_id: Mapped[str | None] = mapped_column(String(60))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, onupdate=now)
 
@@ -195,3 +199,75 @@ class CallbackRequest(Base):
     wish: Mapped[str | None] = mapped_column(String(500))
     status: Mapped[str] = mapped_column(String(20), default="open")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
+class Account(Base):
+    """A person of the program team: an advisor (linked to `config/advisors.yml`) or a manager."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(20))
+    advisor_id: Mapped[str | None] = mapped_column(String(60))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
+class WebSession(Base):
+    """A signed-in browser: the cookie holds a random token, the table only its hash."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    account: Mapped[Account] = relationship()
+
+
+class LoginAttempt(Base):
+    """A failed sign-in, for throttling (by e-mail address)."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
+class LeadEvent(Base):
+    """The history of a lead's follow-up: a status change, a note, an assignment."""
+
+    __tablename__ = "lead_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(20))
+    before: Mapped[str | None] = mapped_column(String(60))
+    after: Mapped[str | None] = mapped_column(String(60))
+    note: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+    account: Mapped[Account | None] = relationship()
+
+
+class AuditEntry(Base):
+    """Who viewed or exported which lead's personal data, and when (Law 25)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(40))
+    lead_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    detail: Mapped[str | None] = mapped_column(String(300))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+    account: Mapped[Account | None] = relationship()

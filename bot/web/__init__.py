@@ -1,1 +1,2 @@
-"""The program's web app: the chat page, the privacy policy and the chat API in front of Rasa."""
+"""The program's web app: the chat page, the privacy policy, the chat API in front of Rasa and
+the advisor workspace."""

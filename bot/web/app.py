@@ -1,4 +1,5 @@
-"""Sanic app factory: chat page, privacy policy, health check and chat API proxied to Rasa."""
+"""Sanic app factory: chat page, privacy policy, health check, chat API proxied to Rasa, and
+the advisor workspace (`bot/web/workspace.py`, under /conseillers)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sanic.response import HTTPResponse
 
 from bot.messages import InvalidMessage, page_messages, parse_message
 from bot.settings import Settings
+from bot.web.workspace import create_workspace
 
 STATIC = Path(__file__).parent / "static"
 RASA_TIMEOUT = aiohttp.ClientTimeout(total=30)
@@ -52,6 +54,7 @@ def create_app(settings: Settings, name: str = "numeriqc_web") -> Sanic:
         return response.html(privacy_page)
 
     app.static("/static", str(STATIC), name="static")
+    app.blueprint(create_workspace(settings))
 
     @app.post("/api/messages")
     async def send_message(request: Request) -> HTTPResponse:

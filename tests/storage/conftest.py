@@ -32,8 +32,9 @@ def empty(url: str) -> None:
     with engine.begin() as connection:
         connection.execute(
             text(
-                "TRUNCATE callback_requests, bookings, diagnostics, decisions, consents, answers, leads, contacts, businesses "
-                "RESTART IDENTITY CASCADE"
+                "TRUNCATE audit_log, lead_events, login_attempts, web_sessions, accounts, "
+                "callback_requests, bookings, diagnostics, decisions, consents, answers, leads, "
+                "contacts, businesses RESTART IDENTITY CASCADE"
             )
         )
     engine.dispose()

@@ -1,0 +1,328 @@
+"""The workspace's view of the leads: listing with filters, one lead's file, its follow-up
+(status, notes, advisor) with history, and the audit log of who read which lead."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.storage.bookings import utc
+from bot.storage.models import (
+    AuditEntry,
+    Booking,
+    Business,
+    CallbackRequest,
+    Contact,
+    Decision,
+    Lead,
+    LeadEvent,
+)
+from bot.text import multi_line, one_line
+from bot.workspace import NOTE_MAX, STATUSES, NotAllowed, Viewer, check_status_change
+
+PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the leads list is narrowed to; empty means all."""
+
+    status: str = ""
+    outcome: str = ""
+    sector: str = ""
+    advisor: str = ""
+    search: str = ""
+    with_session: bool = False
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class LeadLine:
+    lead_id: int
+    business: str
+    contact: str
+    sector: str
+    place: str
+    outcome: str | None
+    score: int
+    status: str
+    advisor_id: str | None
+    next_session: datetime | None
+    review_requested: bool
+    created_at: datetime
+
+
+@dataclass
+class LeadPage:
+    lines: list[LeadLine]
+    total: int
+    page: int
+    pages: int
+
+
+def _latest_decisions() -> Any:
+    latest = select(func.max(Decision.id)).group_by(Decision.lead_id).scalar_subquery()
+    return select(Decision).where(Decision.id.in_(latest)).subquery()
+
+
+def _next_sessions() -> Any:
+    return (
+        select(Booking.lead_id, func.min(Booking.starts_at).label("starts_at"))
+        .where(Booking.status == "booked")
+        .group_by(Booking.lead_id)
+        .subquery()
+    )
+
+
+def _visible(query: Select[Any], viewer: Viewer) -> Select[Any]:
+    if viewer.is_manager:
+        return query
+    return query.where(or_(Lead.advisor_id.is_(None), Lead.advisor_id == viewer.advisor_id))
+
+
+def list_leads(sessions: sessionmaker[Session], viewer: Viewer, filters: Filters) -> LeadPage:
+    """The leads `viewer` may see, highest priority first, narrowed by `filters`, one page."""
+    decision, upcoming = _latest_decisions(), _next_sessions()
+    query = (
+        select(Lead, Business, Contact, decision, upcoming.c.starts_at)
+        .join(Business, Lead.business_id == Business.id)
+        .join(Contact, Lead.contact_id == Contact.id)
+        .outerjoin(decision, decision.c.lead_id == Lead.id)
+        .outerjoin(upcoming, upcoming.c.lead_id == Lead.id)
+    )
+    query = _visible(query, viewer)
+    if filters.status:
+        query = query.where(Lead.status == filters.status)
+    if filters.outcome:
+        query = query.where(decision.c.outcome == filters.outcome)
+    if filters.sector:
+        query = query.where(Business.sector == filters.sector)
+    if filters.advisor:
+        query = query.where(
+            Lead.advisor_id.is_(None)
+            if filters.advisor == "-"
+            else Lead.advisor_id == filters.advisor
+        )
+    if filters.with_session:
+        query = query.where(upcoming.c.starts_at.is_not(None))
+    if filters.search:
+        pattern = f"%{one_line(filters.search).lower()[:100]}%"
+        query = query.where(
+            or_(func.lower(Business.name).like(pattern), func.lower(Contact.name).like(pattern))
+        )
+    with sessions() as session:
+        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        pages = max(1, -(-total // PAGE_SIZE))
+        page = min(max(1, filters.page), pages)
+        rows = session.execute(
+            query.order_by(func.coalesce(decision.c.score, 0).desc(), Lead.id)
+            .limit(PAGE_SIZE)
+            .offset((page - 1) * PAGE_SIZE)
+        ).all()
+    lines = [
+        LeadLine(
+            lead_id=lead.id,
+            business=business.name,
+            contact=contact.name,
+            sector=business.sector,
+            place=business.municipality or business.postal_code or "",
+            outcome=row.outcome,
+            score=row.score or 0,
+            status=lead.status,
+            advisor_id=lead.advisor_id,
+            next_session=utc(row.starts_at) if row.starts_at else None,
+            review_requested=bool(row.review_requested),
+            created_at=utc(lead.created_at),
+        )
+        for row in rows
+        for lead, business, contact in [(row.Lead, row.Business, row.Contact)]
+    ]
+    return LeadPage(lines, total, page, pages)
+
+
+@dataclass
+class LeadFile:
+    """Everything the workspace shows about one lead."""
+
+    lead_id: int
+    conversation_id: str
+    status: str
+    advisor_id: str | None
+    business: dict[str, Any]
+    contact: dict[str, Any]
+    answers: dict[str, str]
+    decision: dict[str, Any] | None
+    brief: str | None
+    bookings: list[dict[str, Any]]
+    callbacks: list[dict[str, Any]]
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+
+def lead_file(sessions: sessionmaker[Session], viewer: Viewer, lead_id: int) -> LeadFile | None:
+    """The lead's file if `viewer` may see it (else None, as for an unknown lead); the reading
+    is written to the audit log."""
+    with sessions.begin() as session:
+        lead = session.get(Lead, lead_id)
+        if lead is None or not viewer.sees(lead.advisor_id):
+            return None
+        decision = lead.decisions[-1] if lead.decisions else None
+        bookings = session.scalars(
+            select(Booking).where(Booking.lead_id == lead_id).order_by(Booking.starts_at)
+        ).all()
+        callbacks = session.scalars(
+            select(CallbackRequest).where(CallbackRequest.lead_id == lead_id)
+        ).all()
+        events = session.scalars(
+            select(LeadEvent).where(LeadEvent.lead_id == lead_id).order_by(LeadEvent.id)
+        ).all()
+        business, contact = lead.business, lead.contact
+        session.add(AuditEntry(account_id=viewer.account_id, action="lecture", lead_id=lead_id))
+        return LeadFile(
+            lead_id=lead.id,
+            conversation_id=lead.conversation_id,
+            status=lead.status,
+            advisor_id=lead.advisor_id,
+            business={
+                "name": business.name,
+                "sector": business.sector,
+                "sector_detail": business.sector_detail,
+                "postal_code": business.postal_code,
+                "municipality": business.municipality,
+                "association": business.association_name,
+                "employees": business.employees,
+            },
+            contact={
+                "name": contact.name,
+                "role": contact.role,
+                "email": contact.email,
+                "phone": contact.phone,
+            },
+            answers={a.question: a.value for a in lead.answers},
+            decision=None
+            if decision is None
+            else {
+                "outcome": decision.outcome,
+                "reasons": decision.reasons,
+                "automated": decision.automated,
+                "score": decision.score,
+                "factors": decision.factors,
+                "review_requested": decision.review_requested,
+                "at": utc(decision.decided_at),
+            },
+            brief=lead.diagnostic.brief if lead.diagnostic else None,
+            bookings=[
+                {
+                    "reference": b.reference,
+                    "starts_at": utc(b.starts_at),
+                    "advisor_id": b.advisor_id,
+                    "status": b.status,
+                }
+                for b in bookings
+            ],
+            callbacks=[
+                {"wish": c.wish, "status": c.status, "at": utc(c.created_at)} for c in callbacks
+            ],
+            history=[
+                {
+                    "kind": e.kind,
+                    "before": e.before,
+                    "after": e.after,
+                    "note": e.note,
+                    "who": e.account.name if e.account else "—",
+                    "at": utc(e.at),
+                }
+                for e in events
+            ],
+        )
+
+
+def _lead_for_change(session: Session, viewer: Viewer, lead_id: int) -> Lead:
+    lead = session.get(Lead, lead_id, with_for_update=True)
+    if lead is None or not viewer.sees(lead.advisor_id):
+        raise LookupError(lead_id)
+    return lead
+
+
+def change_status(
+    sessions: sessionmaker[Session], viewer: Viewer, lead_id: int, after: str
+) -> None:
+    """Move the lead along its follow-up (see `bot.workspace.NEXT`), with its history."""
+    if after not in STATUSES:
+        raise NotAllowed("Statut inconnu.")
+    with sessions.begin() as session:
+        lead = _lead_for_change(session, viewer, lead_id)
+        check_status_change(lead.status, after)
+        session.add(
+            LeadEvent(
+                lead_id=lead_id,
+                account_id=viewer.account_id,
+                kind="statut",
+                before=lead.status,
+                after=after,
+            )
+        )
+        lead.status = after
+
+
+def add_note(sessions: sessionmaker[Session], viewer: Viewer, lead_id: int, text: str) -> None:
+    note = multi_line(text).strip()
+    if not note:
+        raise NotAllowed("La note est vide.")
+    if len(note) > NOTE_MAX:
+        raise NotAllowed(f"La note dépasse {NOTE_MAX} caractères.")
+    with sessions.begin() as session:
+        _lead_for_change(session, viewer, lead_id)
+        session.add(
+            LeadEvent(lead_id=lead_id, account_id=viewer.account_id, kind="note", note=note)
+        )
+
+
+def assign(
+    sessions: sessionmaker[Session], viewer: Viewer, lead_id: int, advisor_id: str | None
+) -> None:
+    """Give the lead to an advisor (a manager: anyone; an advisor: take it or release it)."""
+    if not viewer.is_manager and advisor_id not in (viewer.advisor_id, None):
+        raise NotAllowed("Seul un gestionnaire peut confier un dossier à un autre conseiller.")
+    with sessions.begin() as session:
+        lead = _lead_for_change(session, viewer, lead_id)
+        if lead.advisor_id == advisor_id:
+            return
+        session.add(
+            LeadEvent(
+                lead_id=lead_id,
+                account_id=viewer.account_id,
+                kind="attribution",
+                before=lead.advisor_id,
+                after=advisor_id,
+            )
+        )
+        lead.advisor_id = advisor_id
+
+
+def audit_log(sessions: sessionmaker[Session], limit: int = 200) -> list[dict[str, Any]]:
+    """The latest readings and exports of personal data, newest first (manager only)."""
+    with sessions() as session:
+        entries = session.scalars(
+            select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+        ).all()
+        return [
+            {
+                "who": e.account.name if e.account else "—",
+                "action": e.action,
+                "lead_id": e.lead_id,
+                "detail": e.detail,
+                "at": utc(e.at),
+            }
+            for e in entries
+        ]
+
+
+def record_access(
+    sessions: sessionmaker[Session], viewer: Viewer, action: str, detail: str | None = None
+) -> None:
+    with sessions.begin() as session:
+        session.add(AuditEntry(account_id=viewer.account_id, action=action, detail=detail))

@@ -1,0 +1,54 @@
+"""A conversation's transcript, read from Rasa's tracker store (its `events` table: the same
+schema for our SQLite store and Rasa's SQLTrackerStore on PostgreSQL)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import lru_cache
+
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+
+@dataclass(frozen=True)
+class Line:
+    """One message: who said it ("merchant" or "bot"), what, when, and the buttons offered."""
+
+    speaker: str
+    text: str
+    at: datetime
+    buttons: tuple[str, ...] = ()
+
+
+@lru_cache(maxsize=4)
+def _engine(url: str) -> Engine:
+    return create_engine(url)
+
+
+def transcript(url: str, conversation_id: str) -> list[Line]:
+    """Every message of the conversation, oldest first (every session, not only the latest);
+    empty when the tracker store has no such conversation (or no table yet)."""
+    query = text(
+        "SELECT type_name, data FROM events WHERE sender_id = :sender "
+        "AND type_name IN ('user', 'bot') ORDER BY id"
+    )
+    try:
+        with _engine(url).connect() as connection:
+            rows = connection.execute(query, {"sender": conversation_id}).all()
+    except (OperationalError, ProgrammingError):
+        return []
+    lines = []
+    for kind, data in rows:
+        event = json.loads(data)
+        buttons = (event.get("data") or {}).get("buttons") or []
+        lines.append(
+            Line(
+                speaker="merchant" if kind == "user" else "bot",
+                text=str(event.get("text") or ""),
+                at=datetime.fromtimestamp(float(event.get("timestamp") or 0), timezone.utc),
+                buttons=tuple(str(b.get("title", "")) for b in buttons if isinstance(b, dict)),
+            )
+        )
+    return lines

@@ -1,0 +1,56 @@
+"""The advisor workspace's rules, plain Python: roles, who sees which lead, and the follow-up
+statuses with the changes allowed between them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+ADVISOR, MANAGER = "advisor", "manager"
+ROLES = {ADVISOR: "conseiller", MANAGER: "gestionnaire"}
+
+NEW, CONTACTED, COACHING, DONE, DECLINED = (
+    "nouveau", "contacté", "accompagnement en cours", "terminé", "non retenu",
+)  # fmt: skip
+STATUSES = (NEW, CONTACTED, COACHING, DONE, DECLINED)
+# Forward along the follow-up, "non retenu" from any open status, and reopening a closed file.
+NEXT = {
+    NEW: (CONTACTED, DECLINED),
+    CONTACTED: (COACHING, DECLINED),
+    COACHING: (DONE, DECLINED),
+    DONE: (COACHING,),
+    DECLINED: (NEW,),
+}
+
+SESSION_LIFETIME = timedelta(hours=8)
+THROTTLE_WINDOW = timedelta(minutes=15)
+THROTTLE_FAILURES = 5  # failed sign-ins of one address within the window lock it for the window
+NOTE_MAX = 2000
+
+
+class NotAllowed(Exception):
+    """The change is not allowed (`str()` says why, in French)."""
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The signed-in team member."""
+
+    account_id: int
+    name: str
+    email: str
+    role: str
+    advisor_id: str | None
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == MANAGER
+
+    def sees(self, lead_advisor: str | None) -> bool:
+        """A manager sees every lead; an advisor their own leads and the unassigned ones."""
+        return self.is_manager or lead_advisor is None or lead_advisor == self.advisor_id
+
+
+def check_status_change(before: str, after: str) -> None:
+    if after not in NEXT.get(before, ()):
+        raise NotAllowed(f"Le statut « {before} » ne peut pas passer à « {after} ».")
