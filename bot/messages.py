@@ -35,7 +35,7 @@ def parse_message(raw: bytes | str | None) -> IncomingMessage:
     """Parse and check a request body; raise `InvalidMessage` when it cannot be answered."""
     try:
         body = json.loads(raw or "")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # deep nesting: RecursionError
         raise InvalidMessage("La requête n'est pas du JSON valide.") from None
     if not isinstance(body, dict):
         raise InvalidMessage("La requête doit être un objet JSON avec « sender » et « message ».")
