@@ -42,6 +42,24 @@ def find_reference(text: str) -> str | None:
     return f"NQ-{match.group(1).upper()}" if match else None
 
 
+def _iso_moment(text: str) -> datetime | None:
+    """The time of a button's payload ("2026-11-24T14:00:00-05:00"), or None."""
+    match = _ISO_MOMENT.match(text)
+    try:
+        return datetime.fromisoformat(match.group(1)) if match else None
+    except ValueError:  # typed, not clicked: "2026-13-01T25:00-05:00"
+        return None
+
+
+def _iso_day(text: str) -> date | None:
+    """The day of a button's payload ("2026-11-24"), or None."""
+    match = _ISO_DAY.match(text)
+    try:
+        return date.fromisoformat(match.group(1)) if match else None
+    except ValueError:  # typed, not clicked: "2026-02-31"
+        return None
+
+
 def button_label(moment: datetime) -> str:
     """ "mardi 24 novembre, 14 h" for a button."""
     day = french_date(moment.astimezone(TIMEZONE).date()).removeprefix("le ")
@@ -163,9 +181,9 @@ class BookingTurn:
         return self.offer(self.scheduler.next_free(), "utter_booking_next_free")
 
     def when(self, text: str) -> Turn:
-        iso = _ISO_MOMENT.match(text)
-        if iso:
-            return self.choose(datetime.fromisoformat(iso.group(1)))
+        clicked = _iso_moment(text)
+        if clicked is not None:
+            return self.choose(clicked)
         if fold(text) in {MORE, "autre moment", "autres"}:
             shown = [datetime.fromisoformat(t) for t in self.state.get("booking_options") or []]
             after = max(shown, default=self.scheduler.now())
@@ -184,8 +202,7 @@ class BookingTurn:
 
     def day(self, text: str) -> Turn:
         days = [date.fromisoformat(d) for d in self.state.get("booking_days") or []]
-        iso = _ISO_DAY.match(text)
-        picked = date.fromisoformat(iso.group(1)) if iso else None
+        picked = _iso_day(text)
         if picked is None:
             said = understand(text, self.scheduler.now(), self.scheduler.horizon_days)
             candidates = {said.start.date(), (said.exact or said.start).date()}
