@@ -1,0 +1,90 @@
+"""What every workspace page shares: the database, the advisors, blocking calls off the event
+loop, page rendering with the security headers, cookies and token checks."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sanic import Request, response
+from sanic.response import HTTPResponse
+
+from bot.scheduling.config import load_availability
+from bot.scheduling.invitation import french_datetime
+from bot.settings import Settings
+from bot.storage.database import sessions_for
+from bot.workspace import Viewer
+
+PREFIX = "/conseillers"
+COOKIE = "nq_session"
+LOGIN_COOKIE = "nq_login"
+HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": "default-src 'self'; form-action 'self'; frame-ancestors 'none'",
+}
+NOT_FOUND = "Ce dossier n'existe pas ou ne vous est pas confié."
+_templates = Environment(
+    loader=FileSystemLoader(Path(__file__).parent.parent / "templates"),
+    autoescape=select_autoescape(default=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_templates.filters["quand"] = lambda moment: french_datetime(moment) if moment else ""
+
+
+def same_token(expected: str | None, given: str | None) -> bool:
+    return bool(expected and given and hmac.compare_digest(expected, given))
+
+
+def viewer_of(request: Request) -> Viewer:
+    """The signed-in team member (set by `auth`'s middleware on every page but sign-in)."""
+    viewer: Viewer = request.ctx.viewer
+    return viewer
+
+
+class Site:
+    """The workspace's shared services for one configuration."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.database = sessions_for(settings.database_url)
+
+    def advisors(self) -> dict[str, str]:
+        """Advisor ids and names (config/advisors.yml, re-read so edits show at once)."""
+        return {a.id: a.name for a in load_availability(self.settings.advisors_file).advisors}
+
+    async def blocking(self, function: Any, *args: Any) -> Any:
+        """Run blocking work (the database) off the event loop."""
+        return await asyncio.to_thread(partial(function, *args))
+
+    def page(
+        self, request: Request, template: str, status: int = 200, **values: Any
+    ) -> HTTPResponse:
+        html = _templates.get_template(f"conseillers/{template}").render(
+            viewer=getattr(request.ctx, "viewer", None),
+            csrf=getattr(request.ctx, "csrf", ""),
+            prefix=PREFIX,
+            **values,
+        )
+        return response.html(html, status=status, headers=HEADERS)
+
+    def refused(self, request: Request, status: int, message: str) -> HTTPResponse:
+        return self.page(request, "erreur.html", status, message=message)
+
+    def cookie(self, reply: HTTPResponse, name: str, value: str, max_age: int) -> None:
+        """An HttpOnly cookie for the workspace's paths (Secure behind HTTPS)."""
+        reply.cookies[name] = value
+        morsel = reply.cookies[name]
+        morsel["httponly"] = True
+        morsel["samesite"] = "Strict" if name == LOGIN_COOKIE else "Lax"
+        morsel["path"] = PREFIX
+        morsel["max-age"] = max_age
+        if self.settings.secure_cookies:
+            morsel["secure"] = True
