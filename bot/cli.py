@@ -2,7 +2,9 @@
 `python -m bot.cli leads [--format table|csv|json] [--output F]` lists leads with their session
 and callback request; `python -m bot.cli jobs [--every SECONDS]` runs the scheduled work (once,
 or in a loop): tomorrow's reminders (`reminders` alone) and the mails waiting in the outbox for
-the SMTP server (`outbox` alone); `python -m bot.cli db upgrade` migrates the database;
+the SMTP server (`outbox` alone); `python -m bot.cli db upgrade` migrates the database,
+`db backup FILE` and `db restore FILE` save and bring back a copy of it (`--tracker`: of Rasa's
+tracker store; docs/BACKUPS.md);
 `python -m bot.cli accounts create EMAIL --name N --role advisor|manager [--advisor ID]` creates
 a workspace account (the password is read from standard input), `accounts disable EMAIL`
 disables one."""
@@ -21,6 +23,7 @@ from bot.mail import mail_settings, retry_outbox
 from bot.scheduling.config import load_availability
 from bot.settings import Settings, load_settings
 from bot.storage.accounts import AccountError, create_account, set_active
+from bot.storage.backup import BackupError, backup, restore
 from bot.storage.database import make_engine, make_sessions, sessions_for, upgrade
 from bot.storage.leads import export_csv, export_json, lead_rows
 
@@ -47,11 +50,18 @@ def main(argv: list[str] | None = None) -> int:
     team.add_argument("--name", help="the person's name (create)")
     team.add_argument("--role", choices=["advisor", "manager"], default="advisor")
     team.add_argument("--advisor", help="the advisor's id in config/advisors.yml (create)")
-    db = commands.add_parser("db", help="database schema")
-    db.add_argument("action", choices=["upgrade"])
+    db = commands.add_parser("db", help="database schema and backups")
+    db_actions = db.add_subparsers(dest="action", required=True)
+    db_actions.add_parser("upgrade", help="apply the database migrations")
+    for action, text in (("backup", "save a copy to FILE"), ("restore", "bring back FILE")):
+        copy = db_actions.add_parser(action, help=f"{text} (docs/BACKUPS.md)")
+        copy.add_argument("file", type=Path)
+        copy.add_argument("--tracker", action="store_true", help="Rasa's tracker store instead")
     args = parser.parse_args(argv)
 
     settings = load_settings()
+    if args.command == "db" and args.action != "upgrade":
+        return backup_command(settings, args.action, args.file, args.tracker)
     upgrade(settings.database_url)
     if args.command == "db":
         print("database schema is up to date")
@@ -146,6 +156,25 @@ def run_jobs(settings: Settings, job: str, every: int | None) -> int:
         if every is None:
             return 0
         time.sleep(every)
+
+
+def backup_command(settings: Settings, action: str, file: Path, tracker: bool) -> int:
+    """`db backup FILE` / `db restore FILE`: the application database, or the tracker store."""
+    url = settings.tracker_url if tracker else settings.database_url
+    what = "tracker store" if tracker else "database"
+    try:
+        if action == "backup":
+            backup(url, file)
+            print(f"{what} saved to {file}")
+            return 0
+        restore(file, url)
+    except BackupError as error:
+        print(f"{action} failed: {error}", file=sys.stderr)
+        return 1
+    if not tracker:  # a backup taken before the latest migrations
+        upgrade(url)
+    print(f"{what} restored from {file}")
+    return 0
 
 
 if __name__ == "__main__":
