@@ -49,7 +49,8 @@ def parse_message(raw: bytes | str | None) -> IncomingMessage:
         raise InvalidMessage("Le message (« message ») doit être du texte.")
     if metadata is not None and not isinstance(metadata, dict):
         raise InvalidMessage("Les métadonnées (« metadata ») doivent être un objet JSON.")
-    text = text.replace("\x00", "").strip()
+    # A JSON escape can carry a lone surrogate ("\ud800"): not text, and PostgreSQL refuses it.
+    text = text.encode("utf-8", "replace").decode("utf-8").replace("\x00", "").strip()
     if not text:
         raise InvalidMessage("Votre message est vide : écrivez votre question, puis envoyez-la.")
     if len(text) > MAX_MESSAGE_CHARS:
