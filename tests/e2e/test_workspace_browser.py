@@ -1,0 +1,152 @@
+"""The advisor workspace in a real browser (Debian's Chromium driven by Playwright), on the
+running product: sign in, open the top lead, read its brief and transcript, change its status,
+add a note; a hostile business name stays text; each page is saved as a screenshot (desktop and
+phone) under test-results/workspace/ and checked with axe-core (WCAG 2.1 A and AA)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import replace
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Dialog, Page, expect, sync_playwright
+
+from bot.settings import ROOT, Settings
+from bot.storage.accounts import create_account
+from bot.storage.database import sessions_for
+from bot.storage.leads import save_submission
+from tests.conftest import Responses
+from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.test_diagnostic_conversation import DIAGNOSTIC, eligible, summary_said
+from tests.e2e.test_intake_conversation import Chat
+from tests.storage.test_leads import INTAKE, submission
+
+SHOTS = ROOT / "test-results" / "workspace"
+PASSWORD = "une phrase de passe assez longue"
+WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+SIZES = {"bureau": (1280, 900), "telephone": (375, 740)}
+
+
+@pytest.fixture(scope="module")
+def team(stack: Settings, responses: Responses) -> dict[str, str]:
+    """A manager account, a merchant who went through the intake and the diagnostic in the
+    chat, and a lead whose business name is a script."""
+    suffix = uuid.uuid4().hex[:6]
+    database = sessions_for(stack.database_url)
+    manager = f"gestion-{suffix}@qcnum.example"
+    create_account(database, manager, "Geneviève Gestion", "manager", PASSWORD)
+    chat = Chat(stack, responses)
+    email = f"atelier-{suffix}@exemple.com"
+    eligible(chat, email)
+    said = chat.say("/affirm")
+    for _ in range(20):
+        if summary_said(chat):
+            break
+        said = chat.say(DIAGNOSTIC[said[-1]])
+    assert chat.say("oui") == ["utter_diagnostic_saved"]
+    hostile = "<script>alert(1)</script> " + suffix
+    save_submission(
+        database,
+        submission(
+            replace(INTAKE, business_name=hostile),
+            email=f"h-{suffix}@x.ca",
+        ),
+    )
+    return {"manager": manager, "business": f"Boutique {email}", "hostile": hostile}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def open_page(browser: Browser, size: str) -> Page:
+    width, height = SIZES[size]
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-CA")
+    return context.new_page()
+
+
+def sign_in(page: Page, stack: Settings, email: str) -> None:
+    page.goto(f"{stack.web_url}/conseillers/")
+    expect(page).to_have_url(f"{stack.web_url}/conseillers/connexion?suivant=/conseillers/")
+    page.get_by_label("Courriel").fill(email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.keyboard.press("Enter")  # the keyboard is enough
+    expect(page.get_by_role("heading", name="Pistes")).to_be_visible()
+
+
+def check(page: Page, name: str) -> None:
+    """Save a screenshot and assert axe-core finds no WCAG 2.1 A/AA violation."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / f"{name}-ecran.png"))  # what the first screen shows
+    results = Axe().run(page, options=WCAG)
+    assert results.violations_count == 0, results.generate_report()
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_sign_in_open_the_lead_follow_it_up(
+    browser: Browser, stack: Settings, team: dict[str, str], size: str
+) -> None:
+    page = open_page(browser, size)
+    page.goto(f"{stack.web_url}/conseillers/connexion")
+    check(page, f"connexion-{size}")
+    sign_in(page, stack, team["manager"])
+    scores = [int(s) for s in page.locator("td.score").all_inner_texts()]
+    assert scores == sorted(scores, reverse=True) and scores  # the top lead first
+    check(page, f"pistes-{size}")
+    page.get_by_label("Commerce ou contact").fill(team["business"])
+    page.get_by_role("button", name="Filtrer").click()
+    page.get_by_role("link", name=team["business"]).click()
+    expect(page.get_by_role("heading", name=team["business"], level=1)).to_be_visible()
+    expect(page.locator("p.brief")).to_contain_text("maturité numérique")
+    transcript = page.locator("ol.transcript")
+    expect(transcript).to_contain_text("je veux vérifier mon admissibilité")
+    expect(transcript).to_contain_text("Voici ce que j'ai noté")
+    check(page, f"piste-{size}")
+    if size == "bureau":
+        page.get_by_label("Nouveau statut").select_option("contacté")
+        page.get_by_role("button", name="Changer le statut").click()
+        expect(page.locator(".lead-in")).to_contain_text("Statut : contacté")
+        page.get_by_label("Ajouter une note").fill("Appelée, rappeler jeudi.")
+        page.get_by_role("button", name="Ajouter la note").click()
+        history = page.locator("ol.history")
+        expect(history).to_contain_text("statut « nouveau » → « contacté »")
+        expect(history).to_contain_text("Appelée, rappeler jeudi.")
+        page.goto(f"{stack.web_url}/conseillers/journal")
+        expect(page.locator("table")).to_contain_text("Geneviève Gestion")
+        check(page, f"journal-{size}")
+
+
+def test_a_hostile_business_name_is_text(
+    browser: Browser, stack: Settings, team: dict[str, str]
+) -> None:
+    page = open_page(browser, "bureau")
+    dialogs: list[str] = []
+
+    def record(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", record)
+    sign_in(page, stack, team["manager"])
+    page.get_by_label("Commerce ou contact").fill(team["hostile"][-6:])
+    page.get_by_role("button", name="Filtrer").click()
+    expect(page.get_by_role("link", name=team["hostile"])).to_be_visible()
+    page.get_by_role("link", name=team["hostile"]).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(team["hostile"])
+    assert dialogs == [] and page.locator("main script").count() == 0
+
+
+def test_tab_reaches_the_skip_link_first(
+    browser: Browser, stack: Settings, team: dict[str, str]
+) -> None:
+    page = open_page(browser, "telephone")
+    sign_in(page, stack, team["manager"])
+    page.keyboard.press("Tab")
+    expect(page.locator(":focus")).to_have_text("Aller au contenu")
