@@ -12,7 +12,7 @@ MODEL := models/numeriqc.tar.gz
 TRAINING_INPUTS := config.yml $(shell find domain data -name "*.yml" 2>/dev/null) \
 	$(wildcard rasa_components/*.py) bot/territory.py bot/text.py
 
-.PHONY: help install run test lint validate train bench lock clean
+.PHONY: help install assets run test lint validate train bench lock clean
 
 help:
 	@echo "make run    - install if needed, train if data changed, start bot + actions + web page"
@@ -32,6 +32,16 @@ $(VENV)/%/.installed: requirements/%.lock | $(UV)
 
 install: $(VENV)/rasa/.installed $(VENV)/app/.installed
 
+# Browser libraries served by the web app (no CDN): Chart.js, pinned in web/package-lock.json.
+web/node_modules/.installed: web/package-lock.json
+	npm ci --prefix web --silent --no-audit --no-fund
+	@touch $@
+
+bot/web/static/vendor/chart.umd.js: web/node_modules/.installed
+	@mkdir -p $(@D) && cp web/node_modules/chart.js/dist/chart.umd.js $@
+
+assets: bot/web/static/vendor/chart.umd.js
+
 lock: | $(UV)
 	for env in rasa app; do \
 	  $(UV) pip compile --quiet --no-header --python-version 3.10 \
@@ -48,7 +58,7 @@ $(MODEL): $(TRAINING_INPUTS) | $(VENV)/rasa/.installed
 
 train: $(MODEL)
 
-run: install $(MODEL)
+run: install assets $(MODEL)
 	$(APP_PY) -m bot.stack
 
 lint: $(VENV)/app/.installed
@@ -56,7 +66,7 @@ lint: $(VENV)/app/.installed
 	$(VENV)/app/bin/ruff format --check bot actions rasa_components migrations tests bench
 	$(VENV)/app/bin/mypy
 
-test: install lint $(MODEL)
+test: install assets lint $(MODEL)
 	scripts/ensure-chromium
 	$(VENV)/app/bin/pytest
 
