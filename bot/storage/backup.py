@@ -35,6 +35,7 @@ def backup(url: str, destination: Path) -> Path:
             _run("pg_dump", ["--format=custom", f"--file={partial}"], parsed)
         else:
             raise BackupError(f"cannot back up a {parsed.get_backend_name()} database")
+        partial.chmod(0o600)  # merchants' personal data: readable by its owner only
         partial.replace(destination)
     finally:
         partial.unlink(missing_ok=True)

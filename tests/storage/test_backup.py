@@ -57,7 +57,7 @@ def test_a_lead_comes_back_in_a_fresh_database(
 ) -> None:
     save_submission(sessions, submission())
     file = backup(database_url, tmp_path / "backups" / "numeriqc.backup")
-    assert file.stat().st_size > 0
+    assert file.stat().st_size > 0 and file.stat().st_mode & 0o777 == 0o600
     restore(file, fresh_url)
     assert leads_in(fresh_url) == [MARIE]
     upgrade(fresh_url)  # the schema's version came with the data: nothing to migrate
