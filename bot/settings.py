@@ -39,6 +39,19 @@ def _moment(name: str) -> datetime | None:
     return moment
 
 
+API_TOKEN_MIN = 32
+
+
+def _api_token(name: str) -> str:
+    token = os.environ.get(name, "").strip()
+    if token and len(token) < API_TOKEN_MIN:
+        raise ValueError(
+            f"{name} must be at least {API_TOKEN_MIN} characters "
+            '(e.g. python -c "import secrets; print(secrets.token_urlsafe(32))")'
+        )
+    return token
+
+
 @dataclass(frozen=True)
 class Settings:
     """Runtime configuration; every field has a safe embedded default."""
@@ -60,8 +73,18 @@ class Settings:
     log_level: str
     # The advisor workspace's cookies get the Secure flag (set it when served over HTTPS).
     secure_cookies: bool = False
+    # The program's goal in coached merchants ("une centaine"), shown in the analytics.
+    coaching_goal: int = 100
+    # Where the program team is told of new leads, review and callback requests ("" = nobody).
+    team_email: str = ""
+    # The workspace's address in those e-mails' links ("" = the web app's own, `web_url`).
+    workspace_url: str = ""
+    # A lead still "nouveau" after this many days waits for its first contact (workspace queue).
+    first_contact_days: int = 2
     # Tests and demos only: a fake, fixed "now" for scheduling (dates proposed, past dates).
     frozen_clock: datetime | None = None
+    # The workspace's JSON API for a CRM (`Authorization: Bearer …`); empty: the API is off.
+    workspace_api_token: str = ""
 
     @property
     def rasa_url(self) -> str:
@@ -79,6 +102,11 @@ class Settings:
     @property
     def web_url(self) -> str:
         return f"http://{self.host}:{self.web_port}"
+
+    @property
+    def workspace_base(self) -> str:
+        """The advisor workspace's address for links in e-mails (WORKSPACE_URL or the web app)."""
+        return f"{self.workspace_url or self.web_url}/conseillers"
 
 
 def load_settings(env_file: Path | None = None) -> Settings:
@@ -102,5 +130,10 @@ def load_settings(env_file: Path | None = None) -> Settings:
         program_website=_str("PROGRAM_WEBSITE", "https://100numeriqc.qcnum.com"),
         log_level=_str("LOG_LEVEL", "INFO").upper(),
         secure_cookies=_str("SECURE_COOKIES", "false").lower() in {"1", "true", "yes"},
+        coaching_goal=_int("COACHING_GOAL", 100),
+        team_email=_str("TEAM_EMAIL", ""),
+        workspace_url=_str("WORKSPACE_URL", "").rstrip("/"),
+        first_contact_days=_int("FIRST_CONTACT_DAYS", 2),
         frozen_clock=_moment("FROZEN_CLOCK"),
+        workspace_api_token=_api_token("WORKSPACE_API_TOKEN"),
     )
