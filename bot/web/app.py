@@ -85,6 +85,8 @@ def create_app(settings: Settings, name: str = "numeriqc_web") -> Sanic:
         return _error("Requête refusée.", error.status_code)
 
     app.error_handler.add(NotFound, not_found)
+    # Sanic 21.12's static handler opens `/static/` itself as a file (a 500): nothing there.
+    app.error_handler.add(IsADirectoryError, not_found)
     app.error_handler.add(SanicException, http_error)
 
     return app
