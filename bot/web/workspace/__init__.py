@@ -3,17 +3,20 @@ default). Every page needs a signed-in account (`auth`); every form carries the 
 token; every reading of a lead's personal data is audited.
 
 One module per area, each with `register(workspace, site)`: `auth` (sign-in and out),
-`leads` (the list and a lead's file with its follow-up), `journal` (the audit log)."""
+`leads` (the list and a lead's file with its follow-up), `journal` (the audit log),
+`analytics` (the program's figures and charts, managers only), `sessions` (the advisors'
+coming sessions, moved or cancelled with the chat's invitations), `exports` (the CSV export),
+`api` (the JSON API for a CRM, behind its own bearer token)."""
 
 from __future__ import annotations
 
 from sanic import Blueprint
 
 from bot.settings import Settings
-from bot.web.workspace import auth, journal, leads
+from bot.web.workspace import analytics, api, auth, exports, journal, leads, sessions
 from bot.web.workspace.site import PREFIX, Site
 
-AREAS = (auth, leads, journal)
+AREAS = (auth, leads, journal, analytics, sessions, exports, api)
 
 
 def create_workspace(settings: Settings) -> Blueprint:

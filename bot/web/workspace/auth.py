@@ -14,6 +14,7 @@ from bot.web.workspace.site import COOKIE, HEADERS, LOGIN_COOKIE, PREFIX, Site, 
 from bot.workspace import SESSION_LIFETIME
 
 SIGN_IN = f"{PREFIX}/connexion"
+API = f"{PREFIX}/api/"  # token-protected JSON (`api`): no cookie opens it, no sign-in page
 
 
 def register(workspace: Blueprint, site: Site) -> None:
@@ -29,8 +30,8 @@ def register(workspace: Blueprint, site: Site) -> None:
 
     @workspace.middleware("request")
     async def signed_in(request: Request) -> HTTPResponse | None:
-        if request.path == SIGN_IN:
-            return None
+        if request.path == SIGN_IN or request.path.startswith(API):
+            return None  # the API checks its own token, never the session cookie
         found = await site.blocking(accounts.session_of, site.database, request.cookies.get(COOKIE))
         if found is None:
             target = quote(request.path, safe="/")
