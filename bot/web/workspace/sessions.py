@@ -92,7 +92,7 @@ def _choices(scheduler: Scheduler, session: SessionLine) -> list[tuple[str, list
             who = f"{scheduler.advisors[ids[0]].name} (autre conseiller)"
         else:
             who = "un autre conseiller"
-        label = f"{french_time(moment)}, avec {who}"
+        label = f"{french_datetime(moment)}, avec {who}"  # the day too: a closed list shows one
         days.setdefault(french_date(moment.astimezone(TIMEZONE).date()), []).append(
             (moment.isoformat(), label)
         )
