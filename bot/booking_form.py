@@ -277,7 +277,7 @@ class BookingTurn:
             self.say("utter_booking_kept")
             return self.ask(None)
         try:
-            appointment = self.scheduler.cancel(self.state["booking_reference"])
+            appointment = self.scheduler.cancel(self.state.get("booking_reference") or "")
         except UnknownBooking:
             self.say("utter_booking_unknown_reference")
             return self.ask(None)

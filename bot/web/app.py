@@ -3,6 +3,7 @@ the advisor workspace (`bot/web/workspace.py`, under /conseillers)."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from string import Template
 
@@ -15,6 +16,7 @@ from bot.messages import InvalidMessage, page_messages, parse_message
 from bot.settings import Settings
 from bot.web.workspace import create_workspace
 
+log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 RASA_TIMEOUT = aiohttp.ClientTimeout(total=30)
 
@@ -87,6 +89,18 @@ def create_app(settings: Settings, name: str = "numeriqc_web") -> Sanic:
     app.error_handler.add(NotFound, not_found)
     # Sanic 21.12's static handler opens `/static/` itself as a file (a 500): nothing there.
     app.error_handler.add(IsADirectoryError, not_found)
+
+    async def unexpected(request: Request, error: Exception) -> HTTPResponse:
+        log.error(
+            "unexpected error on %s %s: %s",
+            request.method,
+            request.path,
+            type(error).__name__,
+            exc_info=error,
+        )
+        return _error("Une erreur inattendue est survenue. Réessayez dans un instant.", 500)
+
     app.error_handler.add(SanicException, http_error)
+    app.error_handler.add(Exception, unexpected)  # never Sanic's HTML page with a traceback
 
     return app
