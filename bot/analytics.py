@@ -217,6 +217,9 @@ def compute(
     tables = (
         Table("entonnoir", "Entonnoir du programme, depuis le début", "horizontal", "Étape",
               ("Nombre",), tuple((stage, (n,)) for stage, n in zip(STAGES, totals, strict=True))),
+        Table("objectif", f"Objectif : {goal} commerçants accompagnés", "doughnut", "Objectif",
+              ("Commerçants",), (("Accompagnés", (coached,)),
+                                 ("Reste à accompagner", (max(goal - coached, 0),)))),
         Table("semaines", f"Entonnoir par semaine ({weeks} dernières semaines)", "line",
               "Semaine", STAGES, _rows(funnel)),
         Table("secteurs", "Pistes par secteur", "bar", "Secteur", BY_GROUP,
@@ -226,14 +229,11 @@ def compute(
         Table("refus", f"Motifs de refus ({len(refused)} pistes non admissibles)", "horizontal",
               "Motif", ("Pistes", "Révision demandée"),
               tuple((r, (n, reviews[r])) for r, n in reasons.most_common())),
-        Table("rencontres", f"Rencontres par semaine prévue ({weeks} dernières semaines)", "bar",
-              "Semaine", ("Prévues", "Annulées", "Absences"), _rows(planned)),
         Table("bilan_rencontres", "Rencontres depuis le début, selon leur état", "doughnut",
               "État", ("Rencontres",), (("Maintenues (à venir ou tenues)", (kept,)),
                                         ("Annulées", (statuses[CANCELLED],)),
                                         ("Absences", (statuses[NO_SHOW],)))),
-        Table("objectif", f"Objectif : {goal} commerçants accompagnés", "doughnut", "Commerçants",
-              ("Commerçants",), (("Accompagnés", (coached,)),
-                                 ("Reste à accompagner", (max(goal - coached, 0),)))),
+        Table("rencontres", f"Rencontres par semaine prévue ({weeks} dernières semaines)", "bar",
+              "Semaine", ("Prévues", "Annulées", "Absences"), _rows(planned)),
     )  # fmt: skip
     return Figures(tables, coached, goal, labels)

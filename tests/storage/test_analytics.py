@@ -143,7 +143,8 @@ EXPECTED: dict[str, list[tuple[str, tuple[int, ...]]]] = {
     ],
     "objectif": [("Accompagnés", (2,)), ("Reste à accompagner", (98,))],
 }  # fmt: skip
-WEEKLY = {  # the last three of the twelve weeks; the nine before are all zeros
+# The last three of the twelve weeks; the nine before are all zeros.
+WEEKLY: dict[str, list[tuple[str, tuple[int, ...]]]] = {
     "semaines": [(BEFORE, (1, 1, 0, 0, 0, 0)), (LAST, (1, 1, 1, 1, 1, 0)),
                  (THIS, (3, 2, 3, 1, 2, 2))],
     "rencontres": [(BEFORE, (1, 1, 0)), (LAST, (2, 1, 1)), (THIS, (1, 0, 0))],
@@ -153,10 +154,10 @@ WEEKLY = {  # the last three of the twelve weeks; the nine before are all zeros
 def check_expected(figures: Figures) -> None:
     for key, rows in EXPECTED.items():
         assert list(figures.table(key).rows) == rows, key
-    for key, rows in WEEKLY.items():
+    for key, weekly in WEEKLY.items():
         table = figures.table(key)
         assert [label for label, _ in table.rows][-3:] == [BEFORE, LAST, THIS]
-        assert list(table.rows[-3:]) == rows, key
+        assert list(table.rows[-3:]) == weekly, key
         assert all(not any(values) for _, values in table.rows[:-3]), key
     assert figures.weeks[0] == "2026-S37" and len(figures.weeks) == 12
     assert figures.table("refus").title == "Motifs de refus (2 pistes non admissibles)"

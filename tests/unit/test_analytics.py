@@ -1,0 +1,83 @@
+"""The analytics' plain rules: ISO weeks in Québec time, territories, refusal reasons, cohorts."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from bot.analytics import (
+    TERRITORIES_SHOWN,
+    Conversation,
+    LeadFacts,
+    compute,
+    iso_week,
+    last_weeks,
+    refusal_reason,
+    territory,
+)
+
+QUEBEC = ZoneInfo("America/Toronto")
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=QUEBEC)
+
+
+def lead(**changes: object) -> LeadFacts:
+    base: dict[str, object] = dict(
+        created_at=NOW, sector="services", municipality=None, postal_code="G1K 3A5",
+        outcome="admissible", reasons=(), review_requested=False, diagnostic_done=False,
+        booked=False, status="nouveau",
+    )  # fmt: skip
+    return LeadFacts(**{**base, **changes})  # type: ignore[arg-type]
+
+
+def test_weeks_are_iso_weeks_in_quebec_time() -> None:
+    sunday_night = datetime(2026, 11, 23, 4, 30, tzinfo=timezone.utc)  # Sunday 23 h 30 in Québec
+    assert iso_week(sunday_night) == "2026-S47"
+    assert iso_week(datetime(2026, 11, 23, 5, 0, tzinfo=timezone.utc)) == "2026-S48"
+    assert iso_week(datetime(2027, 1, 1, 12, tzinfo=QUEBEC)) == "2026-S53"  # 2026 has 53 weeks
+    weeks = last_weeks(datetime(2027, 1, 5, tzinfo=QUEBEC), 3)
+    assert weeks == ("2026-S52", "2026-S53", "2027-S01")
+
+
+def test_territory_is_the_municipality_else_the_fsa() -> None:
+    assert territory("Limoilou", "G1L 1A1") == "Limoilou"
+    assert territory(None, "g1k3a5") == "RTA G1K"
+    assert territory("  ", None) == "Territoire inconnu"
+
+
+def test_like_refusal_reasons_add_up() -> None:
+    levis = "adresse d'affaires hors de l'agglomération de Québec (Lévis : hors de l'agglomération)"
+    code = "adresse d'affaires hors de l'agglomération de Québec (code postal G6V 1A1 : hors)"
+    assert refusal_reason(levis) == refusal_reason(code)
+    assert refusal_reason("(x)") == "(x)"  # never an empty reason
+    refused = [lead(outcome="non admissible", reasons=(levis,), review_requested=True),
+               lead(outcome="non admissible", reasons=(code, levis))]  # fmt: skip
+    table = compute([], refused, [], NOW, 100).table("refus")
+    assert table.rows == ((refusal_reason(levis), (2, 1)),)  # a lead counts once per reason
+
+
+def test_the_smallest_territories_are_summed() -> None:
+    leads = [lead(municipality=f"Lieu {i:02d}") for i in range(TERRITORIES_SHOWN + 3)]
+    leads += [lead(municipality="Lieu 17", status="terminé")]
+    rows = compute([], leads, [], NOW, 100).table("territoires").rows
+    assert rows[0] == ("Lieu 17", (2, 2, 0, 0, 1))
+    assert len(rows) == TERRITORIES_SHOWN + 1 and rows[-1] == (
+        "Autres territoires",
+        (3, 3, 0, 0, 0),
+    )
+
+
+def test_a_stage_counts_even_when_one_was_skipped_and_the_goal_may_be_passed() -> None:
+    booked_without_diagnostic = lead(booked=True, status="accompagnement en cours")
+    figures = compute([Conversation(NOW, True)], [booked_without_diagnostic], [], NOW, 1)
+    assert [n for _, (n,) in figures.table("entonnoir").rows] == [1, 1, 1, 0, 1, 1]
+    assert figures.percent == 100 and figures.table("objectif").rows[1] == (
+        "Reste à accompagner", (0,))  # fmt: skip
+    assert compute([], [lead(status="terminé")] * 3, [], NOW, 2).percent == 150
+    assert compute([], [], [], NOW, 0).percent == 0
+
+
+def test_the_csv_cells_follow_the_tables() -> None:
+    figures = compute([Conversation(NOW, False)], [], [], NOW, 100)
+    cells = figures.cells()
+    assert cells[0] == ("Entonnoir du programme, depuis le début", "Conversations", "Nombre", 1)
+    assert len(cells) == sum(len(t.rows) * len(t.columns) for t in figures.tables)
