@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +26,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.settings import ROOT, Settings, load_settings
 from bot.storage.accounts import create_account
 from bot.storage.database import sessions_for, upgrade
-from bot.storage.leads import spreadsheet_cell
+from bot.storage.leads import save_submission, spreadsheet_cell
 from tests.conftest import free_port
 from tests.storage.test_analytics import EXPECTED, NOW, WEEKLY, seed_leads, seed_tracker
+from tests.storage.test_leads import INTAKE, submission
 from tests.web.test_workspace import PASSWORD, Browser, app, signed_in
 
 __all__ = ["app"]
@@ -94,6 +96,17 @@ def test_the_page_shows_the_seeded_figures(app: Sanic, sessions: sessionmaker[Se
     scripts = re.findall(r'<script src="([^"]+)"', html)
     assert scripts == ["/static/vendor/chart.umd.js", "/static/statistiques.js"]
     assert "<script>" not in html and "style=" not in html
+
+
+def test_a_hostile_municipality_stays_text_in_the_tables_and_the_chart_data(
+    app: Sanic, sessions: sessionmaker[Session]
+) -> None:
+    hostile = "</script><script>alert(1)</script>"
+    save_submission(sessions, submission(replace(INTAKE, municipality=hostile)))
+    html = signed_in(app, "gestion@qcnum.example").get(PAGE).text
+    assert "<script>alert" not in html and "&lt;/script&gt;&lt;script&gt;alert(1)" in html
+    [territories] = [c for c in page_figures(html) if c["key"] == "territoires"]
+    assert territories["labels"] == [hostile]
 
 
 def test_the_csv_has_the_page_figures_made_safe(
