@@ -92,6 +92,7 @@ def test_the_page_shows_the_seeded_figures(app: Sanic, sessions: sessionmaker[Se
     assert html.count("<caption") == len(charts) == 8
     assert '<th scope="row">Limoilou</th><td class="number">3</td><td class="number">3</td>' in html
     assert '<th scope="col" class="number">Rencontre réservée</th>' in html
+    assert '<th scope="row" class="week">2026-S48</th>' in html
     # Served by our app, no CDN; the page's own script is a file (the CSP allows no inline one).
     scripts = re.findall(r'<script src="([^"]+)"', html)
     assert scripts == ["/static/vendor/chart.umd.js", "/static/statistiques.js"]
