@@ -6,6 +6,7 @@ The conversation logic is `bot.intake.take_turn`; the rules are `bot.eligibility
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timezone
 from typing import Any
 
@@ -17,6 +18,7 @@ from actions.forms import StorageFailed, apply_turn, database, latest_message, s
 from bot import consent
 from bot.eligibility import Outcome, decide, priority
 from bot.intake import LABELS, QUESTIONS, recap, take_turn, to_intake
+from bot.notifications import NEW_LEAD, REVIEW_REQUESTED, tell_team
 from bot.storage.leads import (
     ConsentRecord,
     ContactInfo,
@@ -127,6 +129,7 @@ class ActionSubmitIntake(Action):
             lead_id = await stored(dispatcher, lambda: save_submission(sessions, submission))
         except StorageFailed:  # the recap again: confirming it tries once more
             return [SlotSet("recap_confirmed", None), FollowupAction("intake_form")]
+        await asyncio.to_thread(tell_team, sessions, NEW_LEAD, lead_id)  # never raises
         reasons = "; ".join(decision.reasons)
         response = {
             Outcome.ELIGIBLE: "utter_intake_eligible",
@@ -162,5 +165,6 @@ class ActionAfterDecision(Action):
         except StorageFailed:
             dispatcher.utter_message(response="utter_review_retry")
             return []
+        await asyncio.to_thread(tell_team, sessions, REVIEW_REQUESTED, int(lead_id))
         dispatcher.utter_message(response="utter_review_requested")
         return []

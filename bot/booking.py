@@ -16,6 +16,7 @@ from email.utils import parseaddr
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.mail import MailSettings, mail_settings, message, send
+from bot.notifications import CALLBACK_REQUESTED, Team, notify_team, team_for
 from bot.scheduling import TIMEZONE
 from bot.scheduling.assignment import choose_slot
 from bot.scheduling.config import Advisor, Availability, load_availability
@@ -90,8 +91,10 @@ class Scheduler:
         mail: MailSettings,
         website: str,
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+        team: Team | None = None,
     ) -> None:
         self.sessions = sessions
+        self.team = team  # told of each callback request (bot.notifications)
         self.availability = availability
         self.mail = mail
         self.website = website
@@ -228,6 +231,8 @@ class Scheduler:
 
     def request_callback(self, lead_id: int, wish: str | None) -> None:
         request_callback(self.sessions, lead_id, wish)
+        if self.team is not None:  # after the commit; never raises
+            notify_team(self.team, self.sessions, CALLBACK_REQUESTED, lead_id)
 
     def send_reminders(self) -> list[str]:
         """Remind tomorrow's sessions (from 8 h, once each); return their references."""
@@ -374,4 +379,5 @@ def scheduler_for(settings: Settings) -> Scheduler:
         mail_settings(settings),
         settings.program_website,
         clock=(lambda: frozen) if frozen else (lambda: datetime.now(timezone.utc)),
+        team=team_for(settings),
     )

@@ -132,8 +132,12 @@ class Decision(Base):
     factors: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     review_requested: Mapped[bool] = mapped_column(Boolean, default=False)
     decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    # A person's review of an automated decision (Law 25 s. 12.1): who, and which decision.
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    review_of: Mapped[int | None] = mapped_column(ForeignKey("decisions.id", ondelete="SET NULL"))
 
     lead: Mapped[Lead] = relationship(back_populates="decisions")
+    reviewer: Mapped[Account | None] = relationship()
 
 
 class Diagnostic(Base):
@@ -199,6 +203,9 @@ class CallbackRequest(Base):
     wish: Mapped[str | None] = mapped_column(String(500))
     status: Mapped[str] = mapped_column(String(20), default="open")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    # Marked done in the workspace: when, and by whom.
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    done_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
 
 
 class Account(Base):

@@ -6,17 +6,18 @@ One module per area, each with `register(workspace, site)`: `auth` (sign-in and 
 `leads` (the list and a lead's file with its follow-up), `journal` (the audit log),
 `analytics` (the program's figures and charts, managers only), `sessions` (the advisors'
 coming sessions, moved or cancelled with the chat's invitations), `exports` (the CSV export),
-`api` (the JSON API for a CRM, behind its own bearer token)."""
+`api` (the JSON API for a CRM, behind its own bearer token), `queues` (reviews of automated
+refusals, callback requests, leads waiting for their first contact)."""
 
 from __future__ import annotations
 
 from sanic import Blueprint
 
 from bot.settings import Settings
-from bot.web.workspace import analytics, api, auth, exports, journal, leads, sessions
+from bot.web.workspace import analytics, api, auth, exports, journal, leads, queues, sessions
 from bot.web.workspace.site import PREFIX, Site
 
-AREAS = (auth, leads, journal, analytics, sessions, exports, api)
+AREAS = (auth, leads, journal, analytics, sessions, exports, api, queues)
 
 
 def create_workspace(settings: Settings) -> Blueprint:

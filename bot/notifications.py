@@ -1,0 +1,195 @@
+"""E-mails about leads that need a person: to the program team (`TEAM_EMAIL`) for each new
+eligible or to-be-examined lead, each review request and each callback request, with a link to
+the lead's page in the workspace; to the merchant when a person has reviewed an automated
+refusal (Law 25 s. 12.1); and the team's optional daily digest.
+
+Plain Python over `bot.mail` (SMTP, or the outbox with its retries). The team's e-mails carry as
+little personal data as they can: the business name, the decision, the priority and the link;
+the advisor reads the contact in the workspace after signing in. Telling the team never fails
+the merchant's conversation: `notify_team` catches every error and logs it without personal data.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.eligibility import Outcome
+from bot.mail import MailSettings, mail_settings, message, send
+from bot.scheduling import TIMEZONE
+from bot.scheduling.invitation import french_date, french_datetime
+from bot.settings import Settings, load_settings
+from bot.storage.leads import LeadCard, lead_card
+from bot.storage.queues import ReviewOutcome
+
+log = logging.getLogger(__name__)
+
+NEW_LEAD, REVIEW_REQUESTED, CALLBACK_REQUESTED = "nouvelle piste", "révision", "rappel"
+TEAM_EVENTS = (NEW_LEAD, REVIEW_REQUESTED, CALLBACK_REQUESTED)
+SIGNATURE = "L'équipe de 100 % NumériQC\n"
+
+
+@dataclass(frozen=True)
+class Team:
+    """Where the team's e-mails go (no address: none are sent) and the workspace they link to."""
+
+    mail: MailSettings
+    address: str
+    workspace: str  # "https://…/conseillers"
+
+    def link(self, lead_id: int) -> str:
+        return f"{self.workspace}/pistes/{lead_id}"
+
+
+def team_for(settings: Settings) -> Team:
+    return Team(mail_settings(settings), settings.team_email, settings.workspace_base)
+
+
+def team_mail(event: str, lead: LeadCard, link: str) -> tuple[str, str] | None:
+    """The team's subject and body for `event` about `lead`; None when the team need not be told
+    (a new lead found not eligible: the merchant may still ask for a review, which tells it)."""
+    decision = lead.outcome or "aucune décision"
+    priority = f"{lead.score or 0}/100"
+    if event == NEW_LEAD:
+        if lead.outcome not in (Outcome.ELIGIBLE.value, Outcome.TO_REVIEW.value):
+            return None
+        subject = f"Nouvelle piste ({decision}, priorité {priority}) : {lead.business}"
+        intro = f"Une nouvelle piste attend un premier contact : {lead.business}."
+    elif event == REVIEW_REQUESTED:
+        subject = f"Révision demandée : {lead.business}"
+        intro = (
+            f"{lead.business} demande qu'une personne révise la décision automatique qui le "
+            "juge non admissible. Confirmez-la ou renversez-la, avec un motif, dans la file "
+            "« Révisions » de l'espace conseillers : le commerçant recevra le résultat par courriel."
+        )
+    elif event == CALLBACK_REQUESTED:
+        subject = f"Rappel demandé : {lead.business}"
+        intro = (
+            f"{lead.business} n'a trouvé aucune rencontre libre et demande qu'on le rappelle. "
+            "Marquez le rappel comme fait dans la file « Rappels » une fois l'appel passé."
+        )
+    else:
+        raise ValueError(f"unknown team event {event!r}")
+    body = (
+        f"Bonjour,\n\n{intro}\n\n"
+        f"Décision : {decision}\n"
+        f"Priorité : {priority}\n"
+        f"Dossier : {link}\n\n"
+        "Les coordonnées du commerçant sont dans le dossier, après connexion.\n\n"
+        f"{SIGNATURE}"
+    )
+    return subject, body
+
+
+def notify_team(team: Team, sessions: sessionmaker[Session], event: str, lead_id: int) -> bool:
+    """E-mail the team about `event` for the lead; True if a mail was sent or queued.
+
+    Blocking (database, then SMTP or the outbox): call it off the event loop, after the commit
+    of what it announces. Never raises: a failure is logged, without personal data."""
+    if not team.address:
+        return False
+    try:
+        lead = lead_card(sessions, lead_id)
+        composed = None if lead is None else team_mail(event, lead, team.link(lead_id))
+        if composed is None:
+            return False
+        send(team.mail, message(team.mail, team.address, *composed))
+        return True
+    except Exception as error:  # the merchant's conversation goes on: the team reads the log
+        log.error("team e-mail (%s) about lead %d not sent: %s", event, lead_id,
+                  type(error).__name__)  # fmt: skip
+        return False
+
+
+def tell_team(sessions: sessionmaker[Session], event: str, lead_id: int) -> bool:
+    """`notify_team` with the running product's settings (for the chat's actions). Never raises."""
+    try:
+        team = team_for(load_settings())
+    except Exception as error:
+        log.error("team e-mail (%s) not sent: settings (%s)", event, type(error).__name__)
+        return False
+    return notify_team(team, sessions, event, lead_id)
+
+
+def review_mail(review: ReviewOutcome, website: str, privacy_email: str = "") -> tuple[str, str]:
+    """The merchant's e-mail after a person reviewed the automated decision (Law 25 s. 12.1):
+    who reviewed it and when, the outcome, the reason, and what comes next."""
+    if review.overturned:
+        subject = "Révision de votre demande : votre commerce est admissible"
+        outcome = (
+            "la décision automatique est renversée : votre commerce est admissible au "
+            "programme 100 % NumériQC."
+        )
+        next_step = (
+            "Un conseiller communiquera avec vous sous peu. Vous pouvez aussi choisir dès "
+            "maintenant une rencontre : écrivez « prendre rendez-vous » dans le clavardage du "
+            f"site {website}."
+        )
+    else:
+        subject = "Révision de votre demande : la décision est maintenue"
+        outcome = (
+            "la décision automatique est maintenue : votre commerce n'est pas admissible au "
+            "programme 100 % NumériQC."
+        )
+        next_step = (
+            "Le programme Virage numérique des détaillants du CQCD, votre SDC ou Québec "
+            "numérique pourraient vous aider. Si votre situation change, vous pouvez refaire "
+            f"la vérification dans le clavardage du site {website}."
+        )
+    privacy = (
+        f"Pour toute question sur vos renseignements personnels : {privacy_email}.\n\n"
+        if privacy_email
+        else ""
+    )
+    body = (
+        f"Bonjour {review.contact},\n\n"
+        "Vous avez demandé qu'une personne révise la décision prise automatiquement sur "
+        f"l'admissibilité de {review.business}. {review.reviewer}, de l'équipe du programme, "
+        f"a révisé votre dossier {french_datetime(review.at)}.\n\n"
+        f"Résultat : {outcome}\n\n"
+        f"Motif : {review.reason}\n\n"
+        f"{next_step}\n\n"
+        f"{privacy}{SIGNATURE}"
+    )
+    return subject, body
+
+
+def tell_merchant(settings: Settings, review: ReviewOutcome) -> bool:
+    """Send the review's outcome to the merchant (after the review's commit); True if sent or
+    queued. Never raises: the review is stored whatever happens to the mail."""
+    mail = mail_settings(settings)
+    subject, body = review_mail(review, settings.program_website, settings.privacy_officer_email)
+    try:
+        send(mail, message(mail, review.email, subject, body))
+        return True
+    except Exception as error:
+        log.error("review e-mail to the merchant not sent: %s", type(error).__name__)
+        return False
+
+
+def digest_mail(leads: Sequence[LeadCard], team: Team, since: datetime) -> tuple[str, str] | None:
+    """The daily digest: the leads that arrived since `since`, highest priority first; None
+    when there are none."""
+    if not leads:
+        return None
+    ranked = sorted(leads, key=lambda lead: (-(lead.score or 0), lead.lead_id))
+    lines = [
+        f"- {lead.business} : {lead.outcome or 'aucune décision'}, priorité "
+        f"{lead.score or 0}/100 — {team.link(lead.lead_id)}"
+        for lead in ranked
+    ]
+    count = len(ranked)
+    plural = "s" if count > 1 else ""
+    subject = f"{count} nouvelle{plural} piste{plural} depuis {french_date(since.astimezone(TIMEZONE).date())}"
+    body = (
+        f"Bonjour,\n\nDepuis {french_datetime(since)}, {count} piste{plural} "
+        f"{'sont arrivées' if count > 1 else 'est arrivée'}, de la plus prioritaire à la "
+        "moins prioritaire :\n\n" + "\n".join(lines) + "\n\n"
+        "Les coordonnées des commerçants sont dans leurs dossiers, après connexion.\n\n"
+        f"{SIGNATURE}"
+    )
+    return subject, body

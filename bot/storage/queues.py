@@ -1,0 +1,319 @@
+"""The workspace's queues: automated refusals whose review was requested (a person confirms or
+overturns them, Law 25 s. 12.1), open callback requests, and leads waiting for their first
+contact; each filtered by who may see the lead (`bot.workspace.Viewer.sees`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.eligibility import Outcome
+from bot.storage.bookings import utc
+from bot.storage.leads import LeadCard
+from bot.storage.models import (
+    Booking,
+    Business,
+    CallbackRequest,
+    Decision,
+    Lead,
+    LeadEvent,
+)
+from bot.text import one_line
+from bot.workspace import NEW, NotAllowed, Viewer
+
+REASON_MAX = 1000
+CONFIRM, OVERTURN = "confirmer", "renverser"
+# A person who overturns a refusal decides: the lead is eligible (not "à examiner", which would
+# ask for the very review just made).
+OVERTURNED_TO = Outcome.ELIGIBLE.value
+WAITING_OUTCOMES = (Outcome.ELIGIBLE.value, Outcome.TO_REVIEW.value)
+
+
+@dataclass(frozen=True)
+class ReviewLine:
+    lead_id: int
+    decision_id: int
+    business: str
+    reasons: list[str]
+    score: int
+    decided_at: datetime
+    advisor_id: str | None
+
+
+@dataclass(frozen=True)
+class ReviewOutcome:
+    """A person's review of an automated refusal, as the merchant is told of it."""
+
+    contact: str
+    email: str
+    business: str
+    overturned: bool
+    reason: str
+    reviewer: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class CallbackLine:
+    callback_id: int
+    lead_id: int
+    business: str
+    wish: str | None
+    asked_at: datetime
+    advisor_id: str | None
+
+
+@dataclass(frozen=True)
+class WaitingLine:
+    lead_id: int
+    business: str
+    outcome: str
+    score: int
+    since: datetime
+    days: int
+    advisor_id: str | None
+
+
+def _now(now: datetime | None) -> datetime:
+    return utc(now) if now else datetime.now(timezone.utc)
+
+
+def _latest_decisions() -> Any:
+    latest = select(func.max(Decision.id)).group_by(Decision.lead_id).scalar_subquery()
+    return select(Decision).where(Decision.id.in_(latest)).subquery()
+
+
+def _visible(query: Select[Any], viewer: Viewer) -> Select[Any]:
+    if viewer.is_manager:
+        return query
+    return query.where(or_(Lead.advisor_id.is_(None), Lead.advisor_id == viewer.advisor_id))
+
+
+def _waits_for_review(decision: Decision) -> bool:
+    return (
+        decision.automated
+        and decision.review_requested
+        and decision.outcome == Outcome.NOT_ELIGIBLE.value
+    )
+
+
+def pending_reviews(sessions: sessionmaker[Session], viewer: Viewer) -> list[ReviewLine]:
+    """Automated refusals whose review the merchant asked for and no person made yet (the
+    lead's latest decision), oldest first."""
+    decision = _latest_decisions()
+    query = (
+        select(Lead, Business.name, decision)
+        .join(Business, Lead.business_id == Business.id)
+        .join(decision, decision.c.lead_id == Lead.id)
+        .where(
+            decision.c.automated.is_(True),
+            decision.c.review_requested.is_(True),
+            decision.c.outcome == Outcome.NOT_ELIGIBLE.value,
+        )
+        .order_by(decision.c.decided_at, Lead.id)
+    )
+    with sessions() as session:
+        rows = session.execute(_visible(query, viewer)).all()
+    return [
+        ReviewLine(
+            lead_id=row.Lead.id,
+            decision_id=row.id,
+            business=row.name,
+            reasons=list(row.reasons or []),
+            score=row.score or 0,
+            decided_at=utc(row.decided_at),
+            advisor_id=row.Lead.advisor_id,
+        )
+        for row in rows
+    ]
+
+
+def pending_review(
+    sessions: sessionmaker[Session], viewer: Viewer, lead_id: int
+) -> ReviewLine | None:
+    """The lead's refusal waiting for a person, if `viewer` may see it."""
+    return next((r for r in pending_reviews(sessions, viewer) if r.lead_id == lead_id), None)
+
+
+def review(
+    sessions: sessionmaker[Session],
+    viewer: Viewer,
+    lead_id: int,
+    decision_id: int,
+    verdict: str,
+    reason: str,
+    now: datetime | None = None,
+) -> ReviewOutcome:
+    """A person confirms or overturns the automated refusal `decision_id` with a reason: a new
+    decision, not automated, by `viewer` (the automated one stays in the history), and a history
+    event. Returns what the merchant's e-mail says (sent by the caller after this commit)."""
+    if verdict not in (CONFIRM, OVERTURN):
+        raise NotAllowed("Choisissez de confirmer ou de renverser la décision.")
+    text = one_line(reason)
+    if not text:
+        raise NotAllowed("Le motif est obligatoire : il est transmis au commerçant.")
+    if len(text) > REASON_MAX:
+        raise NotAllowed(f"Le motif dépasse {REASON_MAX} caractères.")
+    moment = _now(now)
+    with sessions.begin() as session:
+        lead = session.get(Lead, lead_id, with_for_update=True)
+        if lead is None or not viewer.sees(lead.advisor_id):
+            raise LookupError(lead_id)
+        latest = lead.decisions[-1] if lead.decisions else None
+        if latest is None or latest.id != decision_id or not _waits_for_review(latest):
+            raise NotAllowed("Cette décision a déjà été révisée ou n'attend pas de révision.")
+        overturned = verdict == OVERTURN
+        outcome = OVERTURNED_TO if overturned else latest.outcome
+        session.add(
+            Decision(
+                lead_id=lead_id,
+                outcome=outcome,
+                reasons=[text],
+                automated=False,
+                score=latest.score,
+                factors=latest.factors,
+                decided_at=moment,
+                decided_by=viewer.account_id,
+                review_of=latest.id,
+            )
+        )
+        what = "Refus renversé" if overturned else "Refus confirmé"
+        session.add(
+            LeadEvent(
+                lead_id=lead_id,
+                account_id=viewer.account_id,
+                kind="révision",
+                before=latest.outcome,
+                after=outcome,
+                note=f"{what} après révision par une personne. Motif : {text}",
+                at=moment,
+            )
+        )
+        return ReviewOutcome(
+            contact=lead.contact.name,
+            email=lead.contact.email,
+            business=lead.business.name,
+            overturned=overturned,
+            reason=text,
+            reviewer=viewer.name,
+            at=moment,
+        )
+
+
+def open_callbacks(sessions: sessionmaker[Session], viewer: Viewer) -> list[CallbackLine]:
+    """Callback requests not yet marked done, oldest first."""
+    query = (
+        select(CallbackRequest, Lead, Business.name)
+        .join(Lead, CallbackRequest.lead_id == Lead.id)
+        .join(Business, Lead.business_id == Business.id)
+        .where(CallbackRequest.status == "open")
+        .order_by(CallbackRequest.created_at, CallbackRequest.id)
+    )
+    with sessions() as session:
+        rows = session.execute(_visible(query, viewer)).all()
+    return [
+        CallbackLine(
+            callback_id=row.CallbackRequest.id,
+            lead_id=row.Lead.id,
+            business=row.name,
+            wish=row.CallbackRequest.wish,
+            asked_at=utc(row.CallbackRequest.created_at),
+            advisor_id=row.Lead.advisor_id,
+        )
+        for row in rows
+    ]
+
+
+def mark_callback_done(
+    sessions: sessionmaker[Session],
+    viewer: Viewer,
+    callback_id: int,
+    now: datetime | None = None,
+) -> int:
+    """Mark the callback request done (who and when) with a history event; return its lead."""
+    moment = _now(now)
+    with sessions.begin() as session:
+        callback = session.get(CallbackRequest, callback_id, with_for_update=True)
+        lead = None if callback is None else session.get(Lead, callback.lead_id)
+        if callback is None or lead is None or not viewer.sees(lead.advisor_id):
+            raise LookupError(callback_id)
+        if callback.status != "open":
+            raise NotAllowed("Ce rappel est déjà marqué comme fait.")
+        callback.status, callback.done_at, callback.done_by = "done", moment, viewer.account_id
+        wish = f" (souhait : {callback.wish})" if callback.wish else ""
+        session.add(
+            LeadEvent(
+                lead_id=lead.id,
+                account_id=viewer.account_id,
+                kind="rappel",
+                note=f"Rappel demandé le {utc(callback.created_at):%Y-%m-%d} fait{wish}.",
+                at=moment,
+            )
+        )
+        return lead.id
+
+
+def waiting_first_contact(
+    sessions: sessionmaker[Session], viewer: Viewer, days: int, now: datetime | None = None
+) -> list[WaitingLine]:
+    """Eligible or to-be-examined leads still "nouveau" for more than `days` days and with no
+    session booked (the session is their first contact), longest wait first."""
+    moment = _now(now)
+    decision = _latest_decisions()
+    booked = exists().where(Booking.lead_id == Lead.id, Booking.status == "booked")
+    query = (
+        select(Lead, Business.name, decision.c.outcome, decision.c.score)
+        .join(Business, Lead.business_id == Business.id)
+        .join(decision, decision.c.lead_id == Lead.id)
+        .where(
+            Lead.status == NEW,
+            Lead.created_at < moment - timedelta(days=days),
+            decision.c.outcome.in_(WAITING_OUTCOMES),
+            ~booked,
+        )
+        .order_by(Lead.created_at, Lead.id)
+    )
+    with sessions() as session:
+        rows = session.execute(_visible(query, viewer)).all()
+    return [
+        WaitingLine(
+            lead_id=row.Lead.id,
+            business=row.name,
+            outcome=row.outcome,
+            score=row.score or 0,
+            since=utc(row.Lead.created_at),
+            days=(moment - utc(row.Lead.created_at)).days,
+            advisor_id=row.Lead.advisor_id,
+        )
+        for row in rows
+    ]
+
+
+def leads_since(sessions: sessionmaker[Session], since: datetime) -> list[LeadCard]:
+    """The leads created since `since` (for the team's daily digest), with their decision."""
+    with sessions() as session:
+        leads = session.scalars(
+            select(Lead).where(Lead.created_at >= utc(since)).order_by(Lead.id)
+        ).all()
+        cards = []
+        for lead in leads:
+            decision = lead.decisions[-1] if lead.decisions else None
+            cards.append(
+                LeadCard(
+                    lead_id=lead.id,
+                    business=lead.business.name,
+                    sector=lead.business.sector,
+                    contact=lead.contact.name,
+                    role=lead.contact.role,
+                    email=lead.contact.email,
+                    phone=lead.contact.phone,
+                    outcome=decision.outcome if decision else None,
+                    score=decision.score if decision else None,
+                    brief=None,
+                )
+            )
+        return cards
