@@ -12,6 +12,7 @@ from typing import Any
 from sanic import Blueprint, Request, response
 from sanic.response import HTTPResponse
 
+from bot.eligibility import Outcome
 from bot.storage.exports import export_rows, record_api_access
 from bot.web.workspace.site import HEADERS, PREFIX, Site
 from bot.workspace import STATUSES
@@ -105,7 +106,7 @@ LEAD_PROPERTIES: dict[str, dict[str, Any]] = {
     "phone": {"type": "string", "description": "Format E.164, p. ex. +14185551234."},
     "outcome": _nullable(
         "string",
-        enum=["admissible", "à réviser", "non admissible", None],
+        enum=[*(outcome.value for outcome in Outcome), None],
         description="Dernière décision d'admissibilité.",
     ),
     "reasons": {"type": "array", "items": {"type": "string"}},

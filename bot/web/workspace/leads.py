@@ -10,12 +10,13 @@ from urllib.parse import urlencode
 from sanic import Blueprint, Request, response
 from sanic.response import HTTPResponse
 
+from bot.eligibility import Outcome
 from bot.storage import followup
 from bot.storage.transcripts import transcript
 from bot.web.workspace.site import HEADERS, NOT_FOUND, PREFIX, Site, viewer_of
 from bot.workspace import NEXT, STATUSES, NotAllowed
 
-OUTCOMES = ("admissible", "à réviser", "non admissible")
+OUTCOMES = tuple(outcome.value for outcome in Outcome)
 SECTORS = ("commerce de détail", "restauration", "hébergement", "services", "autre")
 
 
