@@ -7,7 +7,8 @@ the SMTP server (`outbox` alone); `python -m bot.cli db upgrade` migrates the da
 tracker store; docs/BACKUPS.md);
 `python -m bot.cli accounts create EMAIL --name N --role advisor|manager [--advisor ID]` creates
 a workspace account (the password is read from standard input), `accounts disable EMAIL`
-disables one."""
+disables one; `python -m bot.cli digest` e-mails the team (TEAM_EMAIL) the leads of the last day,
+highest priority first."""
 
 from __future__ import annotations
 
@@ -16,10 +17,12 @@ import getpass
 import logging
 import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 from bot.booking import scheduler_for
 from bot.mail import mail_settings, retry_outbox
+from bot.notifications import send_digest
 from bot.scheduling.config import load_availability
 from bot.settings import Settings, load_settings
 from bot.storage.accounts import AccountError, create_account, set_active
@@ -50,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     team.add_argument("--name", help="the person's name (create)")
     team.add_argument("--role", choices=["advisor", "manager"], default="advisor")
     team.add_argument("--advisor", help="the advisor's id in config/advisors.yml (create)")
+    commands.add_parser("digest", help="e-mail the team the leads of the last day (TEAM_EMAIL)")
     db = commands.add_parser("db", help="database schema and backups")
     db_actions = db.add_subparsers(dest="action", required=True)
     db_actions.add_parser("upgrade", help="apply the database migrations")
@@ -70,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_jobs(settings, args.command, args.every)
     if args.command == "accounts":
         return manage_accounts(settings, args)
+    if args.command == "digest":
+        return digest(settings)
     engine = make_engine(settings.database_url)
     rows = lead_rows(make_sessions(engine))
     engine.dispose()
@@ -95,6 +101,17 @@ def main(argv: list[str] | None = None) -> int:
         args.output.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
+    return 0
+
+
+def digest(settings: Settings) -> int:
+    if not settings.team_email:
+        print("TEAM_EMAIL is empty: no digest sent", file=sys.stderr)
+        return 1
+    engine = make_engine(settings.database_url)
+    count = send_digest(settings, make_sessions(engine), datetime.now(timezone.utc))
+    engine.dispose()
+    print(f"digest: {count} lead(s) of the last day" + ("" if count else ", nothing sent"))
     return 0
 
 

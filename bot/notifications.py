@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -24,7 +24,7 @@ from bot.scheduling import TIMEZONE
 from bot.scheduling.invitation import french_date, french_datetime
 from bot.settings import Settings, load_settings
 from bot.storage.leads import LeadCard, lead_card
-from bot.storage.queues import ReviewOutcome
+from bot.storage.queues import ReviewOutcome, leads_since
 
 log = logging.getLogger(__name__)
 
@@ -193,3 +193,18 @@ def digest_mail(leads: Sequence[LeadCard], team: Team, since: datetime) -> tuple
         f"{SIGNATURE}"
     )
     return subject, body
+
+
+def send_digest(settings: Settings, sessions: sessionmaker[Session], now: datetime) -> int:
+    """E-mail the team the leads of the last day, highest priority first (`python -m bot.cli
+    digest`, e.g. from cron each morning); return how many leads it named (0: nothing sent)."""
+    team = team_for(settings)
+    if not team.address:
+        return 0
+    since = now - timedelta(days=1)
+    leads = leads_since(sessions, since)
+    composed = digest_mail(leads, team, since)
+    if composed is None:
+        return 0
+    send(team.mail, message(team.mail, team.address, *composed))
+    return len(leads)

@@ -19,6 +19,7 @@ from sanic import Sanic
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import cli
 from bot.booking import Scheduler
 from bot.eligibility import Decision as Verdict
 from bot.eligibility import Outcome
@@ -28,6 +29,7 @@ from bot.notifications import (
     NEW_LEAD,
     REVIEW_REQUESTED,
     notify_team,
+    send_digest,
     team_for,
     tell_team,
 )
@@ -346,3 +348,23 @@ def test_the_chat_actions_tell_the_team_with_the_running_settings(
     assert tell_team(sessions, CALLBACK_REQUESTED, lead_id)
     [mail] = outbox(dataclasses.replace(load_settings(), var_dir=tmp_path / "var"))
     assert f"https://numeriqc.example/conseillers/pistes/{lead_id}" in body(mail)
+
+
+def test_the_daily_digest_names_the_leads_of_the_last_day(
+    sessions: sessionmaker[Session], settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fresh, old = lead(sessions, "Arrivée ce matin"), lead(sessions, "Arrivée avant-hier")
+    with sessions.begin() as session:
+        session.get_one(Lead, fresh).created_at = NOW - timedelta(hours=3)
+        session.get_one(Lead, old).created_at = NOW - timedelta(days=2)
+    assert send_digest(settings, sessions, NOW) == 1
+    [mail] = outbox(settings)
+    assert mail["To"] == "equipe@qcnum.example"
+    assert mail["Subject"] == "1 nouvelle piste depuis le dimanche 22 novembre"
+    assert "Arrivée ce matin" in body(mail) and "Arrivée avant-hier" not in body(mail)
+    assert send_digest(settings, sessions, NOW + timedelta(days=3)) == 0  # nothing new: no mail
+    assert len(outbox(settings)) == 1
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("VAR_DIR", str(settings.var_dir))
+    monkeypatch.setenv("TEAM_EMAIL", "")
+    assert cli.main(["digest"]) == 1  # no team address: said, nothing sent
