@@ -1,6 +1,6 @@
 """The advisor workspace in a real browser (Debian's Chromium driven by Playwright), on the
 running product: sign in, open the top lead, read its brief and transcript, change its status,
-add a note; a hostile business name stays text; each page is saved as a screenshot (desktop and
+add a note, see and move its session (booked in the chat); a hostile business name stays text; each page is saved as a screenshot (desktop and
 phone) under test-results/workspace/ and checked with axe-core (WCAG 2.1 A and AA)."""
 
 from __future__ import annotations
@@ -18,6 +18,13 @@ from bot.storage.accounts import create_account
 from bot.storage.database import sessions_for
 from bot.storage.leads import save_submission
 from tests.conftest import Responses
+from tests.e2e.test_booking_conversation import (
+    ASK_WHEN,
+    buttons,
+    event_of,
+    mails_about,
+    reference_in,
+)
 from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.test_diagnostic_conversation import DIAGNOSTIC, eligible, summary_said
 from tests.e2e.test_intake_conversation import Chat
@@ -46,6 +53,9 @@ def team(stack: Settings, responses: Responses) -> dict[str, str]:
             break
         said = chat.say(DIAGNOSTIC[said[-1]])
     assert chat.say("oui") == ["utter_diagnostic_saved"]
+    assert chat.say("/request_booking") == ASK_WHEN  # and books the first time proposed
+    assert chat.say(buttons(chat)[0]["payload"]) == ["utter_ask_booking_confirm"]
+    assert chat.say("oui") == ["utter_booking_done"]
     hostile = "<script>alert(1)</script> " + suffix
     save_submission(
         database,
@@ -54,7 +64,12 @@ def team(stack: Settings, responses: Responses) -> dict[str, str]:
             email=f"h-{suffix}@x.ca",
         ),
     )
-    return {"manager": manager, "business": f"Boutique {email}", "hostile": hostile}
+    return {
+        "manager": manager,
+        "business": f"Boutique {email}",
+        "hostile": hostile,
+        "reference": reference_in(chat),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -150,3 +165,40 @@ def test_tab_reaches_the_skip_link_first(
     sign_in(page, stack, team["manager"])
     page.keyboard.press("Tab")
     expect(page.locator(":focus")).to_have_text("Aller au contenu")
+
+
+def test_see_and_move_the_session_booked_in_the_chat(
+    browser: Browser, stack: Settings, team: dict[str, str]
+) -> None:
+    page = open_page(browser, "bureau")
+    sign_in(page, stack, team["manager"])
+    page.get_by_role("link", name="Rencontres").click()
+    row = page.locator("tr", has_text=team["business"])
+    expect(row).to_be_visible()
+    check(page, "rencontres-bureau")
+    row.get_by_role("link", name=f"Déplacer la rencontre {team['reference']}").click()
+    check(page, "deplacer-bureau")
+    choice = page.get_by_label("Nouveau moment (heure de Québec)")
+    choice.select_option(index=1)  # not the first free time: another one
+    page.get_by_role("button", name="Déplacer la rencontre").click()
+    expect(page.locator("main")).to_contain_text(team["reference"])
+    method, event = event_of(mails_about(stack, team["reference"])[-1])
+    assert (method, int(event["SEQUENCE"])) == ("REQUEST", 1)
+    page.goto(f"{stack.web_url}/conseillers/rencontres?vue=semaine")
+    check(page, "semaine-bureau")
+    page.set_viewport_size({"width": 375, "height": 740})
+    check(page, "semaine-telephone")
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_queues_and_analytics_pages(
+    browser: Browser, stack: Settings, team: dict[str, str], size: str
+) -> None:
+    page = open_page(browser, size)
+    sign_in(page, stack, team["manager"])
+    page.get_by_role("link", name="Files d'attente").click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    check(page, f"files-{size}")
+    page.get_by_role("link", name="Statistiques").click()
+    expect(page.locator("canvas").first).to_be_visible()
+    check(page, f"statistiques-{size}")
