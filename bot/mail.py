@@ -65,7 +65,6 @@ def message(
     mail["From"] = one_line(settings.sender)
     mail["To"] = one_line(to)
     mail["Subject"] = one_line(subject)
-    mail["Content-Language"] = "fr-CA"
     mail.set_content(multi_line(body))
     if ics is not None:
         mail.add_attachment(
@@ -75,6 +74,7 @@ def message(
             filename="invitation.ics",
             params={"method": method},
         )
+    mail["Content-Language"] = "fr-CA"  # last: set_content and add_attachment move Content-*
     return mail
 
 

@@ -211,6 +211,7 @@ def lead_file(sessions: sessionmaker[Session], viewer: Viewer, lead_id: int) -> 
                 "score": decision.score,
                 "factors": decision.factors,
                 "review_requested": decision.review_requested,
+                "by": decision.reviewer.name if decision.reviewer else None,
                 "at": utc(decision.decided_at),
             },
             brief=lead.diagnostic.brief if lead.diagnostic else None,

@@ -89,6 +89,7 @@ def test_the_job_sends_it_when_the_server_is_back(
     assert list(tmp_path.iterdir()) == []  # the outbox is empty
     [received] = inbox.received
     assert received["To"] == "marie@exemple.com" and received["Subject"] == "Votre rencontre"
+    assert received["Content-Language"] == "fr-CA"
     [event] = Calendar.from_ical(part(received, "text/calendar")).walk("VEVENT")
     assert str(event["uid"]) == "NQ-ABC234@numeriqc"
 
