@@ -12,7 +12,8 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.storage.bookings import utc
-from bot.storage.models import Booking, Business, Lead, LeadEvent
+from bot.storage.followup import add_event
+from bot.storage.models import Booking, Business, Lead
 from bot.workspace import Viewer
 
 SESSION_EVENT = "rencontre"  # the lead's history: a session moved or cancelled by the team
@@ -88,6 +89,4 @@ def record_session_change(
     """Write in the lead's history that `viewer` moved or cancelled its session (`what`, in
     French, is shown as is on the lead's page)."""
     with sessions.begin() as session:
-        session.add(
-            LeadEvent(lead_id=lead_id, account_id=viewer.account_id, kind=SESSION_EVENT, note=what)
-        )
+        add_event(session, viewer, lead_id, SESSION_EVENT, note=what)

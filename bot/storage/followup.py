@@ -241,6 +241,27 @@ def lead_file(sessions: sessionmaker[Session], viewer: Viewer, lead_id: int) -> 
         )
 
 
+def add_event(
+    session: Session,
+    viewer: Viewer,
+    lead_id: int,
+    kind: str,
+    *,
+    before: str | None = None,
+    after: str | None = None,
+    note: str | None = None,
+    at: datetime | None = None,
+) -> None:
+    """Write one line of the lead's history (shown on its page), in `session`'s transaction."""
+    event = LeadEvent(
+        lead_id=lead_id, account_id=viewer.account_id, kind=kind, before=before, after=after,
+        note=note,
+    )  # fmt: skip
+    if at is not None:
+        event.at = at
+    session.add(event)
+
+
 def _lead_for_change(session: Session, viewer: Viewer, lead_id: int) -> Lead:
     lead = session.get(Lead, lead_id, with_for_update=True)
     if lead is None or not viewer.sees(lead.advisor_id):
@@ -257,15 +278,7 @@ def change_status(
     with sessions.begin() as session:
         lead = _lead_for_change(session, viewer, lead_id)
         check_status_change(lead.status, after)
-        session.add(
-            LeadEvent(
-                lead_id=lead_id,
-                account_id=viewer.account_id,
-                kind="statut",
-                before=lead.status,
-                after=after,
-            )
-        )
+        add_event(session, viewer, lead_id, "statut", before=lead.status, after=after)
         lead.status = after
 
 
@@ -277,9 +290,7 @@ def add_note(sessions: sessionmaker[Session], viewer: Viewer, lead_id: int, text
         raise NotAllowed(f"La note dépasse {NOTE_MAX} caractères.")
     with sessions.begin() as session:
         _lead_for_change(session, viewer, lead_id)
-        session.add(
-            LeadEvent(lead_id=lead_id, account_id=viewer.account_id, kind="note", note=note)
-        )
+        add_event(session, viewer, lead_id, "note", note=note)
 
 
 def assign(
@@ -292,15 +303,7 @@ def assign(
         lead = _lead_for_change(session, viewer, lead_id)
         if lead.advisor_id == advisor_id:
             return
-        session.add(
-            LeadEvent(
-                lead_id=lead_id,
-                account_id=viewer.account_id,
-                kind="attribution",
-                before=lead.advisor_id,
-                after=advisor_id,
-            )
-        )
+        add_event(session, viewer, lead_id, "attribution", before=lead.advisor_id, after=advisor_id)
         lead.advisor_id = advisor_id
 
 

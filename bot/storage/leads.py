@@ -252,24 +252,27 @@ class LeadCard:
     brief: str | None
 
 
+def card_of(lead: Lead) -> LeadCard:
+    """The card of a lead loaded in an open session."""
+    decision = lead.decisions[-1] if lead.decisions else None
+    return LeadCard(
+        lead_id=lead.id,
+        business=lead.business.name,
+        sector=lead.business.sector,
+        contact=lead.contact.name,
+        role=lead.contact.role,
+        email=lead.contact.email,
+        phone=lead.contact.phone,
+        outcome=decision.outcome if decision else None,
+        score=decision.score if decision else None,
+        brief=lead.diagnostic.brief if lead.diagnostic else None,
+    )
+
+
 def lead_card(sessions: sessionmaker[Session], lead_id: int) -> LeadCard | None:
     with sessions() as session:
         lead = session.get(Lead, lead_id)
-        if lead is None:
-            return None
-        decision = lead.decisions[-1] if lead.decisions else None
-        return LeadCard(
-            lead_id=lead.id,
-            business=lead.business.name,
-            sector=lead.business.sector,
-            contact=lead.contact.name,
-            role=lead.contact.role,
-            email=lead.contact.email,
-            phone=lead.contact.phone,
-            outcome=decision.outcome if decision else None,
-            score=decision.score if decision else None,
-            brief=lead.diagnostic.brief if lead.diagnostic else None,
-        )
+        return None if lead is None else card_of(lead)
 
 
 def request_callback(sessions: sessionmaker[Session], lead_id: int, wish: str | None) -> None:

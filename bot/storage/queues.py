@@ -13,14 +13,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.eligibility import Outcome
 from bot.storage.bookings import utc
-from bot.storage.leads import LeadCard
+from bot.storage.followup import add_event
+from bot.storage.leads import LeadCard, card_of
 from bot.storage.models import (
     Booking,
     Business,
     CallbackRequest,
     Decision,
     Lead,
-    LeadEvent,
 )
 from bot.text import one_line
 from bot.workspace import NEW, NotAllowed, Viewer
@@ -182,17 +182,9 @@ def review(
             )
         )
         what = "Refus renversé" if overturned else "Refus confirmé"
-        session.add(
-            LeadEvent(
-                lead_id=lead_id,
-                account_id=viewer.account_id,
-                kind="révision",
-                before=latest.outcome,
-                after=outcome,
-                note=f"{what} après révision par une personne. Motif : {text}",
-                at=moment,
-            )
-        )
+        note = f"{what} après révision par une personne. Motif : {text}"
+        add_event(session, viewer, lead_id, "révision", before=latest.outcome, after=outcome,
+                  note=note, at=moment)  # fmt: skip
         return ReviewOutcome(
             contact=lead.contact.name,
             email=lead.contact.email,
@@ -245,15 +237,8 @@ def mark_callback_done(
             raise NotAllowed("Ce rappel est déjà marqué comme fait.")
         callback.status, callback.done_at, callback.done_by = "done", moment, viewer.account_id
         wish = f" (souhait : {callback.wish})" if callback.wish else ""
-        session.add(
-            LeadEvent(
-                lead_id=lead.id,
-                account_id=viewer.account_id,
-                kind="rappel",
-                note=f"Rappel demandé le {utc(callback.created_at):%Y-%m-%d} fait{wish}.",
-                at=moment,
-            )
-        )
+        note = f"Rappel demandé le {utc(callback.created_at):%Y-%m-%d} fait{wish}."
+        add_event(session, viewer, lead.id, "rappel", note=note, at=moment)
         return lead.id
 
 
@@ -299,21 +284,4 @@ def leads_since(sessions: sessionmaker[Session], since: datetime) -> list[LeadCa
         leads = session.scalars(
             select(Lead).where(Lead.created_at >= utc(since)).order_by(Lead.id)
         ).all()
-        cards = []
-        for lead in leads:
-            decision = lead.decisions[-1] if lead.decisions else None
-            cards.append(
-                LeadCard(
-                    lead_id=lead.id,
-                    business=lead.business.name,
-                    sector=lead.business.sector,
-                    contact=lead.contact.name,
-                    role=lead.contact.role,
-                    email=lead.contact.email,
-                    phone=lead.contact.phone,
-                    outcome=decision.outcome if decision else None,
-                    score=decision.score if decision else None,
-                    brief=None,
-                )
-            )
-        return cards
+        return [card_of(lead) for lead in leads]
