@@ -1,11 +1,12 @@
 """Sanic app factory: chat page, privacy policy, health check, chat API proxied to Rasa, and
-the advisor workspace (`bot/web/workspace.py`, under /conseillers)."""
+the advisor workspace (`bot/web/workspace/`, under /conseillers)."""
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
 from string import Template
+from urllib.parse import unquote
 
 import aiohttp
 from sanic import Request, Sanic, response
@@ -55,6 +56,11 @@ def create_app(settings: Settings, name: str = "numeriqc_web") -> Sanic:
     async def privacy(_request: Request) -> HTTPResponse:
         return response.html(privacy_page)
 
+    async def no_null_byte(request: Request) -> HTTPResponse | None:
+        """A path holding a NUL byte names no page (Sanic's static handler raises on it)."""
+        return _error("Page introuvable.", 404) if "\x00" in unquote(request.path) else None
+
+    app.register_middleware(no_null_byte, "request")
     app.static("/static", str(STATIC), name="static")
     app.blueprint(create_workspace(settings))
 

@@ -18,3 +18,13 @@ def test_an_unexpected_error_is_a_french_json_500() -> None:
         "error": "Une erreur inattendue est survenue. Réessayez dans un instant."
     }
     assert "secret detail" not in reply.text
+
+
+def test_a_null_byte_in_a_path_is_a_french_404() -> None:
+    """Found by fuzzing: Sanic's static handler raised ValueError (embedded null byte)."""
+    app = create_app(load_settings(), name="null_byte_test")
+    for method in ("get", "head"):
+        _, reply = getattr(app.test_client, method)("/static/../bot/settings.py%00%0Ap")
+        assert reply.status == 404, method
+    _, reply = app.test_client.get("/static/chat.js%00")
+    assert reply.json == {"error": "Page introuvable."}
