@@ -57,8 +57,16 @@ def main() -> None:
         mail = MailSettings("noreply@example.org", outbox=Path(folder) / "outbox")
         scheduler = Scheduler(sessions, load_availability(), mail, "https://site", lambda: NOW)
         lead = (save_submission(sessions, submission()), "admissible")
-        # Confirmations book for other merchants: `lead` keeps no session (one at a time).
-        other = (save_submission(sessions, submission(email="x@exemple.com", intake=OTHER)), "")
+        # Each confirmation books for another merchant (one active session per merchant).
+        others = [
+            (
+                save_submission(
+                    sessions, submission(intake=replace(OTHER, business_name=f"Café {n}"))
+                ),
+                "",
+            )
+            for n in range(2 * min(repeat, 8))
+        ]
         print("| calendar | turn | median (ms) | max (ms) |\n| --- | --- | --- | --- |")
         for calendar in ("empty", "nearly full"):
             if calendar == "nearly full":
@@ -80,7 +88,8 @@ def main() -> None:
             def confirm() -> None:
                 times = scheduler.next_free(1)
                 state = {"booking_mode": "book", "booking_choice": times[0].isoformat()}
-                take_turn(scheduler, state, other, "booking_confirm", "oui")
+                turn = take_turn(scheduler, state, others.pop(), "booking_confirm", "oui")
+                assert turn.say[0][0] == "utter_booking_done", turn.say
 
             median, worst = timed(confirm, min(repeat, 8))
             print(
