@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.scheduling import TIMEZONE
 from bot.storage.bookings import utc
 from bot.storage.models import (
     AuditEntry,
@@ -36,6 +37,8 @@ class Filters:
     sector: str = ""
     advisor: str = ""
     search: str = ""
+    territory: str = ""  # a municipality or a postal code's start ("Limoilou", "G1K")
+    since: date | None = None  # submitted on or after this day (Québec time)
     with_session: bool = False
     page: int = 1
 
@@ -107,6 +110,19 @@ def list_leads(sessions: sessionmaker[Session], viewer: Viewer, filters: Filters
             if filters.advisor == "-"
             else Lead.advisor_id == filters.advisor
         )
+    if filters.territory:
+        place = f"%{one_line(filters.territory).lower()[:60]}%"
+        query = query.where(
+            or_(
+                func.lower(Business.municipality).like(place),
+                func.lower(func.replace(Business.postal_code, " ", "")).like(
+                    place.replace(" ", "")
+                ),
+            )
+        )
+    if filters.since is not None:
+        start = datetime.combine(filters.since, time(0), TIMEZONE)
+        query = query.where(Lead.created_at >= utc(start))
     if filters.with_session:
         query = query.where(upcoming.c.starts_at.is_not(None))
     if filters.search:

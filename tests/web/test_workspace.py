@@ -179,6 +179,12 @@ def test_filters_and_search(app: Sanic, sessions: sessionmaker[Session]) -> None
     unassigned = manager.get("/conseillers/?conseiller=-&statut=nouveau").text
     assert "Fleuriste Montcalm" in unassigned and "Café Limoilou" not in unassigned
     assert "Aucune piste" in manager.get("/conseillers/?rencontre=oui").text
+    for territory in ("limoilou", "G1L", "g1l 1a"):
+        assert "Café Limoilou" in manager.get(f"/conseillers/?territoire={territory}").text
+    assert "Aucune piste" in manager.get("/conseillers/?territoire=L%C3%A9vis").text
+    assert "Fleuriste" in manager.get("/conseillers/?depuis=2020-01-01").text
+    assert "Aucune piste" in manager.get("/conseillers/?depuis=2099-01-01").text
+    assert "Fleuriste" in manager.get("/conseillers/?depuis=pas-une-date").text  # ignored
 
 
 def test_forms_without_the_csrf_token_change_nothing(

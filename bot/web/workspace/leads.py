@@ -4,6 +4,7 @@ notes and advisor."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -24,6 +25,13 @@ def _choice(value: str | None, allowed: Iterable[str]) -> str:
     return value if value is not None and value in allowed else ""
 
 
+def _day(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat(raw or "")
+    except ValueError:
+        return None
+
+
 def _page_number(raw: str | None) -> int:
     try:
         return int(raw or "1")
@@ -41,6 +49,8 @@ def register(workspace: Blueprint, site: Site) -> None:
             sector=_choice(args.get("secteur"), SECTORS),
             advisor=_choice(args.get("conseiller"), (*advisors, "-")),
             search=(args.get("recherche") or "")[:100],
+            territory=(args.get("territoire") or "")[:60],
+            since=_day(args.get("depuis")),
             with_session=args.get("rencontre") == "oui",
             page=_page_number(args.get("page")),
         )
