@@ -321,6 +321,7 @@ def main() -> int:
         print(
             f"\nNumériQC assistant ready in {seconds:.1f} s:\n"
             f"  chat page     : {settings.web_url}/\n"
+            f"  advisors      : {settings.web_url}/conseillers/ (first account: see the README)\n"
             f"  Rasa (REST)   : {settings.rasa_url}/webhooks/rest/webhook\n"
             f"  action server : http://{settings.host}:{settings.action_port}\n"
             "A process that stops is restarted. Press Ctrl-C to stop everything.",
