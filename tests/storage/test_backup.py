@@ -6,19 +6,17 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cli import main
 from bot.storage.backup import BackupError, backup, restore
 from bot.storage.database import make_engine, make_sessions, upgrade
 from bot.storage.leads import lead_rows, save_submission
-from tests.conftest import POSTGRES_ADMIN_URL
+from tests.conftest import new_postgres_database
 from tests.storage.test_leads import submission
 
 
@@ -29,14 +27,8 @@ def fresh_url(database_url: str, tmp_path: Path) -> Iterator[str]:
     if database_url.startswith("sqlite"):
         yield f"sqlite:///{tmp_path / 'restored' / 'numeriqc.db'}"
         return
-    name = f"numeriqc_restore_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with new_postgres_database("numeriqc_restore") as url:
+        yield url
 
 
 def leads_in(url: str) -> list[tuple[str, str, str | None]]:
