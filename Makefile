@@ -74,4 +74,5 @@ bench: install $(MODEL)
 	$(APP_PY) -m bench.run
 
 clean:
-	rm -rf $(VENV) models results var .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) models results var .mypy_cache .pytest_cache .ruff_cache .hypothesis test-results \
+	  web/node_modules bot/web/static/vendor
