@@ -185,6 +185,8 @@ def test_filters_and_search(app: Sanic, sessions: sessionmaker[Session]) -> None
     assert "Fleuriste" in manager.get("/conseillers/?depuis=2020-01-01").text
     assert "Aucune piste" in manager.get("/conseillers/?depuis=2099-01-01").text
     assert "Fleuriste" in manager.get("/conseillers/?depuis=pas-une-date").text  # ignored
+    assert '<details class="more">' in manager.get("/conseillers/?recherche=caf").text
+    assert '<details class="more" open>' in unassigned  # the active filters stay in sight
 
 
 def test_forms_without_the_csrf_token_change_nothing(
