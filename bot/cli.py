@@ -20,6 +20,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from bot import log_privacy
 from bot.booking import scheduler_for
 from bot.mail import mail_settings, retry_outbox
 from bot.notifications import send_digest
@@ -195,4 +196,5 @@ def backup_command(settings: Settings, action: str, file: Path, tracker: bool) -
 
 
 if __name__ == "__main__":
+    log_privacy.install()  # the process's logs (scheduled jobs) without personal data
     sys.exit(main())

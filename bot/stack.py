@@ -54,15 +54,18 @@ def rasa_env(settings: Settings) -> dict[str, str]:
 
 def _commands(settings: Settings) -> dict[str, list[str]]:
     """The product's processes, by name: the only list of them."""
+    # LOG_LEVEL=DEBUG reaches the web app and the jobs through the settings; Rasa and rasa-sdk
+    # need their own option.
+    debug = ["--debug"] if settings.log_level == "DEBUG" else []
     return {
         "actions": [
             str(APP_PYTHON), "-m", "rasa_sdk", "--actions", "actions",
-            "--port", str(settings.action_port),
+            "--port", str(settings.action_port), *debug,
         ],
         "rasa": [
             str(RASA_BIN), "run", "--model", str(settings.model_path),
             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
-            "--interface", settings.host, "--port", str(settings.rasa_port),
+            "--interface", settings.host, "--port", str(settings.rasa_port), *debug,
         ],
         "web": [str(APP_PYTHON), "-m", "bot.web"],
         "jobs": [
@@ -149,6 +152,7 @@ class Stack:
             "ADVISORS_FILE": str(self.settings.advisors_file),
             "SMTP_HOST": self.settings.smtp_host,
             "SMTP_PORT": str(self.settings.smtp_port),
+            "LOG_LEVEL": self.settings.log_level,
             "FROZEN_CLOCK": (
                 self.settings.frozen_clock.isoformat() if self.settings.frozen_clock else ""
             ),

@@ -17,9 +17,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import log_privacy
 from bot.messages import InvalidMessage, parse_message
 from rasa_components import failed_actions, remote_actions
 
+# Loaded before the server logs any message: e-mails, phones and postal codes masked in every
+# log record of the Rasa server (Rasa's, Sanic's and ours, see `bot/log_privacy.py`).
+log_privacy.install()
 # This module is loaded by every `rasa run` (credentials.yml): the place to patch the whole
 # server (each patch refuses to install on a Rasa other than 3.6.21): a faster check of action
 # server responses, and a French apology when a custom action fails.
