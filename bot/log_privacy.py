@@ -32,7 +32,8 @@ from typing import Any
 
 EMAIL = re.compile(r"(?<![\w.%+-])([\w%+-])[\w.%+-]*@((?:[\w-]+\.)+[A-Za-z]{2,})(?![\w-])")
 
-_SEP = r"[ .\-\u00a0\u202f]?"
+# Separators, also as JSON escapes (Rasa logs some messages as JSON with non-ASCII escaped).
+_SEP = r"(?:[ .\-\u00a0\u202f]|\\u00a0|\\u202f)?"
 PHONE = re.compile(
     r"(?<![\w.+])"
     r"(?:\+?1" + _SEP + r")?"
@@ -43,7 +44,7 @@ PHONE_MASK = "[téléphone]"
 
 # Letters a Canadian postal code uses: never D, F, I, O, Q, U; no W or Z in first place.
 POSTAL_CODE = re.compile(
-    r"(?<![\w-])([ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z])[ \u00a0\u202f-]?\d[ABCEGHJ-NPRSTV-Z]\d(?![\w])",
+    r"(?<![\w-])([ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z])(?:[ \u00a0\u202f-]|\\u00a0|\\u202f)?\d[ABCEGHJ-NPRSTV-Z]\d(?![\w])",
     re.IGNORECASE,
 )
 

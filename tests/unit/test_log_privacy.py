@@ -36,6 +36,10 @@ from bot.log_privacy import MaskedLogRecord, PersonalDataFilter, mask
         ("418\u00a0555\u00a01234", "[téléphone]"),
         ('{"phone": "+14185551234"}', '{"phone": "[téléphone]"}'),
         (
+            '{"text": "418\\u00a0555-1234, Qu\\u00e9bec G1L\\u00a02W5"}',
+            '{"text": "[téléphone], Qu\\u00e9bec G1L ***"}',
+        ),
+        (
             "appelez-moi au 418 555-1234, après 14 h 30.",
             "appelez-moi au [téléphone], après 14 h 30.",
         ),
