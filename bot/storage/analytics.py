@@ -7,13 +7,14 @@ import json
 from datetime import datetime, timezone
 from functools import lru_cache
 
-from sqlalchemy import Engine, create_engine, exists, func, select, text
+from sqlalchemy import Engine, create_engine, exists, select, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.analytics import Conversation, LeadFacts, SessionFacts
 from bot.storage.bookings import utc
-from bot.storage.models import Booking, Business, Decision, Diagnostic, Lead
+from bot.storage.followup import latest_decisions
+from bot.storage.models import Booking, Business, Diagnostic, Lead
 
 CONSENT_SLOT = "consent_given"
 _STARTS = text(
@@ -57,8 +58,7 @@ def _moment(timestamp: float) -> datetime:
 
 def leads(sessions: sessionmaker[Session]) -> list[LeadFacts]:
     """Every lead with its latest decision, diagnostic and whether a session was ever booked."""
-    latest = select(func.max(Decision.id)).group_by(Decision.lead_id).scalar_subquery()
-    decision = select(Decision).where(Decision.id.in_(latest)).subquery()
+    decision = latest_decisions()
     booked = exists().where(Booking.lead_id == Lead.id)
     query = (
         select(

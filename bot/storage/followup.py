@@ -67,7 +67,8 @@ class LeadPage:
     pages: int
 
 
-def _latest_decisions() -> Any:
+def latest_decisions() -> Any:
+    """Each lead's latest decision, as a subquery to join on `lead_id`."""
     latest = select(func.max(Decision.id)).group_by(Decision.lead_id).scalar_subquery()
     return select(Decision).where(Decision.id.in_(latest)).subquery()
 
@@ -81,7 +82,8 @@ def _next_sessions() -> Any:
     )
 
 
-def _visible(query: Select[Any], viewer: Viewer) -> Select[Any]:
+def visible_to(query: Select[Any], viewer: Viewer) -> Select[Any]:
+    """`query` narrowed to the leads `viewer` may see (the SQL of `Viewer.sees`)."""
     if viewer.is_manager:
         return query
     return query.where(or_(Lead.advisor_id.is_(None), Lead.advisor_id == viewer.advisor_id))
@@ -89,7 +91,7 @@ def _visible(query: Select[Any], viewer: Viewer) -> Select[Any]:
 
 def list_leads(sessions: sessionmaker[Session], viewer: Viewer, filters: Filters) -> LeadPage:
     """The leads `viewer` may see, highest priority first, narrowed by `filters`, one page."""
-    decision, upcoming = _latest_decisions(), _next_sessions()
+    decision, upcoming = latest_decisions(), _next_sessions()
     query = (
         select(Lead, Business, Contact, decision, upcoming.c.starts_at)
         .join(Business, Lead.business_id == Business.id)
@@ -97,7 +99,7 @@ def list_leads(sessions: sessionmaker[Session], viewer: Viewer, filters: Filters
         .outerjoin(decision, decision.c.lead_id == Lead.id)
         .outerjoin(upcoming, upcoming.c.lead_id == Lead.id)
     )
-    query = _visible(query, viewer)
+    query = visible_to(query, viewer)
     if filters.status:
         query = query.where(Lead.status == filters.status)
     if filters.outcome:

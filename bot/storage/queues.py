@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.eligibility import Outcome
 from bot.storage.bookings import utc
-from bot.storage.followup import add_event
+from bot.storage.followup import add_event, latest_decisions, visible_to
 from bot.storage.leads import LeadCard, card_of
 from bot.storage.models import (
     Booking,
@@ -82,17 +81,6 @@ def _now(now: datetime | None) -> datetime:
     return utc(now) if now else datetime.now(timezone.utc)
 
 
-def _latest_decisions() -> Any:
-    latest = select(func.max(Decision.id)).group_by(Decision.lead_id).scalar_subquery()
-    return select(Decision).where(Decision.id.in_(latest)).subquery()
-
-
-def _visible(query: Select[Any], viewer: Viewer) -> Select[Any]:
-    if viewer.is_manager:
-        return query
-    return query.where(or_(Lead.advisor_id.is_(None), Lead.advisor_id == viewer.advisor_id))
-
-
 def _waits_for_review(decision: Decision) -> bool:
     return (
         decision.automated
@@ -104,7 +92,7 @@ def _waits_for_review(decision: Decision) -> bool:
 def pending_reviews(sessions: sessionmaker[Session], viewer: Viewer) -> list[ReviewLine]:
     """Automated refusals whose review the merchant asked for and no person made yet (the
     lead's latest decision), oldest first."""
-    decision = _latest_decisions()
+    decision = latest_decisions()
     query = (
         select(Lead, Business.name, decision)
         .join(Business, Lead.business_id == Business.id)
@@ -117,7 +105,7 @@ def pending_reviews(sessions: sessionmaker[Session], viewer: Viewer) -> list[Rev
         .order_by(decision.c.decided_at, Lead.id)
     )
     with sessions() as session:
-        rows = session.execute(_visible(query, viewer)).all()
+        rows = session.execute(visible_to(query, viewer)).all()
     return [
         ReviewLine(
             lead_id=row.Lead.id,
@@ -206,7 +194,7 @@ def open_callbacks(sessions: sessionmaker[Session], viewer: Viewer) -> list[Call
         .order_by(CallbackRequest.created_at, CallbackRequest.id)
     )
     with sessions() as session:
-        rows = session.execute(_visible(query, viewer)).all()
+        rows = session.execute(visible_to(query, viewer)).all()
     return [
         CallbackLine(
             callback_id=row.CallbackRequest.id,
@@ -248,7 +236,7 @@ def waiting_first_contact(
     """Eligible or to-be-examined leads still "nouveau" for more than `days` days and with no
     session booked (the session is their first contact), longest wait first."""
     moment = _now(now)
-    decision = _latest_decisions()
+    decision = latest_decisions()
     booked = exists().where(Booking.lead_id == Lead.id, Booking.status == "booked")
     query = (
         select(Lead, Business.name, decision.c.outcome, decision.c.score)
@@ -263,7 +251,7 @@ def waiting_first_contact(
         .order_by(Lead.created_at, Lead.id)
     )
     with sessions() as session:
-        rows = session.execute(_visible(query, viewer)).all()
+        rows = session.execute(visible_to(query, viewer)).all()
     return [
         WaitingLine(
             lead_id=row.Lead.id,
