@@ -14,11 +14,11 @@ from typing import Any
 from bot.booking import AlreadyBooked, Scheduler, SlotTaken, UnknownBooking, describe
 from bot.conversation import Turn, interruption
 from bot.eligibility import Outcome
-from bot.parsing import Answer, find_yes_no
 from bot.scheduling import TIMEZONE
 from bot.scheduling.dates import Wish, understand
 from bot.scheduling.invitation import french_date, french_time
 from bot.text import fold
+from bot.vocabulary import Answer, find_yes_no
 
 # Data slots (the questions are LOOKUP, WHEN, DAY, CONFIRM, CANCEL, CALLBACK).
 STATE = (

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.parsing import Answer, NotUnderstood, parse_yes_no
+from bot.parsing import NotUnderstood, parse_yes_no
 from bot.text import fold
+from bot.vocabulary import Answer
 
 AREAS = ("visibilité", "marketing", "ventes", "gestion")
 LEVELS = ("à bâtir", "de base", "en place", "avancé")

@@ -12,8 +12,9 @@ from typing import Any
 from bot import diagnostic as d
 from bot.conversation import Turn, field_named, first_unanswered, interruption, wants_to_skip
 from bot.limits import FREE_TEXT
-from bot.parsing import Answer, NotUnderstood, find_yes_no, parse_yes_no
+from bot.parsing import NotUnderstood, parse_yes_no
 from bot.text import one_line
+from bot.vocabulary import Answer, find_yes_no
 
 QUESTIONS = (
     "diag_website", "diag_platform", "diag_social_networks", "diag_posting", "diag_google_profile",

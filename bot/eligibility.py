@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from bot.parsing import Answer, Sector
+from bot.parsing import Sector
 from bot.territory import Verdict, check_territory
+from bot.vocabulary import Answer
 
 
 class Outcome(Enum):

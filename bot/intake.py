@@ -15,7 +15,6 @@ from bot.eligibility import Intake, Readiness
 from bot.limits import INTAKE as LIMITS
 from bot.limits import SHORTEST_NAME
 from bot.parsing import (
-    Answer,
     NotUnderstood,
     Sector,
     find_email,
@@ -29,6 +28,7 @@ from bot.parsing import (
 )
 from bot.territory import check_territory, find_place
 from bot.text import fold, one_line
+from bot.vocabulary import Answer
 
 QUESTIONS = (
     "business_name", "contact_name", "contact_role", "email", "phone", "address",

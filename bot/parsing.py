@@ -13,6 +13,7 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 from bot.text import fold
+from bot.vocabulary import Answer, find_yes_no
 
 
 class NotUnderstood(ValueError):
@@ -65,42 +66,12 @@ def parse_postal_code(text: str) -> str:
     return code
 
 
-class Answer(Enum):
-    YES = "oui"
-    NO = "non"
-    UNSURE = "je ne sais pas"
-
-
-_YES = {
-    "oui", "ouais", "ouin", "ouaip", "yes", "yep", "ok", "certain", "certainement",
-    "absolument", "exact", "exactement", "correct", "effectivement", "bien sur", "en plein",
-    "tout a fait", "evidemment", "affirmatif", "oui oui", "ben oui", "c est ca", "o",
-}  # fmt: skip
-_NO = {
-    "non", "nope", "nah", "pantoute", "pas pantoute", "pas vraiment", "pas du tout", "nenon",
-    "jamais", "aucunement", "negatif", "non non", "ben non", "n", "pas encore", "aucun", "aucune",
-}  # fmt: skip
-_UNSURE = {
-    "je sais pas", "je ne sais pas", "jsais pas", "chais pas", "sais pas", "pas sur",
-    "chu pas sur", "je suis pas sur", "je ne suis pas sur", "peut etre", "aucune idee", "jsp",
-}  # fmt: skip
-
-
 def parse_yes_no(text: str) -> Answer:
     """Yes, no or "not sure", as merchants say them ("ouais", "pantoute", "chu pas sûr")."""
-    folded = fold(text)
-    for vocabulary, answer in ((_UNSURE, Answer.UNSURE), (_NO, Answer.NO), (_YES, Answer.YES)):
-        if folded in vocabulary or any(folded.startswith(f"{w} ") for w in vocabulary):
-            return answer
-    raise NotUnderstood("oui ou non (ou « je ne sais pas »)")
-
-
-def find_yes_no(text: str) -> Answer | None:
-    """Yes, no or "not sure" if the message says one of them, else None."""
-    try:
-        return parse_yes_no(text)
-    except NotUnderstood:
-        return None
+    answer = find_yes_no(text)
+    if answer is None:
+        raise NotUnderstood("oui ou non (ou « je ne sais pas »)")
+    return answer
 
 
 class Sector(Enum):

@@ -19,16 +19,18 @@ from sanic.response import HTTPResponse
 
 from bot import log_privacy
 from bot.messages import InvalidMessage, parse_message
-from rasa_components import failed_actions, remote_actions
+from rasa_components import failed_actions, remote_actions, typed_buttons
 
 # Loaded before the server logs any message: e-mails, phones and postal codes masked in every
 # log record of the Rasa server (Rasa's, Sanic's and ours, see `bot/log_privacy.py`).
 log_privacy.install()
 # This module is loaded by every `rasa run` (credentials.yml): the place to patch the whole
 # server (each patch refuses to install on a Rasa other than 3.6.21): a faster check of action
-# server responses, and a French apology when a custom action fails.
+# server responses, a French apology when a custom action fails, and typed button titles or a
+# plain yes/no handled as the click they mean.
 remote_actions.install()
 failed_actions.install()
+typed_buttons.install()
 
 
 class ValidatedRestInput(RestInput):

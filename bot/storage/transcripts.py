@@ -43,10 +43,11 @@ def transcript(url: str, conversation_id: str) -> list[Line]:
     for kind, data in rows:
         event = json.loads(data)
         buttons = (event.get("data") or {}).get("buttons") or []
+        typed = (event.get("metadata") or {}).get("typed")  # a typed button title or yes/no
         lines.append(
             Line(
                 speaker="merchant" if kind == "user" else "bot",
-                text=str(event.get("text") or ""),
+                text=str(typed or event.get("text") or ""),
                 at=datetime.fromtimestamp(float(event.get("timestamp") or 0), timezone.utc),
                 buttons=tuple(str(b.get("title", "")) for b in buttons if isinstance(b, dict)),
             )

@@ -64,24 +64,27 @@ import rasa
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.core.channels.channel import CollectingOutputChannel
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+from rasa.core.processor import MessageProcessor
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
-from rasa_components import failed_actions, remote_actions
+from rasa_components import failed_actions, remote_actions, typed_buttons
 from rasa_components.patching import changed_sources
 
-found = {"changed": changed_sources({**remote_actions.PATCHED, **failed_actions.PATCHED})}
+patched = {**remote_actions.PATCHED, **failed_actions.PATCHED, **typed_buttons.PATCHED}
+found = {"changed": changed_sources(patched)}
 originals = (RemoteAction.run, RemoteAction._validate_action_result)
 real, rasa.__version__ = rasa.__version__, "3.7.0"
 found["refused"] = []
-for module in (remote_actions, failed_actions):
+for module in (remote_actions, failed_actions, typed_buttons):
     try:
         module.install()
         found["refused"].append("installed")
     except RuntimeError as error:
         found["refused"].append(str(error))
 found["untouched"] = (RemoteAction.run, RemoteAction._validate_action_result) == originals
+found["untouched"] &= "typed_buttons" not in MessageProcessor._handle_message_with_tracker.__module__
 rasa.__version__ = real
 failed_actions.install()
 failed_actions.install()  # twice: wrapped once
@@ -148,6 +151,7 @@ def test_patches_refuse_another_rasa_version_clearly(patches: dict[str, Any]) ->
     assert [message.split(":")[0] for message in patches["refused"]] == [
         "rasa_components.remote_actions patches Rasa 3.6.21 internals; found 3.7.0",
         "rasa_components.failed_actions patches Rasa 3.6.21 internals; found 3.7.0",
+        "rasa_components.typed_buttons patches Rasa 3.6.21 internals; found 3.7.0",
     ]
     assert patches["untouched"]
 

@@ -17,10 +17,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.analytics import STAGES, Figures, compute
 from bot.eligibility import decide
-from bot.parsing import Answer, Sector
+from bot.parsing import Sector
 from bot.storage import analytics
 from bot.storage.leads import request_review, save_submission
 from bot.storage.models import Booking, Diagnostic, Lead
+from bot.vocabulary import Answer
 from tests.storage.test_leads import INTAKE, submission
 
 # Monday 23 November 2026, 10 h in Québec: ISO week 2026-S48.

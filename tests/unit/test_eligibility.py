@@ -5,8 +5,9 @@ from dataclasses import replace
 import pytest
 
 from bot.eligibility import Intake, Outcome, Readiness, decide, priority
-from bot.parsing import Answer, Sector
+from bot.parsing import Sector
 from bot.territory import Verdict, check_territory, postal_code_verdict
+from bot.vocabulary import Answer
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,6 @@
 import pytest
 
 from bot.parsing import (
-    Answer,
     NotUnderstood,
     Sector,
     find_postal_code,
@@ -15,6 +14,7 @@ from bot.parsing import (
     parse_sector,
     parse_yes_no,
 )
+from bot.vocabulary import Answer
 
 
 @pytest.mark.parametrize(

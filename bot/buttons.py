@@ -1,0 +1,52 @@
+"""Typed equals clicked: the button a merchant means when they type instead of touching one.
+
+After a bot message with buttons, a merchant may type the button's title (« choisir un moment »,
+accents and capitals aside) or a colloquial yes or no (« ouais », « ok », « non merci »,
+« pas tout de suite »). `typed_choice` returns the payload of the button meant, so the message
+can be handled exactly as the click would be (`rasa_components/typed_buttons.py`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from bot.text import fold
+from bot.vocabulary import Answer, find_yes_no, plain_yes_no
+
+_YES_PAYLOADS = {"/affirm", "oui"}
+_NO_PAYLOADS = {"/deny", "non"}
+_LONGEST_TITLE = 80
+
+
+def _button_answer(button: Mapping[str, Any]) -> Answer | None:
+    payload = str(button.get("payload") or "")
+    if payload in _YES_PAYLOADS:
+        return Answer.YES
+    if payload in _NO_PAYLOADS:
+        return Answer.NO
+    return find_yes_no(str(button.get("title") or ""))
+
+
+def typed_choice(text: str, buttons: Sequence[Mapping[str, Any]]) -> str | None:
+    """The payload of the button `text` means, or None (then the text is read as it is)."""
+    if not buttons or not text.strip() or text.lstrip().startswith("/"):
+        return None
+    folded = fold(text)
+    for button in buttons:
+        title, payload = str(button.get("title") or ""), str(button.get("payload") or "")
+        if folded and folded in {fold(title[:_LONGEST_TITLE]), fold(payload)}:
+            return payload
+    said = plain_yes_no(text)
+    if said is None:
+        return None
+    answers = [_button_answer(button) for button in buttons]
+    if answers.count(said) == 1:
+        return str(buttons[answers.index(said)].get("payload") or "") or None
+    if (
+        len(buttons) == 2 and said is not Answer.UNSURE and said not in answers
+    ):  # « Choisir un moment » / « Plus tard »
+        opposite = Answer.NO if said is Answer.YES else Answer.YES
+        if opposite in answers:
+            return str(buttons[1 - answers.index(opposite)].get("payload") or "") or None
+    return None
