@@ -33,14 +33,13 @@ from bot.scheduling.dates import _duckling
 
 MAX_CHARS = 300  # a longer answer is read from its beginning (Duckling stays under ~10 ms)
 
-BUDGET_LABELS = ("moins de 1 000 $", "1 000 $ à 5 000 $", "plus de 5 000 $")
+BUDGET_LABELS = LOW, MIDDLE, HIGH = ("moins de 1 000 $", "1 000 $ à 5 000 $", "plus de 5 000 $")
 
 Amount = tuple[float | None, float | None]  # (at least, at most) in dollars; None: open
 
 _NUM = r"\d+(?:\.\d+)?"
 _HOUR = r"(?:h|hr|hrs|hre|hres|heures?)\b"
 _MIN = r"(?:mn|mins?|minutes?)\b"
-_FIGURE = re.compile(rf"(?<![\w.])({_NUM})(?![\w.])")
 _APPROXIMATE = {
     "dizaine": 10, "douzaine": 12, "quinzaine": 15, "vingtaine": 20, "trentaine": 30,
     "quarantaine": 40, "cinquantaine": 50, "soixantaine": 60, "centaine": 100,
@@ -222,8 +221,8 @@ _UNCOUNTED = re.compile(
     r"\b(?:mes|nos|les|des|quelques|plusieurs|(?:mon|ma|notre) (?:equipe|staff|personnel))\b(?! \d)"
 )
 _ALONE = re.compile(
-    r"^(?:c est )?moi$|\b(?:juste|seulement|rien que|que|uniquement) moi\b|\bmoi (?:tout |toute )?seule?\b|"
-    r"\b(?:tout |toute )?seule?\b|\bsolo\b|\bpersonne d autre\b|\bmoi meme\b"
+    r"^(?:c est )?moi$|\b(?:juste|seulement|rien que|que|uniquement) moi\b|\bseule?\b|"
+    r"\bsolo\b|\bpersonne d autre\b|\bmoi meme\b"
 )
 _NOBODY = re.compile(
     r"^(?:aucun|aucune|personne|nobody)$|\b(?:aucun|aucune|pas d|pas de|sans|0) "
@@ -374,11 +373,8 @@ def budget_label(amount: Amount | None) -> str | None:
     1 000 $ and 5 000 $ themselves are in the middle label."""
     if amount is None or amount == (None, None):
         return None
-    low, high = amount
-    if high is None:
-        point, top = low or 0.0, 5000.0 - 1e-9  # "at least 5000" is more than 5000
-    else:
-        point, top = ((low or 0.0) + high) / 2, 5000.0
-    if point < 1000:
-        return BUDGET_LABELS[0]
-    return BUDGET_LABELS[1] if point <= top else BUDGET_LABELS[2]
+    low, high = amount[0] or 0.0, amount[1]
+    if high is None:  # open above: its low end ("at least 5000" is more than 5000)
+        return LOW if low < 1000 else MIDDLE if low < 5000 else HIGH
+    middle = (low + high) / 2
+    return LOW if middle < 1000 else MIDDLE if middle <= 5000 else HIGH
