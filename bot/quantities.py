@@ -231,13 +231,18 @@ _NOBODY = re.compile(
 _I_EMPLOY = re.compile(r"\b(?:j ai|j emploie) \d+(?:\.\d+)? (?:employes?|employees?|salaries?)\b")
 
 
+_SEASONS = re.compile(r"\b(?:ete|hiver|printemps|automne|saison|fetes|temps des fetes)\b")
+
+
 def _count(text: str, figures: list[_Figure]) -> float:
-    """A range's upper bound, figures joined by "et", "pis" or "plus" added, else the first."""
+    """A range's upper bound, the busiest season's count ("10 l'été et 3 l'hiver"), figures
+    joined by "et", "pis" or "plus" added ("2 à temps plein et 3 à temps partiel"), else the
+    first figure."""
     pair = _range(text, figures)
-    if pair:
-        return max(pair[0].value, pair[1].value)
+    if pair or (len(figures) > 1 and _SEASONS.search(text)):
+        return max(f.value for f in (pair or figures))
     gaps = [text[a.end : b.start] for a, b in pairwise(figures)]
-    if gaps and all(re.search(r"\b(?:et|pis|puis|plus|avec)\b|,", gap) for gap in gaps):
+    if gaps and all(re.search(r"\b(?:et|pis|puis|plus|avec)\b", gap) for gap in gaps):
         return sum(f.value for f in figures)
     return figures[0].value
 
