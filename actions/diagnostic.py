@@ -8,10 +8,20 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.forms import StorageFailed, apply_turn, database, latest_message, stored
+from actions.forms import (
+    StorageFailed,
+    apply_turn,
+    ask_actions,
+    database,
+    latest_message,
+    stored,
+)
 from bot.diagnostic import profile, summary
-from bot.diagnostic_form import QUESTIONS, take_turn, to_answers
+from bot.diagnostic_form import DIAGNOSTIC, QUESTIONS, take_turn, to_answers
+from bot.forms import FAILURES
 from bot.storage.leads import save_diagnostic
+
+ASK_ACTIONS = ask_actions(DIAGNOSTIC)
 
 
 def answers_of(tracker: Tracker) -> dict[str, Any]:
@@ -27,8 +37,9 @@ class ValidateDiagnosticForm(FormValidationAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        failures = int(tracker.get_slot(FAILURES) or 0)
         question = tracker.get_slot("requested_slot")
-        turn = take_turn(answers_of(tracker), question, *latest_message(tracker))
+        turn = take_turn(answers_of(tracker), question, *latest_message(tracker), failures)
         return apply_turn(dispatcher, tracker, turn)
 
 

@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from actions.faq import answer_territory
 from bot.conversation import Turn
+from bot.forms import FAILURES, Form
 from bot.settings import load_settings
 from bot.storage.database import sessions_for
 from bot.territory import find_place
@@ -77,3 +78,25 @@ def apply_turn(
     if turn.paused:
         return [*events, SlotSet("requested_slot", None), ActiveLoop(None)]
     return [*events, SlotSet("requested_slot", turn.next_question)]
+
+
+def ask_actions(form: Form) -> list[type[Action]]:
+    """One `action_ask_<question>` per question of `form`: the question's domain response with
+    the form's buttons, or nothing after a failed answer (the form's re-ask stands instead)."""
+
+    def ask_action(question: str) -> type[Action]:
+        def name(self: Action) -> str:
+            return f"action_ask_{question}"
+
+        async def run(
+            self: Action, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Any
+        ) -> list[dict[str, Any]]:
+            if not tracker.get_slot(FAILURES):
+                dispatcher.utter_message(
+                    response=f"utter_ask_{question}", buttons=form.buttons(question)
+                )
+            return []
+
+        return type(f"Ask_{question}", (Action,), {"name": name, "run": run})
+
+    return [ask_action(q.name) for q in form.questions]

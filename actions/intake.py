@@ -14,10 +14,18 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.forms import StorageFailed, apply_turn, database, latest_message, stored
+from actions.forms import (
+    StorageFailed,
+    apply_turn,
+    ask_actions,
+    database,
+    latest_message,
+    stored,
+)
 from bot import consent
 from bot.eligibility import Outcome, decide, priority
-from bot.intake import LABELS, QUESTIONS, recap, take_turn, to_intake
+from bot.forms import FAILURES
+from bot.intake import INTAKE, LABELS, QUESTIONS, recap, take_turn, to_intake
 from bot.notifications import NEW_LEAD, REVIEW_REQUESTED, tell_team
 from bot.storage.leads import (
     ConsentRecord,
@@ -28,6 +36,7 @@ from bot.storage.leads import (
 )
 
 ANSWER_SLOTS = (*QUESTIONS, "postal_code", "sector_detail_given")
+ASK_ACTIONS = ask_actions(INTAKE)
 
 
 def answers_of(tracker: Tracker) -> dict[str, Any]:
@@ -62,10 +71,9 @@ class ValidateIntakeForm(FormValidationAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        failures = int(tracker.get_slot("intake_failures") or 0)
+        failures = int(tracker.get_slot(FAILURES) or 0)
         question = tracker.get_slot("requested_slot")
         turn = take_turn(answers_of(tracker), question, *latest_message(tracker), failures)
-        turn.updates.setdefault("intake_failures", failures)
         return apply_turn(dispatcher, tracker, turn)
 
 

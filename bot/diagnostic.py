@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot import quantities
 from bot.parsing import NotUnderstood, parse_yes_no
 from bot.text import fold
-from bot.vocabulary import Answer
+from bot.vocabulary import Answer, is_unsure
 
 AREAS = ("visibilité", "marketing", "ventes", "gestion")
 LEVELS = ("à bâtir", "de base", "en place", "avancé")
@@ -49,18 +50,6 @@ class Website:
     RECENT = "récent"
 
 
-def _unknown(text: str) -> bool:
-    return fold(text) in {
-        "je sais pas",
-        "je ne sais pas",
-        "sais pas",
-        "jsais pas",
-        "aucune idee",
-        "jsp",
-        "?",
-    }
-
-
 def _keywords(text: str, vocabulary: dict[str, str]) -> list[str]:
     folded = f" {fold(text)} "
     found: list[str] = []
@@ -72,7 +61,7 @@ def _keywords(text: str, vocabulary: dict[str, str]) -> list[str]:
 
 def read_website(text: str) -> str:
     folded = fold(text)
-    if _unknown(text):
+    if is_unsure(text):
         return UNKNOWN
     if any(w in folded for w in ("aucun", "pas de site", "non", "pantoute", "jamais")):
         return Website.NONE
@@ -80,12 +69,12 @@ def read_website(text: str) -> str:
         return Website.OLD
     if any(w in folded for w in ("recent", "nouveau", "neuf", "moderne", "oui", "a jour")):
         return Website.RECENT
-    raise NotUnderstood("« aucun », « ancien » ou « récent »")
+    raise NotUnderstood("si vous avez un site Web, et s'il est ancien ou récent")
 
 
 def read_list(text: str, vocabulary: dict[str, str], expected: str) -> str:
     """A list of known items ("Facebook, Instagram"), "aucun", or "je ne sais pas"."""
-    if _unknown(text):
+    if is_unsure(text):
         return UNKNOWN
     found = _keywords(text, vocabulary)
     if found:
@@ -99,33 +88,40 @@ def read_yes_no(text: str) -> str:
     return parse_yes_no(text).value
 
 
+_FREQUENCIES = (
+    (("jour", "quotidien", "tous les jours", "chaque matin"), "chaque jour"),
+    (("semaine", "hebdo", "fin de semaine"), "chaque semaine"),
+    (("mois", "mensuel"), "chaque mois"),
+    (
+        (
+            "rarement", "presque jamais", "de temps en temps", "pas souvent", "peu souvent",
+            "quand j ai le temps", "quand j y pense", "des fois", "parfois", "a l occasion",
+            "occasionnellement", "pas regulier", "irregulier", "quand ca adonne", "pas assez",
+            "une fois de temps en temps", "de temps a autre",
+        ),
+        "rarement",
+    ),
+    (("jamais", "aucun", "pantoute", "on publie pas", "je publie pas"), "jamais"),
+)  # fmt: skip
+
+
 def read_frequency(text: str) -> str:
-    folded = fold(text)
-    if _unknown(text):
+    if is_unsure(text):
         return UNKNOWN
-    for words, label in (
-        (("jour", "quotidien"), "chaque jour"),
-        (("semaine", "hebdo"), "chaque semaine"),
-        (("mois", "mensuel"), "chaque mois"),
-        (("rarement", "presque jamais", "de temps en temps"), "rarement"),
-        (("jamais", "aucun"), "jamais"),
-    ):
-        if any(w in folded for w in words):
+    folded = f" {fold(text)} "
+    for words, label in _FREQUENCIES:
+        if any(f" {w}" in folded for w in words):
             return label
-    raise NotUnderstood("« chaque semaine », « chaque mois », « rarement » ou « jamais »")
+    raise NotUnderstood("à quelle fréquence vous publiez")
 
 
 def read_budget(text: str) -> str:
-    folded = fold(text).replace(" ", "")
-    if _unknown(text):
+    if is_unsure(text):
         return UNKNOWN
-    if "moinsde1000" in folded or "moinsdemille" in folded:
-        return "moins de 1 000 $"
-    if "1000a5000" in folded or "1000et5000" in folded:
-        return "1 000 $ à 5 000 $"
-    if "plusde5000" in folded:
-        return "plus de 5 000 $"
-    raise NotUnderstood("une fourchette : moins de 1 000 $, 1 000 $ à 5 000 $ ou plus de 5 000 $")
+    label = quantities.budget_label(quantities.money(text))
+    if label is None:
+        raise NotUnderstood("un montant ou une fourchette en dollars")
+    return label
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
-"""The diagnostic conversation: questions, answer readers, skipping, stop, summary correction.
+"""The diagnostic as data for the form engine (`bot.forms`): its questions, how each answer is
+read, and the answers the profile is computed from.
 
-Buttons for closed choices, free text everywhere, "je ne sais pas" always valid, "passer"
-skips a question, "on arrête" stops (what was answered is kept).
+Buttons for closed choices, free text everywhere; every question is optional (« je ne sais
+pas » and « passer » are answers); « on arrête » stops (what was answered is kept).
 """
 
 from __future__ import annotations
@@ -10,25 +11,20 @@ from collections.abc import Callable
 from typing import Any
 
 from bot import diagnostic as d
-from bot.conversation import Turn, field_named, first_unanswered, interruption, wants_to_skip
+from bot import forms
+from bot.conversation import Turn
+from bot.forms import UNSURE, YES_NO_UNSURE, Form, Question, Reader, same
 from bot.limits import FREE_TEXT
 from bot.parsing import NotUnderstood, parse_yes_no
 from bot.text import one_line
-from bot.vocabulary import Answer, find_yes_no
-
-QUESTIONS = (
-    "diag_website", "diag_platform", "diag_social_networks", "diag_posting", "diag_google_profile",
-    "diag_online_sales", "diag_newsletter", "diag_online_booking", "diag_tools", "diag_goals",
-    "diag_obstacles", "diag_budget", "diag_first_change", "diag_summary_confirmed",
-)  # fmt: skip
-FIELD_TO_CORRECT = "diag_field_to_correct"
+from bot.vocabulary import Answer
 
 
 def _yes_no_unsure(text: str) -> str:
     try:
         answer = parse_yes_no(text)
     except NotUnderstood:
-        raise NotUnderstood("oui, non ou « je ne sais pas »") from None
+        raise NotUnderstood("oui ou non") from None
     return d.UNKNOWN if answer is Answer.UNSURE else answer.value
 
 
@@ -41,47 +37,65 @@ def _free(text: str) -> str:
     return text
 
 
-READERS: dict[str, Callable[[str], str]] = {
-    "diag_website": d.read_website,
-    "diag_platform": _free,
-    "diag_social_networks": lambda t: d.read_list(t, d.SOCIAL_NETWORKS, "les réseaux utilisés, par exemple « Facebook, Instagram », ou « aucun »"),
-    "diag_posting": d.read_frequency,
-    "diag_google_profile": _yes_no_unsure,
-    "diag_online_sales": _yes_no_unsure,
-    "diag_newsletter": _yes_no_unsure,
-    "diag_online_booking": _yes_no_unsure,
-    "diag_tools": lambda t: d.read_list(t, d.TOOLS, "vos outils, par exemple « caisse, comptabilité », ou « aucun »"),
-    "diag_goals": lambda t: d.read_list(t, d.GOALS, "vos objectifs, par exemple « visibilité, ventes en ligne »"),
-    "diag_obstacles": lambda t: d.read_list(t, d.OBSTACLES, "vos freins, par exemple « le temps, le budget »"),
-    "diag_budget": d.read_budget,
-    "diag_first_change": _free,
-}  # fmt: skip
-_FIELD_WORDS = {
-    "diag_website": ("site", "site web"),
-    "diag_social_networks": ("reseaux", "reseaux sociaux", "facebook", "instagram"),
-    "diag_google_profile": ("google", "avis", "fiche"),
-    "diag_online_sales": ("vente", "ventes", "vente en ligne"),
-    "diag_newsletter": ("infolettre",),
-    "diag_online_booking": ("reservation", "commande"),
-    "diag_tools": ("outils", "caisse", "comptabilite", "inventaire"),
-    "diag_goals": ("objectifs", "objectif", "buts"),
-    "diag_obstacles": ("freins", "obstacles", "defis"),
-    "diag_budget": ("budget",),
-    "diag_first_change": ("changement", "premier", "priorite"),
-}
+def _reading(question: str, read: Callable[[str], str]) -> Reader:
+    return lambda text, answers: {question: read(text)}
 
 
-def questions_for(answers: dict[str, Any]) -> list[str]:
-    skip = set()
-    if answers.get("diag_website") in {None, d.Website.NONE, d.UNKNOWN}:
-        skip.add("diag_platform")
-    if answers.get("diag_social_networks") in {None, "aucun", d.UNKNOWN}:
-        skip.add("diag_posting")
-    return [q for q in QUESTIONS if q not in skip]
+def _listing(question: str, vocabulary: dict[str, str], expected: str) -> Reader:
+    return _reading(question, lambda text: d.read_list(text, vocabulary, expected))
 
 
-def next_question(answers: dict[str, Any]) -> str | None:
-    return first_unanswered(questions_for(answers), answers)
+YES_NO = (("Oui", "oui"), ("Non", "non"))
+DIAGNOSTIC = Form(
+    questions=(
+        Question("diag_website", _reading("diag_website", d.read_website), "ancien", optional=True,
+                 buttons=(("Aucun", "aucun"), ("Oui, ancien", "ancien"), ("Oui, récent", "récent"), UNSURE),
+                 words=("site", "site web")),
+        Question("diag_platform", _reading("diag_platform", _free), "Shopify", optional=True,
+                 buttons=(UNSURE,),
+                 asked=lambda a: a.get("diag_website") not in {None, d.Website.NONE, d.UNKNOWN}),
+        Question("diag_social_networks",
+                 _listing("diag_social_networks", d.SOCIAL_NETWORKS, "les réseaux que vous utilisez"),
+                 "Facebook, Instagram", optional=True,
+                 buttons=(("Facebook", "Facebook"), ("Facebook et Instagram", "Facebook, Instagram"), ("Aucun", "aucun")),
+                 words=("reseaux", "reseaux sociaux", "facebook", "instagram")),
+        Question("diag_posting", _reading("diag_posting", d.read_frequency), "chaque semaine", optional=True,
+                 buttons=(("Chaque semaine", "chaque semaine"), ("Chaque mois", "chaque mois"), ("Rarement", "rarement")),
+                 asked=lambda a: a.get("diag_social_networks") not in {None, "aucun", d.UNKNOWN}),
+        Question("diag_google_profile", _reading("diag_google_profile", _yes_no_unsure), "oui",
+                 optional=True, buttons=YES_NO_UNSURE, words=("google", "avis", "fiche")),
+        Question("diag_online_sales", _reading("diag_online_sales", _yes_no_unsure), "non",
+                 optional=True, buttons=YES_NO, words=("vente", "ventes", "vente en ligne")),
+        Question("diag_newsletter", _reading("diag_newsletter", _yes_no_unsure), "non",
+                 optional=True, buttons=YES_NO, words=("infolettre",)),
+        Question("diag_online_booking", _reading("diag_online_booking", _yes_no_unsure), "oui",
+                 optional=True, buttons=YES_NO, words=("reservation", "commande")),
+        Question("diag_tools", _listing("diag_tools", d.TOOLS, "vos outils de gestion"),
+                 "caisse, comptabilité", optional=True,
+                 buttons=(("Caisse seulement", "caisse"), ("Caisse et comptabilité", "caisse, comptabilité"), ("Aucun", "aucun")),
+                 words=("outils", "caisse", "comptabilite", "inventaire")),
+        Question("diag_goals", _listing("diag_goals", d.GOALS, "vos objectifs"),
+                 "plus de visibilité, vendre en ligne", optional=True,
+                 choices=same("Être plus visible", "Vendre en ligne", "Fidéliser mes clients", "Gagner du temps en gestion"),
+                 words=("objectifs", "objectif", "buts")),
+        Question("diag_obstacles", _listing("diag_obstacles", d.OBSTACLES, "ce qui vous freine"),
+                 "le temps, le budget", optional=True,
+                 choices=same("Le temps", "Le budget", "Les compétences", "Savoir par où commencer"),
+                 words=("freins", "obstacles", "defis")),
+        Question("diag_budget", _reading("diag_budget", d.read_budget), "environ 2 000 $", optional=True,
+                 buttons=(("Moins de 1 000 $", "moins de 1 000 $"), ("1 000 à 5 000 $", "1 000 à 5 000 $"),
+                          ("Plus de 5 000 $", "plus de 5 000 $"), UNSURE),
+                 words=("budget",)),
+        Question("diag_first_change", _reading("diag_first_change", _free), "être trouvé sur Google",
+                 optional=True, words=("changement", "premier", "priorite")),
+    ),
+    recap="diag_summary_confirmed",
+    correct="diag_field_to_correct",
+    correct_example="« site », « réseaux » ou « budget »",
+    paused="utter_diagnostic_paused",
+)  # fmt: skip
+QUESTIONS = DIAGNOSTIC.slots
+FIELD_TO_CORRECT = DIAGNOSTIC.correct
 
 
 def take_turn(
@@ -90,41 +104,13 @@ def take_turn(
     text: str,
     intent: str | None = None,
     confidence: float = 0.0,
+    failures: int = 0,
 ) -> Turn:
-    """Handle one message of the diagnostic."""
-    turn = Turn()
-    if question is None:
-        turn.next_question = next_question(answers)
-        return turn
-    interrupted = interruption(text, question, intent, confidence, "utter_diagnostic_paused")
-    if interrupted:
-        return interrupted
-    if question in {"diag_summary_confirmed", FIELD_TO_CORRECT}:
-        named = field_named(text, _FIELD_WORDS)
-        if named is not None:
-            turn.updates = {named: None}
-        elif question == FIELD_TO_CORRECT:
-            expected = "le sujet à corriger, par exemple « site », « réseaux » ou « budget »"
-            turn.say.append(("utter_intake_not_understood", {"expected": expected}))
-            turn.next_question = FIELD_TO_CORRECT
-            return turn
-        elif find_yes_no(text) is Answer.YES:
-            turn.updates = {"diag_summary_confirmed": True}
-        else:
-            turn.next_question = FIELD_TO_CORRECT
-            return turn
-    elif wants_to_skip(text):
-        turn.updates = {question: d.UNKNOWN}
-    else:
-        try:
-            turn.updates = {question: READERS[question](text)}
-        except NotUnderstood as expected:
-            turn.say.append(("utter_intake_not_understood", {"expected": str(expected)}))
-    turn.next_question = next_question({**answers, **turn.updates})
-    return turn
+    """Handle one message of the diagnostic (`bot.forms.take_turn` on `DIAGNOSTIC`)."""
+    return forms.take_turn(DIAGNOSTIC, answers, question, text, intent, confidence, failures)
 
 
 def to_answers(answers: dict[str, Any]) -> d.Answers:
     """The diagnostic answers so far; what was not answered is "je ne sais pas"."""
-    values = {q.removeprefix("diag_"): answers.get(q) for q in READERS}
+    values = {q.name.removeprefix("diag_"): answers.get(q.name) for q in DIAGNOSTIC.questions}
     return d.Answers(**{k: v for k, v in values.items() if v not in (None, "")})

@@ -1,8 +1,8 @@
-"""The eligibility intake conversation as a plain state machine, tested without Rasa.
+"""The eligibility intake as data for the form engine (`bot.forms`): its questions, how each
+answer is read, the recap, and the intake the eligibility rules decide on.
 
-`take_turn` receives what the merchant just wrote, the answers so far and the question that
-was asked; it returns the answers to store, what to say, and the next question (or None when
-the intake is finished or paused). The Rasa form only maps the tracker to this and back.
+Answers found in any message (an e-mail, a phone number) are taken as corrections of earlier
+ones. The Rasa form only maps the tracker to `take_turn` and back.
 """
 
 from __future__ import annotations
@@ -10,8 +10,10 @@ from __future__ import annotations
 from contextlib import suppress
 from typing import Any
 
-from bot.conversation import Turn, field_named, first_unanswered, interruption
+from bot import forms
+from bot.conversation import Turn
 from bot.eligibility import Intake, Readiness
+from bot.forms import Form, Question, Reader, same
 from bot.limits import INTAKE as LIMITS
 from bot.limits import SHORTEST_NAME
 from bot.parsing import (
@@ -30,69 +32,6 @@ from bot.territory import check_territory, find_place
 from bot.text import fold, one_line
 from bot.vocabulary import Answer
 
-QUESTIONS = (
-    "business_name", "contact_name", "contact_role", "email", "phone", "address",
-    "municipality", "storefront", "sector", "sector_detail", "sdc_member", "association_name",
-    "employees", "hours_per_week", "readiness", "impact", "recap_confirmed",
-)  # fmt: skip
-
-LABELS = {
-    "business_name": "Entreprise",
-    "contact_name": "Votre nom",
-    "contact_role": "Votre rôle",
-    "email": "Courriel",
-    "phone": "Téléphone",
-    "address": "Adresse",
-    "municipality": "Municipalité",
-    "storefront": "Local ouvert à la clientèle",
-    "sector": "Secteur",
-    "sector_detail": "Précision sur le secteur",
-    "sdc_member": "Artère avec SDC ou regroupement d'affaires",
-    "association_name": "SDC ou regroupement",
-    "employees": "Nombre d'employés",
-    "hours_per_week": "Temps par semaine",
-    "readiness": "Prêt à passer à l'action",
-    "impact": "Impact attendu",
-}
-# What a merchant may type to name a field to correct at the recap.
-_FIELD_WORDS = {
-    "business_name": ("entreprise", "commerce", "nom de l entreprise", "nom du commerce"),
-    "contact_name": ("mon nom", "votre nom", "nom"),
-    "contact_role": ("role", "poste", "titre"),
-    "email": ("courriel", "email", "mail", "adresse courriel"),
-    "phone": ("telephone", "tel", "numero", "cell"),
-    "address": ("adresse", "code postal"),
-    "municipality": ("municipalite", "ville"),
-    "storefront": ("local", "pignon"),
-    "sector": ("secteur",),
-    "sdc_member": ("sdc", "regroupement", "association"),
-    "employees": ("employes", "employe"),
-    "hours_per_week": ("temps", "heures"),
-    "readiness": ("pret", "action"),
-    "impact": ("impact",),
-}
-
-
-def questions_for(answers: dict[str, Any]) -> list[str]:
-    """The questions this merchant has to answer, given what they already said."""
-    skip = set()
-    territory = check_territory(answers.get("postal_code"), answers.get("municipality"))
-    if (
-        answers.get("address")
-        and not territory.ask_municipality
-        and not answers.get("municipality")
-    ):
-        skip.add("municipality")
-    if answers.get("sector") != Sector.OTHER.value or answers.get("sector_detail_given"):
-        skip.add("sector_detail")
-    if answers.get("sdc_member") != Answer.YES.value:
-        skip.add("association_name")
-    return [q for q in QUESTIONS if q not in skip]
-
-
-def next_question(answers: dict[str, Any]) -> str | None:
-    return first_unanswered(questions_for(answers), answers)
-
 
 def _clean(question: str, text: str) -> str:
     """The answer on one line, within the question's limit (`bot.limits`)."""
@@ -105,67 +44,82 @@ def _clean(question: str, text: str) -> str:
     return text
 
 
-def _readiness(text: str) -> Readiness:
-    folded = fold(text)
-    if any(w in folded for w in ("informe", "sais pas", "pas sur", "curieux", "regarde")):
-        return Readiness.EXPLORING
-    if any(w in folded for w in ("mois", "bientot", "plus tard", "automne", "printemps", "annee")):
-        return Readiness.SOON
-    if any(w in folded for w in ("maintenant", "pret", "tout de suite", "asap", "oui", "go")):
-        return Readiness.NOW
-    raise NotUnderstood("« prêt à commencer », « d'ici quelques mois » ou « je m'informe »")
-
-
-def read_answer(question: str, text: str, answers: dict[str, Any]) -> dict[str, Any]:
-    """The slot values a reply to `question` gives; raise NotUnderstood if it cannot be read."""
-    text = _clean(question, text)
-    if question in {"business_name", "contact_name"}:
+def _name(question: str) -> Reader:
+    def read(text: str, answers: dict[str, Any]) -> dict[str, Any]:
+        text = _clean(question, text)
         if len(text) < SHORTEST_NAME:
             raise NotUnderstood(f"un nom de {SHORTEST_NAME} à {LIMITS[question]} caractères")
         return {question: text}
-    if question in {"contact_role", "association_name", "impact", "sector_detail"}:
-        value: dict[str, Any] = {question: text}
-        if question == "sector_detail":
-            value["sector_detail_given"] = True
-        return value
-    if question == "email":
-        return {"email": parse_email(text)}
-    if question == "phone":
-        return {"phone": parse_phone(text)}
-    if question == "address":
-        code = find_postal_code(text)
-        place = find_place(text)
-        if code is None and place is None:
-            raise NotUnderstood(
-                "l'adresse avec le code postal, par exemple 123, rue Saint-Joseph Est, G1K 3A5"
-            )
-        found: dict[str, Any] = {"address": text, "postal_code": code}
-        if place is not None:
-            found["municipality"] = place.name
-        return found
-    if question == "municipality":
-        place = find_place(text)
-        return {"municipality": place.name if place else text}
-    if question in {"storefront", "sdc_member"}:
-        return {question: parse_yes_no(text).value}
-    if question == "sector":
-        sector = parse_sector(text)
-        value = {"sector": sector.value}
-        if sector is Sector.OTHER and fold(text) not in {"autre", "autres"}:
-            value |= {"sector_detail": text, "sector_detail_given": True}
-        return value
-    if question == "employees":
-        return {"employees": parse_count(text)}
-    if question == "hours_per_week":
-        folded = fold(text)
-        hours = 0.5 if "moins d une heure" in folded else parse_hours_per_week(text)
-        return {"hours_per_week": hours}
-    if question == "readiness":
-        return {"readiness": _readiness(text).value}
-    raise ValueError(f"unknown question {question}")
+
+    return read
 
 
-def _extra_answers(text: str, question: str | None, answers: dict[str, Any]) -> dict[str, Any]:
+def _text(question: str) -> Reader:
+    return lambda text, answers: {question: _clean(question, text)}
+
+
+def _email(text: str, answers: dict[str, Any]) -> dict[str, Any]:
+    return {"email": parse_email(_clean("email", text))}
+
+
+def _phone(text: str, answers: dict[str, Any]) -> dict[str, Any]:
+    return {"phone": parse_phone(_clean("phone", text))}
+
+
+def _address(text: str, answers: dict[str, Any]) -> dict[str, Any]:
+    text = _clean("address", text)
+    code = find_postal_code(text)
+    place = find_place(text)
+    if code is None and place is None:
+        raise NotUnderstood("l'adresse avec le code postal")
+    found: dict[str, Any] = {"address": text, "postal_code": code}
+    if place is not None:
+        found["municipality"] = place.name
+    return found
+
+
+def _municipality(text: str, answers: dict[str, Any]) -> dict[str, Any]:
+    place = find_place(_clean("municipality", text))
+    return {"municipality": place.name if place else one_line(text)}
+
+
+def _yes_no(question: str) -> Reader:
+    return lambda text, answers: {question: parse_yes_no(_clean(question, text)).value}
+
+
+def _sector(text: str, answers: dict[str, Any]) -> dict[str, Any]:
+    text = _clean("sector", text)
+    sector = parse_sector(text)
+    value: dict[str, Any] = {"sector": sector.value}
+    if sector is Sector.OTHER and fold(text) not in {"autre", "autres"}:
+        value |= {"sector_detail": text, "sector_detail_given": True}
+    return value
+
+
+def _sector_detail(text: str, answers: dict[str, Any]) -> dict[str, Any]:
+    return {"sector_detail": _clean("sector_detail", text), "sector_detail_given": True}
+
+
+def _employees(text: str, answers: dict[str, Any]) -> dict[str, Any]:
+    return {"employees": parse_count(_clean("employees", text))}
+
+
+def _hours(text: str, answers: dict[str, Any]) -> dict[str, Any]:
+    return {"hours_per_week": parse_hours_per_week(_clean("hours_per_week", text))}
+
+
+def _readiness(text: str, answers: dict[str, Any]) -> dict[str, Any]:
+    folded = fold(_clean("readiness", text))
+    if any(w in folded for w in ("informe", "sais pas", "pas sur", "curieux", "regarde")):
+        return {"readiness": Readiness.EXPLORING.value}
+    if any(w in folded for w in ("mois", "bientot", "plus tard", "automne", "printemps", "annee")):
+        return {"readiness": Readiness.SOON.value}
+    if any(w in folded for w in ("maintenant", "pret", "tout de suite", "asap", "oui", "go")):
+        return {"readiness": Readiness.NOW.value}
+    raise NotUnderstood("quand vous aimeriez commencer")
+
+
+def _extra_answers(text: str, question: str | None) -> dict[str, Any]:
     """Answers to other questions found in the same message: an e-mail address, a phone number."""
     extra: dict[str, Any] = {}
     if question != "email" and (email := find_email(text)):
@@ -177,6 +131,72 @@ def _extra_answers(text: str, question: str | None, answers: dict[str, Any]) -> 
     return extra
 
 
+def _municipality_needed(answers: dict[str, Any]) -> bool:
+    territory = check_territory(answers.get("postal_code"), answers.get("municipality"))
+    return (
+        not answers.get("address")
+        or territory.ask_municipality
+        or bool(answers.get("municipality"))
+    )
+
+
+YES_NO = (("Oui", "oui"), ("Non", "non"), ("Je ne sais pas", "je ne sais pas"))
+INTAKE = Form(
+    questions=(
+        Question("business_name", _name("business_name"), "Boulangerie du Quartier",
+                 label="Entreprise", words=("entreprise", "commerce", "nom de l entreprise", "nom du commerce")),
+        Question("contact_name", _name("contact_name"), "Marie Tremblay",
+                 label="Votre nom", words=("mon nom", "votre nom", "nom")),
+        Question("contact_role", _text("contact_role"), "propriétaire",
+                 buttons=same("Propriétaire", "Gestionnaire", "Employé(e)"),
+                 label="Votre rôle", words=("role", "poste", "titre")),
+        Question("email", _email, "nom@exemple.com",
+                 label="Courriel", words=("courriel", "email", "mail", "adresse courriel")),
+        Question("phone", _phone, "418 555-1234",
+                 label="Téléphone", words=("telephone", "tel", "numero", "cell")),
+        Question("address", _address, "123, rue Saint-Joseph Est, Québec, G1K 3A5",
+                 label="Adresse", words=("adresse", "code postal"),
+                 clears=("postal_code", "municipality")),
+        Question("municipality", _municipality, "Québec", asked=_municipality_needed,
+                 label="Municipalité", words=("municipalite", "ville")),
+        Question("storefront", _yes_no("storefront"), "oui", buttons=YES_NO,
+                 label="Local ouvert à la clientèle", words=("local", "pignon")),
+        Question("sector", _sector, "commerce de détail",
+                 buttons=same("Commerce de détail", "Hébergement", "Restauration", "Services", "Autre"),
+                 label="Secteur", words=("secteur",), clears=("sector_detail", "sector_detail_given")),
+        Question("sector_detail", _sector_detail, "atelier de couture",
+                 asked=lambda a: a.get("sector") == Sector.OTHER.value and not a.get("sector_detail_given"),
+                 label="Précision sur le secteur"),
+        Question("sdc_member", _yes_no("sdc_member"), "oui", buttons=YES_NO,
+                 label="Artère avec SDC ou regroupement d'affaires", words=("sdc", "regroupement", "association")),
+        Question("association_name", _text("association_name"), "SDC Saint-Roch", optional=True,
+                 asked=lambda a: a.get("sdc_member") == Answer.YES.value,
+                 label="SDC ou regroupement"),
+        Question("employees", _employees, "3 (ou « juste moi »)",
+                 choices=same("Juste moi", "2 à 5", "6 à 20", "Plus de 20"),
+                 label="Nombre d'employés", words=("employes", "employe")),
+        Question("hours_per_week", _hours, "2 heures",
+                 buttons=same("Moins d'une heure", "1 à 2 heures", "3 heures et plus"),
+                 label="Temps par semaine", words=("temps", "heures")),
+        Question("readiness", _readiness, "prêt à commencer",
+                 buttons=(("Prêt à commencer", "Prêt à commencer maintenant"),
+                          ("D'ici quelques mois", "D'ici quelques mois"),
+                          ("Je m'informe", "Je m'informe seulement")),
+                 label="Prêt à passer à l'action", words=("pret", "action")),
+        Question("impact", _text("impact"), "attirer plus de clients du quartier", optional=True,
+                 label="Impact attendu", words=("impact",)),
+    ),
+    recap="recap_confirmed",
+    correct="field_to_correct",
+    correct_example="« courriel » ou « adresse »",
+    paused="utter_intake_paused",
+    resumed="utter_intake_resumed",
+    extra=_extra_answers,
+)  # fmt: skip
+QUESTIONS = INTAKE.slots
+LABELS = {q.name: q.label for q in INTAKE.questions}
+
+
 def take_turn(
     answers: dict[str, Any],
     question: str | None,
@@ -185,74 +205,14 @@ def take_turn(
     confidence: float = 0.0,
     failures: int = 0,
 ) -> Turn:
-    """Handle one message of the intake: answer, digression, correction, stop or recap."""
-    turn = Turn()
-    if question is None:  # the form starts (or resumes)
-        turn.next_question = next_question(answers)
-        if turn.next_question != "recap_confirmed" and any(answers.get(q) for q in QUESTIONS):
-            turn.say.append(("utter_intake_resumed", {}))  # the recap speaks for itself
-        return turn
-    interrupted = interruption(text, question, intent, confidence, "utter_intake_paused")
-    if interrupted:
-        return interrupted
-
-    if question in {"recap_confirmed", "field_to_correct"}:
-        return _recap_turn(answers, question, text, turn)
-
-    extra = _extra_answers(text, question, answers)
-    corrections = {k: v for k, v in extra.items() if answers.get(k) not in (None, "", v)}
-    if corrections:  # "en fait mon courriel c'est ...": an earlier answer changes
-        turn.updates = corrections
-        for name, value in corrections.items():
-            turn.say.append(("utter_intake_noted", {"label": LABELS[name], "value": value}))
-    else:
-        try:
-            turn.updates = read_answer(question, text, answers) | extra | {"intake_failures": 0}
-        except NotUnderstood as expected:
-            again = "utter_intake_help" if failures >= 1 else "utter_intake_not_understood"
-            turn.say.append((again, {"expected": str(expected)}))
-            turn.updates = extra | {"intake_failures": failures + 1}
-    turn.next_question = next_question({**answers, **turn.updates})
-    return turn
-
-
-def _recap_turn(answers: dict[str, Any], question: str, text: str, turn: Turn) -> Turn:
-    """At the recap: confirm, or say what to correct (a field's name, or the right value)."""
-    extra = _extra_answers(text, None, answers)
-    if extra:  # "mon courriel c'est plutôt ..."
-        turn.updates = extra
-        turn.next_question = "recap_confirmed"
-        return turn
-    named = field_named(text, _FIELD_WORDS)
-    if named is not None:
-        turn.updates = {named: None}
-        if named == "address":
-            turn.updates |= {"postal_code": None, "municipality": None}
-        if named == "sector":
-            turn.updates |= {"sector_detail": None, "sector_detail_given": None}
-        turn.next_question = named
-        return turn
-    if question == "field_to_correct":
-        expected = "le nom de ce qui est à corriger, par exemple « courriel » ou « adresse »"
-        turn.say.append(("utter_intake_not_understood", {"expected": expected}))
-        turn.next_question = "field_to_correct"
-        return turn
-    try:
-        confirmed = parse_yes_no(text) is Answer.YES
-    except NotUnderstood:
-        confirmed = False
-    if confirmed:
-        turn.updates = {"recap_confirmed": True}
-        turn.next_question = None
-    else:
-        turn.next_question = "field_to_correct"
-    return turn
+    """Handle one message of the intake (`bot.forms.take_turn` on `INTAKE`)."""
+    return forms.take_turn(INTAKE, answers, question, text, intent, confidence, failures)
 
 
 def recap(answers: dict[str, Any]) -> str:
     """The summary the merchant confirms before anything is submitted."""
     lines = ["Voici ce que j'ai noté :"]
-    for name in questions_for(answers):
+    for name in INTAKE.asked(answers):
         if name in LABELS and answers.get(name) not in (None, ""):
             value = answers[name]
             if name == "hours_per_week":

@@ -12,6 +12,7 @@ from enum import Enum
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
+from bot import quantities
 from bot.text import fold
 from bot.vocabulary import Answer, find_yes_no
 
@@ -31,7 +32,7 @@ def parse_email(text: str) -> str:
     try:
         return str(validate_email(candidate, check_deliverability=False).normalized)
     except EmailNotValidError:
-        raise NotUnderstood("une adresse courriel complète, par exemple nom@exemple.com") from None
+        raise NotUnderstood("une adresse courriel complète") from None
 
 
 def parse_phone(text: str) -> str:
@@ -40,7 +41,7 @@ def parse_phone(text: str) -> str:
         number = match.number
         if phonenumbers.is_valid_number(number) and number.country_code == 1:
             return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    raise NotUnderstood("un numéro de téléphone à 10 chiffres, par exemple 418 555-1234")
+    raise NotUnderstood("un numéro de téléphone à 10 chiffres")
 
 
 _POSTAL = re.compile(
@@ -62,7 +63,7 @@ def find_postal_code(text: str) -> str | None:
 def parse_postal_code(text: str) -> str:
     code = find_postal_code(text)
     if code is None:
-        raise NotUnderstood("un code postal canadien comme G1K 3A5")
+        raise NotUnderstood("un code postal canadien")
     return code
 
 
@@ -118,47 +119,18 @@ def parse_sector(text: str) -> Sector:
     return Sector.OTHER
 
 
-_NUMBER_WORDS = {
-    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
-    "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "quinze": 15, "vingt": 20,
-    "trente": 30, "quarante": 40, "cinquante": 50, "cent": 100, "demi": 0.5,
-}  # fmt: skip
-
-
 def parse_count(text: str) -> int:
-    """A number of employees: "5", "cinq", "juste moi" (1), "une dizaine" (10)."""
-    folded = fold(text)
-    if re.search(r"\b(juste moi|moi seul|seulement moi|moi meme|aucun employe|personne)\b", folded):
-        return 1
-    if "dizaine" in folded:
-        return 10
-    digits = re.findall(r"\d+", folded)
-    if digits:
-        return max(int(d) for d in digits)
-    words = [_NUMBER_WORDS[w] for w in folded.split() if w in _NUMBER_WORDS]
-    if words:
-        return int(max(words))
-    raise NotUnderstood("un nombre, par exemple 3 (ou « juste moi »)")
+    """People working in the business, owner included: "5", "vingt-cinq", "juste moi" (1),
+    "moi pis ma blonde" (2), "une dizaine" (10), "3 employés depuis 2019" (3)."""
+    count = quantities.headcount(text)
+    if count is None:
+        raise NotUnderstood("le nombre de personnes, vous compris")
+    return count
 
 
 def parse_hours_per_week(text: str) -> float:
-    """Time per week: "2 h", "2 heures", "30 minutes", "une heure et demie", "1h30"."""
-    folded = fold(text).replace(",", ".")
-    match = re.search(r"(\d+(?:\.\d+)?)\s*h(?:eures?|rs?)?\s*(\d{2})?\b", folded)
-    if match:
-        hours = float(match.group(1)) + (int(match.group(2)) / 60 if match.group(2) else 0)
-    elif m := re.search(r"(\d+)\s*min", folded):
-        hours = int(m.group(1)) / 60
-    elif m := re.search(r"\b(\w+) heures?\b", folded):
-        if m.group(1) not in _NUMBER_WORDS:
-            raise NotUnderstood("un nombre d'heures par semaine, par exemple 2 h")
-        hours = float(_NUMBER_WORDS[m.group(1)])
-    elif re.search(r"\b\d+(\.\d+)?\b", folded):
-        hours = float(re.findall(r"\d+(?:\.\d+)?", folded)[0])
-    else:
-        raise NotUnderstood("un nombre d'heures par semaine, par exemple 2 h")
-    if "demi" in folded and "demi" not in folded.split()[:1]:
-        hours += 0.5
-    if hours > 80:
-        raise NotUnderstood("un nombre d'heures par semaine réaliste, par exemple 2 h")
-    return round(hours, 2)
+    """Time per week in hours: "2 h", "1h30", "une demi-heure", "quinze minutes"."""
+    found = quantities.hours(text)
+    if found is None:
+        raise NotUnderstood("un temps par semaine, en heures ou en minutes (80 heures au plus)")
+    return round(found, 2)

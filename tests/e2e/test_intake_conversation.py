@@ -139,7 +139,7 @@ def test_correction_and_several_answers_in_one_message(
     assert chat.say("Gérante") == ["utter_ask_email"]
     assert chat.say("julie@cafe.ca, mon cell 581 555-0000") == ["utter_ask_address"]
     assert chat.say("en fait mon courriel c'est julie.cote@cafe.ca") == [
-        "utter_intake_noted",
+        "utter_form_noted",
         "utter_ask_address",
     ]
     assert "julie.cote@cafe.ca" in chat.last[0]["text"]
@@ -162,15 +162,17 @@ def test_stop_and_resume_later(stack: Settings, responses: Responses) -> None:
         ("utter_ask_address", "sur la rue principale"),
     ],
 )
-def test_invalid_answers_are_asked_again_then_explained(
+def test_invalid_answers_are_asked_again_in_other_words_then_paused(
     stack: Settings, responses: Responses, asked: str, bad: str
 ) -> None:
     chat = Chat(stack, responses)
     said = chat.answer_until(asked, ANSWERS, start(chat))
     assert said[-1] == asked
-    assert chat.say(bad) == ["utter_intake_not_understood", asked]
-    assert chat.say(bad) == ["utter_intake_help", asked]
-    assert chat.say(ANSWERS[asked]) != ["utter_intake_help", asked]
+    assert chat.say(bad) == ["utter_form_retry"]  # in other words, with an example
+    assert chat.say(bad) == ["utter_form_help"]  # a way out: stop, or a person
+    assert chat.say(bad) == ["utter_form_stuck", "utter_intake_paused"]  # never a third time
+    assert chat.say("/request_eligibility") == ["utter_intake_resumed", asked]
+    assert chat.say(ANSWERS[asked]) != ["utter_form_retry"]
 
 
 def test_refusal_is_explained_and_review_can_be_requested(
@@ -260,9 +262,9 @@ def test_one_character_too_many_is_asked_again(stack: Settings, responses: Respo
     chat = Chat(stack, responses)
     start(chat)
     too_long = LONGEST_ANSWERS["utter_ask_business_name"] + "é"
-    assert chat.say(too_long) == ["utter_intake_not_understood", "utter_ask_business_name"]
+    assert chat.say(too_long) == ["utter_form_retry"]
     assert "120 caractères au maximum" in chat.last[0]["text"]
-    assert chat.say(too_long) == ["utter_intake_help", "utter_ask_business_name"]
+    assert chat.say(too_long) == ["utter_form_help"]
 
 
 def test_database_locked_at_submission_keeps_the_answers(

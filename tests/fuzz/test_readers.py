@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot import diagnostic_form, intake, parsing, territory
+from bot import diagnostic_form, intake, parsing, territory, vocabulary
 from bot.parsing import NotUnderstood
 from bot.scheduling import TIMEZONE
 from bot.scheduling.dates import Wish, understand
@@ -23,8 +23,9 @@ from tests.fuzz.texts import fuzz, texts
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=TIMEZONE)
 PARSERS = {
     name: function
-    for name, function in inspect.getmembers(parsing, inspect.isfunction)
-    if function.__module__ == parsing.__name__ and not name.startswith("_")
+    for module in (parsing, vocabulary)
+    for name, function in inspect.getmembers(module, inspect.isfunction)
+    if function.__module__ == module.__name__ and not name.startswith("_")
 }
 INTAKE_QUESTIONS = [q for q in intake.QUESTIONS if q != "recap_confirmed"]
 ANSWERS = {
@@ -66,17 +67,20 @@ def test_parsers(name: str, text: str) -> None:
 @fuzz()
 @given(text=texts, answers=st.sampled_from([{}, ANSWERS]))
 def test_intake_answers(question: str, text: str, answers: dict[str, Any]) -> None:
-    value = read(f"intake {question}", lambda t: intake.read_answer(question, t, answers), text)
+    value = read(
+        f"intake {question}", lambda t: intake.INTAKE.question(question).read(t, answers), text
+    )
     if value is not None:
         assert question in value
 
 
-@pytest.mark.parametrize("question", sorted(diagnostic_form.READERS))
+@pytest.mark.parametrize("question", [q.name for q in diagnostic_form.DIAGNOSTIC.questions])
 @fuzz()
 @given(text=texts)
 def test_diagnostic_answers(question: str, text: str) -> None:
-    value = read(question, diagnostic_form.READERS[question], text)
-    assert value is None or isinstance(value, str)
+    reader = diagnostic_form.DIAGNOSTIC.question(question).read
+    value = read(question, lambda t: reader(t, {}), text)
+    assert value is None or set(value) == {question}
 
 
 @fuzz()

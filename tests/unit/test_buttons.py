@@ -1,4 +1,5 @@
-"""Typed equals clicked, over every response with buttons in the domain (`bot/buttons.py`)."""
+"""Typed equals clicked, over every response with buttons in the domain and every set of buttons
+the forms show (`bot/buttons.py`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ import pytest
 import yaml
 
 from bot.buttons import typed_choice
+from bot.diagnostic_form import DIAGNOSTIC
+from bot.forms import as_buttons
+from bot.intake import INTAKE
 from bot.text import fold
 from bot.vocabulary import Answer, find_yes_no
 
@@ -24,6 +28,12 @@ def responses_with_buttons() -> list[tuple[str, list[dict[str, Any]]]]:
             for variant in variants:
                 if variant.get("buttons"):
                     found.append((name, variant["buttons"]))
+    for form in (INTAKE, DIAGNOSTIC):
+        for question in form.questions:
+            if question.buttons:
+                found.append((f"utter_ask_{question.name}", as_buttons(question.buttons)))
+            if question.escalation():
+                found.append((f"{question.name} (choices)", as_buttons(question.escalation())))
     return found
 
 
@@ -39,7 +49,7 @@ def kind(button: dict[str, Any]) -> Answer | None:
 
 
 def test_the_domain_has_buttons_to_walk() -> None:
-    assert len(RESPONSES) >= 20
+    assert len(RESPONSES) >= 40
 
 
 @pytest.mark.parametrize(("response", "buttons"), RESPONSES, ids=[r for r, _ in RESPONSES])

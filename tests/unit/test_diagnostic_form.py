@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.diagnostic import profile
-from bot.diagnostic_form import next_question, take_turn, to_answers
+from bot.diagnostic_form import DIAGNOSTIC, take_turn, to_answers
 
 REPLIES = {
     "diag_website": "on a un vieux site",
@@ -47,7 +47,7 @@ def test_full_diagnostic() -> None:
         "Site Web",
         "Contenu des réseaux sociaux",
     ]
-    assert next_question(answers) == "diag_summary_confirmed"
+    assert DIAGNOSTIC.next_question(answers) == "diag_summary_confirmed"
 
 
 def test_skipping_and_unknowns() -> None:
@@ -83,4 +83,4 @@ def test_summary_correction() -> None:
 
 def test_unreadable_answer_is_asked_again() -> None:
     turn = take_turn({}, "diag_website", "mardi")
-    assert turn.say[0][0] == "utter_intake_not_understood" and turn.next_question == "diag_website"
+    assert turn.say[0][0] == "utter_form_retry" and turn.next_question == "diag_website"

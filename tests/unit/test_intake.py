@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.eligibility import Outcome, decide
-from bot.intake import next_question, recap, take_turn, to_intake
+from bot.intake import INTAKE, recap, take_turn, to_intake
 
 HAPPY = {
     "business_name": "Boutique Chez Marie",
@@ -55,7 +55,11 @@ def test_happy_path_fills_every_answer_and_decides_eligible() -> None:
 
 def test_a_faq_question_mid_form_is_answered_then_the_question_asked_again() -> None:
     turn = take_turn({"business_name": "X"}, "email", "c'est tu gratis?", "faq_cost", 0.93)
-    assert (turn.faq, turn.next_question, turn.updates) == ("faq_cost", "email", {})
+    assert (turn.faq, turn.next_question, turn.updates) == (
+        "faq_cost",
+        "email",
+        {"form_failures": 0},
+    )
 
 
 def test_free_text_that_resembles_a_topic_is_an_answer_not_a_question() -> None:
@@ -67,9 +71,7 @@ def test_a_correction_mid_form_updates_the_earlier_answer() -> None:
     answers = {"email": "vieux@exemple.com"}
     turn = take_turn(answers, "sector", "en fait mon courriel c'est nouveau@exemple.com")
     assert turn.updates == {"email": "nouveau@exemple.com"}
-    assert turn.say == [
-        ("utter_intake_noted", {"label": "Courriel", "value": "nouveau@exemple.com"})
-    ]
+    assert turn.say == [("utter_form_noted", {"label": "Courriel", "value": "nouveau@exemple.com"})]
 
 
 def test_several_answers_in_one_message() -> None:
@@ -87,13 +89,10 @@ def test_stop_and_resume() -> None:
 
 def test_invalid_answers_are_explained_then_help_is_offered() -> None:
     first = take_turn({}, "email", "marie at exemple")
-    assert (
-        first.say[0][0] == "utter_intake_not_understood"
-        and "courriel" in first.say[0][1]["expected"]
-    )
+    assert first.say[0][0] == "utter_form_retry" and "courriel" in first.say[0][1]["expected"]
     assert first.next_question == "business_name"  # still missing, asked in order
     second = take_turn({}, "email", "encore non", failures=1)
-    assert second.say[0][0] == "utter_intake_help" and second.updates["intake_failures"] == 2
+    assert second.say[0][0] == "utter_form_help" and second.updates["form_failures"] == 2
 
 
 def test_rural_postal_code_asks_the_municipality() -> None:
@@ -104,7 +103,7 @@ def test_rural_postal_code_asks_the_municipality() -> None:
     assert turn.updates["postal_code"] == "G0A 1E0" and turn.next_question == "municipality"
     answers |= turn.updates
     answers |= take_turn(answers, "municipality", "Boischatel").updates
-    assert answers["municipality"] == "Boischatel" and next_question(answers) == "storefront"
+    assert answers["municipality"] == "Boischatel" and INTAKE.next_question(answers) == "storefront"
 
 
 def test_other_sector_asks_for_a_detail_unless_given() -> None:
@@ -135,7 +134,7 @@ def test_hostile_text_is_kept_as_text_or_refused() -> None:
     html = take_turn({}, "business_name", "<script>alert(1)</script>")
     assert html.updates["business_name"] == "<script>alert(1)</script>"
     huge = take_turn({}, "impact", "a" * 10_000)
-    assert "impact" not in huge.updates and huge.say[0][0] == "utter_intake_not_understood"
+    assert "impact" not in huge.updates and huge.say[0][0] == "utter_form_retry"
     assert take_turn({}, "business_name", "🙂🙂").updates["business_name"] == "🙂🙂"
 
 

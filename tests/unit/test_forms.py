@@ -1,0 +1,84 @@
+"""The form engine's escalation (`bot/forms.py`): re-ask with an example, then choices as
+buttons, then skip (optional) or pause (required); never the same words a third time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.diagnostic_form import DIAGNOSTIC
+from bot.forms import FAILURES, Form, take_turn
+from bot.intake import INTAKE
+
+
+def failing(form: Form, question: str, text: str, times: int) -> list[Any]:
+    """What the bot says after `times` unreadable answers in a row, turn by turn."""
+    said, failures = [], 0
+    for _ in range(times):
+        turn = take_turn(form, {}, question, text, failures=failures)
+        said.append(turn)
+        failures = int(turn.updates.get(FAILURES) or 0)
+    return said
+
+
+def test_a_number_is_re_asked_with_an_example_then_offered_as_ranges() -> None:
+    first, second, third = failing(INTAKE, "employees", "bof", 3)
+    assert first.say[0][0] == "utter_form_retry" and first.next_question == "business_name"
+    assert first.say[0][1]["example"] == "3 (ou « juste moi »)"
+    assert second.say == [
+        (
+            "utter_form_choices",
+            {
+                "buttons": [
+                    {"title": t, "payload": t}
+                    for t in ("Juste moi", "2 à 5", "6 à 20", "Plus de 20")
+                ]
+            },
+        )
+    ]
+    assert third.paused and [name for name, _ in third.say] == [
+        "utter_form_stuck",
+        "utter_intake_paused",
+    ]
+    responses = [name for turn in (first, second, third) for name, _ in turn.say]
+    assert len(responses) == len(set(responses))  # never the same words twice
+
+
+def test_a_field_without_choices_offers_a_way_out_on_the_second_failure() -> None:
+    _, second = failing(INTAKE, "email", "chez nous", 2)
+    assert second.say[0][0] == "utter_form_help" and second.say[0][1]["buttons"] == []
+    assert "courriel" in second.say[0][1]["expected"]
+
+
+def test_an_optional_question_offers_je_ne_sais_pas_then_moves_on() -> None:
+    _, second, third = failing(DIAGNOSTIC, "diag_goals", "zzz", 3)
+    titles = [b["title"] for b in second.say[0][1]["buttons"]]
+    assert titles[-1] == "Je ne sais pas" and "Vendre en ligne" in titles
+    assert third.updates["diag_goals"] == "je ne sais pas" and not third.paused
+    assert third.say == [("utter_form_skipped", {})] and third.next_question == "diag_website"
+
+
+def test_a_reading_resets_the_count_and_a_faq_asks_again_in_full() -> None:
+    turn = take_turn(INTAKE, {}, "employees", "5", failures=2)
+    assert turn.updates == {"employees": 5, FAILURES: 0}
+    faq = take_turn(INTAKE, {}, "employees", "c'est combien?", "faq_cost", 0.9, failures=1)
+    assert faq.faq == "faq_cost" and faq.updates == {FAILURES: 0}
+
+
+def test_je_ne_sais_pas_and_passer_answer_an_optional_question_only() -> None:
+    for text in ("je sais pas", "Passer", "aucune idée"):
+        turn = take_turn(DIAGNOSTIC, {}, "diag_budget", text)
+        assert turn.updates["diag_budget"] == "je ne sais pas", text
+    assert take_turn(INTAKE, {}, "email", "passer").say[0][0] == "utter_form_retry"
+
+
+def test_every_question_has_an_example_and_a_domain_question() -> None:
+    import yaml
+
+    from bot.settings import ROOT
+
+    responses = {}
+    for path in (ROOT / "domain").glob("*.yml"):
+        responses |= yaml.safe_load(path.read_text()).get("responses") or {}
+    for form in (INTAKE, DIAGNOSTIC):
+        for question in form.questions:
+            assert question.example and f"utter_ask_{question.name}" in responses
