@@ -1,0 +1,1 @@
+"""Simulated merchants: personas played end to end through the REST channel."""
