@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.forms import StorageFailed, apply_turn, latest_message, stored
+from actions.forms import StorageFailed, apply_turn, ask_action, latest_message, stored
 from bot.booking import scheduler_for
-from bot.booking_form import MORE, STATE, button_label, take_turn
+from bot.booking_form import (
+    CALLBACK,
+    CANCEL,
+    LOOKUP,
+    STATE,
+    day_buttons,
+    take_turn,
+    time_buttons,
+)
 from bot.conversation import Turn
+from bot.forms import FAILURES
 from bot.scheduling.invitation import french_date
 from bot.settings import load_settings
 
@@ -30,9 +39,11 @@ class ValidateBookingForm(FormValidationAction):
         question = tracker.get_slot("requested_slot")
         scheduler = scheduler_for(load_settings())
         message = latest_message(tracker)
+        failures = int(tracker.get_slot(FAILURES) or 0)
         try:
             turn = await stored(
-                dispatcher, lambda: take_turn(scheduler, state, lead, question, *message)
+                dispatcher,
+                lambda: take_turn(scheduler, state, lead, question, *message, failures=failures),
             )
         except StorageFailed:  # the same question again, with what was chosen so far
             turn = Turn(next_question=question)
@@ -48,9 +59,9 @@ class ActionAskBookingWhen(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        times = [datetime.fromisoformat(t) for t in tracker.get_slot("booking_options") or []]
-        buttons = [{"title": button_label(t), "payload": t.isoformat()} for t in times]
-        buttons.append({"title": "Autres moments", "payload": MORE})
+        if tracker.get_slot(FAILURES):  # the re-ask (`bot.booking_form`) carries the buttons
+            return []
+        buttons = time_buttons(tracker.get_slot("booking_options"))
         dispatcher.utter_message(response="utter_ask_booking_when", buttons=buttons)
         return []
 
@@ -64,15 +75,16 @@ class ActionAskBookingDay(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        if tracker.get_slot(FAILURES):
+            return []
         days = [date.fromisoformat(d) for d in tracker.get_slot("booking_days") or []]
-        labels = [french_date(d) for d in days]
         dispatcher.utter_message(
             response="utter_ask_booking_day",
-            first=labels[0],
-            second=labels[-1],
-            buttons=[
-                {"title": label.removeprefix("le ").capitalize(), "payload": day.isoformat()}
-                for day, label in zip(days, labels, strict=True)
-            ],
+            first=french_date(days[0]),
+            second=french_date(days[-1]),
+            buttons=day_buttons(days),
         )
         return []
+
+
+ASK_ACTIONS = [ask_action(question) for question in (LOOKUP, CANCEL, CALLBACK)]

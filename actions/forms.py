@@ -80,23 +80,23 @@ def apply_turn(
     return [*events, SlotSet("requested_slot", turn.next_question)]
 
 
+def ask_action(question: str, buttons: list[dict[str, str]] | None = None) -> type[Action]:
+    """`action_ask_<question>`: the question's domain response (with `buttons`), or nothing
+    after a failed answer (the form's re-ask in other words stands instead, `bot.forms`)."""
+
+    def name(self: Action) -> str:
+        return f"action_ask_{question}"
+
+    async def run(
+        self: Action, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Any
+    ) -> list[dict[str, Any]]:
+        if not tracker.get_slot(FAILURES):
+            dispatcher.utter_message(response=f"utter_ask_{question}", buttons=buttons or [])
+        return []
+
+    return type(f"Ask_{question}", (Action,), {"name": name, "run": run})
+
+
 def ask_actions(form: Form) -> list[type[Action]]:
-    """One `action_ask_<question>` per question of `form`: the question's domain response with
-    the form's buttons, or nothing after a failed answer (the form's re-ask stands instead)."""
-
-    def ask_action(question: str) -> type[Action]:
-        def name(self: Action) -> str:
-            return f"action_ask_{question}"
-
-        async def run(
-            self: Action, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Any
-        ) -> list[dict[str, Any]]:
-            if not tracker.get_slot(FAILURES):
-                dispatcher.utter_message(
-                    response=f"utter_ask_{question}", buttons=form.buttons(question)
-                )
-            return []
-
-        return type(f"Ask_{question}", (Action,), {"name": name, "run": run})
-
-    return [ask_action(q.name) for q in form.questions]
+    """One `ask_action` per question of `form`, with the form's buttons."""
+    return [ask_action(q.name, form.buttons(q.name)) for q in form.questions]

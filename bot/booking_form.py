@@ -14,6 +14,7 @@ from typing import Any
 from bot.booking import AlreadyBooked, Scheduler, SlotTaken, UnknownBooking, describe
 from bot.conversation import Turn, interruption
 from bot.eligibility import Outcome
+from bot.forms import FAILURES
 from bot.scheduling import TIMEZONE
 from bot.scheduling.dates import Wish, understand
 from bot.scheduling.invitation import french_date, french_time
@@ -30,6 +31,7 @@ CONFIRM, CANCEL, CALLBACK = "booking_confirm", "booking_cancel", "booking_callba
 MODES = {"cancel_booking": "cancel", "reschedule_booking": "reschedule"}
 BOOKABLE = {Outcome.ELIGIBLE.value, Outcome.TO_REVIEW.value}  # leads that may book a session
 MORE = "autres moments"
+YES_NO = [{"title": "Oui", "payload": "oui"}, {"title": "Non", "payload": "non"}]
 
 _REFERENCE = re.compile(r"\bNQ\s*-?\s*([A-Z2-9]{6})\b", re.I)
 _ISO_MOMENT = re.compile(r"^\s*(\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d)?[+-]\d\d:\d\d)\s*$")
@@ -66,6 +68,21 @@ def button_label(moment: datetime) -> str:
     return f"{day}, {french_time(moment)}"
 
 
+def time_buttons(options: list[str] | None) -> list[dict[str, str]]:
+    """The proposed times (ISO strings) as buttons, plus « Autres moments »."""
+    times = [datetime.fromisoformat(t) for t in options or []]
+    buttons = [{"title": button_label(t), "payload": t.isoformat()} for t in times]
+    return [*buttons, {"title": "Autres moments", "payload": MORE}]
+
+
+def day_buttons(days: list[date]) -> list[dict[str, str]]:
+    """ "Mardi 24 novembre" buttons for the two dates a weekday could mean."""
+    labels = [french_date(d).removeprefix("le ").capitalize() for d in days]
+    return [
+        {"title": label, "payload": d.isoformat()} for d, label in zip(days, labels, strict=True)
+    ]
+
+
 def _iso(moments: list[datetime]) -> list[str]:
     return [m.isoformat() for m in moments]
 
@@ -73,11 +90,14 @@ def _iso(moments: list[datetime]) -> list[str]:
 class BookingTurn:
     """One merchant message of the booking form, handled against the scheduler."""
 
-    def __init__(self, scheduler: Scheduler, state: dict[str, Any], lead: tuple[Any, Any]):
+    def __init__(
+        self, scheduler: Scheduler, state: dict[str, Any], lead: tuple[Any, Any], failures: int = 0
+    ):
         self.scheduler = scheduler
         self.state = state
         self.lead_id = None if lead[0] is None else int(lead[0])
         self.lead_outcome = lead[1]
+        self.failures = failures
         self.turn = Turn()
 
     # Helpers that fill the turn
@@ -87,8 +107,26 @@ class BookingTurn:
 
     def ask(self, question: str | None, **updates: Any) -> Turn:
         self.turn.updates.update(updates)
+        self.turn.updates.setdefault(FAILURES, 0)
         self.turn.next_question = question
         return self.turn
+
+    def not_understood(
+        self, question: str, expected: str, example: str, buttons: list[dict[str, str]]
+    ) -> Turn:
+        """The same escalation as every form (`bot.forms`): other words with an example, then
+        a way out, then a pause; never the same words a third time."""
+        failures = self.failures + 1
+        if failures >= 3:
+            self.say("utter_form_stuck")
+            self.say("utter_booking_paused")
+            self.turn.paused = True
+            return self.ask(None)
+        if failures == 1:
+            self.say("utter_form_retry", expected=expected, example=example, buttons=buttons)
+        else:
+            self.say("utter_form_help", expected=expected, buttons=buttons)
+        return self.ask(question, **{FAILURES: failures})
 
     def offer(self, times: list[datetime], intro: str) -> Turn:
         """Propose `times` as buttons; with none at all, offer a callback."""
@@ -191,8 +229,10 @@ class BookingTurn:
             return self.offer(self.scheduler.proposals(later), "utter_booking_later_times")
         wish = understand(text, self.scheduler.now(), self.scheduler.horizon_days)
         if not wish.understood:
-            self.say("utter_booking_date_not_understood")
-            return self.ask(WHEN)
+            expected = "un jour ou un moment de la semaine"
+            return self.not_understood(
+                WHEN, expected, "jeudi pm", time_buttons(self.state.get("booking_options"))
+            )
         if wish.past:
             return self.offer(self.scheduler.next_free(), "utter_booking_past")
         if wish.alternatives:
@@ -213,8 +253,8 @@ class BookingTurn:
                 picked = days[-1] if days else None
         if picked is None or picked not in days:
             expected = " ou ".join(french_date(d) for d in days)
-            self.say("utter_intake_not_understood", expected=expected)
-            return self.ask(DAY)
+            example = french_date(days[0]) if days else ""
+            return self.not_understood(DAY, expected, example, day_buttons(days))
         original = understand(self.state.get("booking_wish") or "", self.scheduler.now())
         start = datetime.combine(picked, datetime.min.time(), TIMEZONE)
         exact = datetime.combine(picked, original.exact.timetz()) if original.exact else None
@@ -271,8 +311,7 @@ class BookingTurn:
     def cancel(self, text: str) -> Turn:
         answer = find_yes_no(text)
         if answer is None:
-            self.say("utter_intake_not_understood", expected="oui ou non")
-            return self.ask(CANCEL)
+            return self.not_understood(CANCEL, "oui ou non", "oui", YES_NO)
         if answer is not Answer.YES:
             self.say("utter_booking_kept")
             return self.ask(None)
@@ -287,8 +326,7 @@ class BookingTurn:
     def callback(self, text: str) -> Turn:
         answer = find_yes_no(text)
         if answer is None:
-            self.say("utter_intake_not_understood", expected="oui ou non")
-            return self.ask(CALLBACK)
+            return self.not_understood(CALLBACK, "oui ou non", "oui", YES_NO)
         if answer is Answer.YES and self.lead_id is not None:
             self.scheduler.request_callback(self.lead_id, self.state.get("booking_wish"))
             self.say("utter_booking_callback_recorded")
@@ -305,9 +343,10 @@ def take_turn(
     text: str,
     intent: str | None = None,
     confidence: float = 0.0,
+    failures: int = 0,
 ) -> Turn:
     """Handle one message of the booking form. `lead` is (lead id, decision outcome)."""
-    handler = BookingTurn(scheduler, dict(state), lead)
+    handler = BookingTurn(scheduler, dict(state), lead, failures)
     if question is None:
         return handler.start(intent, text)
     interrupted = interruption(text, question, intent, confidence, "utter_booking_paused")

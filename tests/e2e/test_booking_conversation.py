@@ -120,7 +120,8 @@ def test_a_past_date_is_refused_gently(stack: Settings, responses: Responses) ->
     chat, _ = new_merchant(stack, responses)
     chat.say("/request_booking")
     assert chat.say("hier à 14 h") == ["utter_booking_past", "utter_ask_booking_when"]
-    assert chat.say("blablabla") == ["utter_booking_date_not_understood", "utter_ask_booking_when"]
+    assert chat.say("blablabla") == ["utter_form_retry"]  # in other words, with the times
+    assert chat.last[-1]["buttons"][-1]["title"] == "Autres moments"
 
 
 def test_reschedule_from_another_visit_then_cancel(stack: Settings, responses: Responses) -> None:

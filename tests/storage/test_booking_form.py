@@ -54,7 +54,10 @@ class Conversation:
         self.said: list[str] = []
 
     def send(self, text: str, intent: str | None = None) -> Turn:
-        turn = take_turn(self.scheduler, self.state, self.lead, self.question, text, intent)
+        failures = int(self.state.get("form_failures") or 0)
+        turn = take_turn(
+            self.scheduler, self.state, self.lead, self.question, text, intent, failures=failures
+        )
         self.state.update(turn.updates)
         self.question = turn.next_question
         self.said = [response for response, _ in turn.say]
@@ -195,7 +198,7 @@ def test_not_understood_then_another_wish_then_other_times(
     chat = Conversation(scheduler, lead)
     chat.send("rdv", "request_booking")
     chat.send("<script>alert(1)</script> 🙂")
-    assert chat.outcome() == (["utter_booking_date_not_understood"], WHEN)
+    assert chat.outcome() == (["utter_form_retry"], WHEN)
     chat.send("pas le lundi, en après-midi")
     assert chat.said == ["utter_booking_matching"]
     assert all(o.hour >= 13 and o.weekday() != 0 for o in chat.options)
@@ -435,3 +438,19 @@ def test_smtp_down_and_a_line_break_in_the_name_never_cost_the_booking(
     assert len(sent) == 2
     assert sorted(m["To"] for m in inbox.received) == ["anne@example.org", "marie@exemple.com"]
     assert all(m["Bcc"] is None for m in inbox.received)
+
+
+def test_unreadable_moments_escalate_like_every_form_then_pause(
+    scheduler: Scheduler, lead: tuple[int, str]
+) -> None:
+    chat = Conversation(scheduler, lead)
+    chat.send("rdv", "request_booking")
+    retry = chat.send("blablabla")
+    assert chat.outcome() == (["utter_form_retry"], WHEN)
+    titles = [b["title"] for b in retry.say[0][1]["buttons"]]
+    assert titles[-1] == "Autres moments" and len(titles) > 1  # the proposed times, again
+    chat.send("blablabla")
+    assert chat.outcome() == (["utter_form_help"], WHEN)
+    stuck = chat.send("blablabla")
+    assert chat.outcome() == (["utter_form_stuck", "utter_booking_paused"], None) and stuck.paused
+    assert chat.state["form_failures"] == 0
