@@ -303,6 +303,7 @@ class Merchant:
         self.corrected = False
         self.wish_said = False
         self.finishing = False
+        self.resent = False  # the merchant wrote a message again after a technical error
 
     # -- reading the bot --
 
@@ -337,7 +338,11 @@ class Merchant:
         self.chat.say(text)
         messages = self.read(self.chat.last)
         self.played.transcript.append(f"  > {text}")
-        self.played.transcript += [f"  < {short(m.text)}" for m in messages]
+        self.played.transcript += [
+            f"  < {short(m.text)}"
+            + (f" [{' | '.join(b.get('title', '') for b in m.buttons)}]" if m.buttons else "")
+            for m in messages
+        ]
         return messages
 
     def fail(self, what: str, messages: list[Message]) -> None:
@@ -393,6 +398,10 @@ class Merchant:
         unknown = any(m.name.startswith("<unknown") for m in messages)
         if asked is None and unknown and self.previous in (*INTAKE_FIELDS, *DIAGNOSTIC_FIELDS):
             asked = Message("<unknown>", "", [], self.previous)  # a re-ask in new words
+        if asked is None and not self.resent and any("failed" in m.name for m in messages):
+            self.fail(f"technical error at {self.previous}", messages)
+            self.resent = True  # as the bot asks: write the message again
+            return self.said, self.answered
         if asked is None:
             self.fail(f"conversation stalled (expected the step after {self.previous})", messages)
             return None

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bot.settings import Settings
+from bot.settings import ROOT, Settings
 from bot.storage.database import sessions_for
 from bot.storage.leads import lead_rows
 from bot.storage.models import Business, Contact
@@ -31,6 +31,7 @@ from tests.simulation.merchant import (
 OUTCOMES = {"eligible": "admissible", "refused": "non admissible", "review": "à examiner"}
 PARALLEL = 3  # conversations at a time, each with its own sender id
 MOST_REPEATS_ON_AVERAGE = 1.0
+TRANSCRIPTS = ROOT / "test-results" / "simulated-merchants.txt"  # every conversation, to read
 
 
 def number_in(text: Any) -> float | None:
@@ -97,6 +98,10 @@ def check_diagnostic(persona: Persona, row: dict[str, Any]) -> list[str]:
         expected = facts.get(f"diag_{name}")
         stored = answers.get(name)
         if expected is not None and fold(str(expected)).split()[-1] not in fold(str(stored)):
+            wrong.append(f"diagnostic {name} stored {stored!r}, expected {expected!r}")
+    for name in ("social_networks", "tools"):
+        expected, stored = facts.get(f"diag_{name}"), answers.get(name)
+        if expected is not None and not matches(f"diag_{name}", expected, str(stored), facts):
             wrong.append(f"diagnostic {name} stored {stored!r}, expected {expected!r}")
     budget, stored_budget = facts.get("diag_budget"), str(answers.get("budget"))
     if budget is None:
@@ -166,11 +171,11 @@ def test_simulated_merchants_are_served_right(stack: Settings, responses: Respon
     FIGURES["simulated merchants served right"] = f"{served}/{len(played)}"
     FIGURES["repeated questions per simulated merchant"] = f"{repeats:.2f}"
     FIGURES["simulated merchants (repeats and failures)"] = table(results)
-    transcripts = stack.var_dir / "simulated-merchants.txt"
-    transcripts.write_text(
+    TRANSCRIPTS.parent.mkdir(parents=True, exist_ok=True)
+    TRANSCRIPTS.write_text(
         "\n\n".join("\n".join([p.persona.id, *p.transcript]) for p in played), encoding="utf-8"
     )
-    FIGURES["simulated merchants' conversations"] = str(transcripts)
+    FIGURES["simulated merchants' conversations"] = str(TRANSCRIPTS.relative_to(ROOT))
     failed = {p.persona.id: wrong for p, wrong in results if wrong}
     assert not failed, table(results)
     assert repeats <= MOST_REPEATS_ON_AVERAGE, table(results)
