@@ -22,7 +22,7 @@ SKIP_WORDS = ("passer", "passe", "sauter", "saute", "skip", "question suivante",
 DIGRESSION_CONFIDENCE = 0.4
 _QUESTION_START = re.compile(
     r"^(est ce|c est quoi|c quoi|kosse|comment|combien|qui|quand|pourquoi|quel|quelle|quels|"
-    r"quelles|ou |ca coute|c tu|c est tu|y a tu|vous |pouvez|faut il|faut tu|est il)"
+    r"quelles|ou|ca coute|c tu|c est tu|y a tu|vous|pouvez|faut il|faut tu|est il)\b"
 )
 
 

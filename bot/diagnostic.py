@@ -7,12 +7,13 @@ no vendor is ever recommended), a content strategy for social media, implementat
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from bot import quantities
 from bot.parsing import NotUnderstood, parse_yes_no
-from bot.text import fold
-from bot.vocabulary import Answer, is_unsure
+from bot.text import fold, typo_tolerant
+from bot.vocabulary import Answer, find_yes_no, is_unsure
 
 AREAS = ("visibilité", "marketing", "ventes", "gestion")
 LEVELS = ("à bâtir", "de base", "en place", "avancé")
@@ -39,7 +40,8 @@ OBSTACLES = {
     "budget": "le budget", "argent": "le budget", "cher": "le budget",
     "fournisseur": "trouver un fournisseur de confiance", "confiance": "trouver un fournisseur de confiance",
     "commencer": "savoir par où commencer", "par ou": "savoir par où commencer",
-    "perdu": "savoir par où commencer",
+    "perdu": "savoir par où commencer", "time": "le temps", "busy": "le temps",
+    "occupe": "le temps", "deborde": "le temps",
 }  # fmt: skip
 UNKNOWN = "je ne sais pas"
 
@@ -51,35 +53,44 @@ class Website:
 
 
 def _keywords(text: str, vocabulary: dict[str, str]) -> list[str]:
-    folded = f" {fold(text)} "
-    found: list[str] = []
-    for word, label in vocabulary.items():
-        if (f" {word}" in folded) and label not in found:
-            found.append(label)
-    return found
+    """The labels of the vocabulary's words in `text`, typos tolerated, in vocabulary order."""
+    words = set(typo_tolerant(fold(text), vocabulary))
+    return list(dict.fromkeys(label for word, label in vocabulary.items() if word in words))
+
+
+_WEBSITE_WORDS = (
+    (("aucun", "pas de site", "non", "pantoute", "jamais"), Website.NONE),
+    (
+        ("vieux", "ancien", "date", "desuet", "vieillot", "refaire", "annees", "ans",
+         "pas a jour", "plus a jour"),
+        Website.OLD,
+    ),
+    (("recent", "nouveau", "neuf", "moderne", "oui", "a jour"), Website.RECENT),
+)  # fmt: skip
 
 
 def read_website(text: str) -> str:
-    folded = fold(text)
     if is_unsure(text):
         return UNKNOWN
-    if any(w in folded for w in ("aucun", "pas de site", "non", "pantoute", "jamais")):
-        return Website.NONE
-    if any(w in folded for w in ("vieux", "ancien", "date", "desuet", "vieillot", "refaire")):
-        return Website.OLD
-    if any(w in folded for w in ("recent", "nouveau", "neuf", "moderne", "oui", "a jour")):
-        return Website.RECENT
+    folded = f" {fold(text)} "
+    for words, label in _WEBSITE_WORDS:
+        if any(f" {w}" in folded for w in words):
+            return label
     raise NotUnderstood("si vous avez un site Web, et s'il est ancien ou récent")
+
+
+_NOT_THIS = re.compile(r"\b(?:pas|aucun|aucune|jamais) (?:de |d |sur )?\w+")
 
 
 def read_list(text: str, vocabulary: dict[str, str], expected: str) -> str:
     """A list of known items ("Facebook, Instagram"), "aucun", or "je ne sais pas"."""
     if is_unsure(text):
         return UNKNOWN
-    found = _keywords(text, vocabulary)
+    said = _NOT_THIS.sub(" ", fold(text))  # « on n'a pas de Facebook » names no network
+    found = _keywords(said, vocabulary)
     if found:
         return ", ".join(found)
-    if fold(text) in {"aucun", "aucune", "rien", "non", "pantoute", "pas vraiment"}:
+    if said.strip() in {"aucun", "aucune", "rien"} or find_yes_no(text) is Answer.NO:
         return "aucun"
     raise NotUnderstood(expected)
 
@@ -106,13 +117,18 @@ _FREQUENCIES = (
 
 
 def read_frequency(text: str) -> str:
+    """How often the merchant posts; the first frequency said wins (« chaque semaine, des
+    photos du pain du jour » is weekly)."""
     if is_unsure(text):
         return UNKNOWN
     folded = f" {fold(text)} "
-    for words, label in _FREQUENCIES:
-        if any(f" {w}" in folded for w in words):
-            return label
-    raise NotUnderstood("à quelle fréquence vous publiez")
+    said = [
+        (folded.find(f" {w}"), label) for words, label in _FREQUENCIES for w in words
+        if f" {w}" in folded
+    ]  # fmt: skip
+    if not said:
+        raise NotUnderstood("à quelle fréquence vous publiez")
+    return min(said)[1]
 
 
 def read_budget(text: str) -> str:

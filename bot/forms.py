@@ -18,7 +18,7 @@ from typing import Any
 
 from bot.conversation import Turn, field_named, first_unanswered, interruption, wants_to_skip
 from bot.parsing import NotUnderstood
-from bot.vocabulary import Answer, find_yes_no, is_unsure
+from bot.vocabulary import Answer, find_yes_no, is_unsure, mentions_unsure
 
 UNKNOWN = "je ne sais pas"
 FAILURES = "form_failures"  # the slot counting failed answers to the current question
@@ -116,6 +116,8 @@ def take_turn(
             turn.say.append((form.resumed, {}))
         return turn
     interrupted = interruption(text, question, intent, confidence, form.paused)
+    if interrupted and not interrupted.paused and _answers(form, question, text, answers):
+        interrupted = None  # « Vous pouvez me joindre au 418 555-0101. » is an answer
     if interrupted:
         if not interrupted.paused:  # a question about the program: then ask again in full
             interrupted.updates[FAILURES] = 0
@@ -123,6 +125,17 @@ def take_turn(
     if question in {form.recap, form.correct}:
         return _recap_turn(form, answers, question, text)
     return _answer_turn(form, form.question(question), answers, text, failures)
+
+
+def _answers(form: Form, question: str, text: str, answers: dict[str, Any]) -> bool:
+    """Whether `text`, not a question (no « ? »), reads as an answer to `question`."""
+    if text.rstrip().endswith("?") or question in {form.recap, form.correct}:
+        return False
+    try:
+        form.question(question).read(text, answers)
+    except NotUnderstood:
+        return False
+    return True
 
 
 def _answer_turn(
@@ -144,7 +157,10 @@ def _answer_turn(
             turn.updates = question.read(text, answers) | extra | {FAILURES: 0}
         except NotUnderstood as expected:
             turn.updates = extra
-            _escalate(form, turn, question, str(expected), failures + 1)
+            if question.optional and mentions_unsure(text):  # « ouf, je le sais pas pantoute »
+                turn.updates |= {question.name: UNKNOWN, FAILURES: 0}
+            else:
+                _escalate(form, turn, question, str(expected), failures + 1)
     turn.next_question = form.next_question({**answers, **turn.updates})
     return turn
 

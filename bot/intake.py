@@ -58,6 +58,27 @@ def _text(question: str) -> Reader:
     return lambda text, answers: {question: _clean(question, text)}
 
 
+_ROLES = {
+    "coproprietaire": "Copropriétaire", "proprietaire": "Propriétaire", "owner": "Propriétaire",
+    "patron": "Propriétaire", "patronne": "Propriétaire", "boss": "Propriétaire",
+    "gerant": "Gérant(e)", "gerante": "Gérant(e)", "gestionnaire": "Gestionnaire",
+    "directeur": "Direction", "directrice": "Direction", "associe": "Associé(e)",
+    "associee": "Associé(e)", "responsable": "Responsable", "employe": "Employé(e)",
+    "employee": "Employé(e)",
+}  # fmt: skip
+
+
+def _role(text: str, answers: dict[str, Any]) -> dict[str, Any]:
+    """The role as said, or, in a long answer, the role it names (« Ben je suis la
+    propriétaire, mais je coiffe encore… » is « Propriétaire »)."""
+    said = one_line(text)
+    if len(said) > 40 or len(said) > LIMITS["contact_role"]:
+        named = next((r for w, r in _ROLES.items() if w in fold(said).split()), None)
+        if named:
+            return {"contact_role": named}
+    return {"contact_role": _clean("contact_role", text)}
+
+
 def _email(text: str, answers: dict[str, Any]) -> dict[str, Any]:
     return {"email": parse_email(_clean("email", text))}
 
@@ -110,11 +131,12 @@ def _hours(text: str, answers: dict[str, Any]) -> dict[str, Any]:
 
 def _readiness(text: str, answers: dict[str, Any]) -> dict[str, Any]:
     folded = fold(_clean("readiness", text))
-    if any(w in folded for w in ("informe", "sais pas", "pas sur", "curieux", "regarde")):
+    if any(w in folded for w in ("inform", "sais pas", "pas sur", "curieux", "regarde")):
         return {"readiness": Readiness.EXPLORING.value}
     if any(w in folded for w in ("mois", "bientot", "plus tard", "automne", "printemps", "annee")):
         return {"readiness": Readiness.SOON.value}
-    if any(w in folded for w in ("maintenant", "pret", "tout de suite", "asap", "oui", "go")):
+    now = ("maintenant", "pret", "tout de suite", "asap", "oui", "go", "ready", "down", "commencer")
+    if any(w in folded for w in now):
         return {"readiness": Readiness.NOW.value}
     raise NotUnderstood("quand vous aimeriez commencer")
 
@@ -147,7 +169,7 @@ INTAKE = Form(
                  label="Entreprise", words=("entreprise", "commerce", "nom de l entreprise", "nom du commerce")),
         Question("contact_name", _name("contact_name"), "Marie Tremblay",
                  label="Votre nom", words=("mon nom", "votre nom", "nom")),
-        Question("contact_role", _text("contact_role"), "propriétaire",
+        Question("contact_role", _role, "propriétaire",
                  buttons=same("Propriétaire", "Gestionnaire", "Employé(e)"),
                  label="Votre rôle", words=("role", "poste", "titre")),
         Question("email", _email, "nom@exemple.com",
@@ -172,10 +194,10 @@ INTAKE = Form(
         Question("association_name", _text("association_name"), "SDC Saint-Roch", optional=True,
                  asked=lambda a: a.get("sdc_member") == Answer.YES.value,
                  label="SDC ou regroupement"),
-        Question("employees", _employees, "3 (ou « juste moi »)",
+        Question("employees", _employees, "3 (ou « juste moi »)", optional=True,
                  choices=same("Juste moi", "2 à 5", "6 à 20", "Plus de 20"),
                  label="Nombre d'employés", words=("employes", "employe")),
-        Question("hours_per_week", _hours, "2 heures",
+        Question("hours_per_week", _hours, "2 heures", optional=True,
                  buttons=same("Moins d'une heure", "1 à 2 heures", "3 heures et plus"),
                  label="Temps par semaine", words=("temps", "heures")),
         Question("readiness", _readiness, "prêt à commencer",
@@ -215,11 +237,16 @@ def recap(answers: dict[str, Any]) -> str:
     for name in INTAKE.asked(answers):
         if name in LABELS and answers.get(name) not in (None, ""):
             value = answers[name]
-            if name == "hours_per_week":
+            if name == "hours_per_week" and isinstance(value, int | float):
                 value = f"{value:g} h"
             lines.append(f"• {LABELS[name]} : {value}")
     lines.append("Est-ce exact?")
     return "\n".join(lines)
+
+
+def _number(value: Any) -> Any:
+    """A count or a time as answered, or None for « je ne sais pas »."""
+    return value if isinstance(value, int | float) else None
 
 
 def to_intake(answers: dict[str, Any]) -> Intake:
@@ -231,8 +258,8 @@ def to_intake(answers: dict[str, Any]) -> Intake:
         storefront=Answer(answers["storefront"]),
         sector=Sector(answers["sector"]),
         sdc_or_association=Answer(answers["sdc_member"]),
-        employees=answers.get("employees"),
-        hours_per_week=answers.get("hours_per_week"),
+        employees=_number(answers.get("employees")),
+        hours_per_week=_number(answers.get("hours_per_week")),
         readiness=Readiness(answers["readiness"]) if answers.get("readiness") else None,
         impact=answers.get("impact") or "",
     )

@@ -13,8 +13,8 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 from bot import quantities
-from bot.text import fold
-from bot.vocabulary import Answer, find_yes_no
+from bot.text import fold, typo_tolerant
+from bot.vocabulary import Answer, find_yes_no, mentions_unsure
 
 
 class NotUnderstood(ValueError):
@@ -70,6 +70,8 @@ def parse_postal_code(text: str) -> str:
 def parse_yes_no(text: str) -> Answer:
     """Yes, no or "not sure", as merchants say them ("ouais", "pantoute", "chu pas sûr")."""
     answer = find_yes_no(text)
+    if answer is None and mentions_unsure(text):
+        return Answer.UNSURE
     if answer is None:
         raise NotUnderstood("oui ou non (ou « je ne sais pas »)")
     return answer
@@ -110,19 +112,23 @@ _SECTOR_WORDS: dict[Sector, tuple[str, ...]] = {
 
 def parse_sector(text: str) -> Sector:
     """The program's sector for a free-text answer ("dépanneur", "gîte", "resto"...)."""
-    folded = f" {fold(text)} "
-    if folded.strip() in {"autre", "autres", "other"}:
+    folded = fold(text)
+    if folded in {"autre", "autres", "other"}:
         return Sector.OTHER
     for sector, words in _SECTOR_WORDS.items():
-        if any(f" {word}" in folded for word in words):
+        if typo_tolerant(folded, words, shortest=6):
             return sector
     return Sector.OTHER
+
+
+_IN_ALL = re.compile(r"(\w+) (?:en tout|au total)\b|\b(?:en tout|au total),? (\w+)")
 
 
 def parse_count(text: str) -> int:
     """People working in the business, owner included: "5", "vingt-cinq", "juste moi" (1),
     "moi pis ma blonde" (2), "une dizaine" (10), "3 employés depuis 2019" (3)."""
-    count = quantities.headcount(text)
+    total = _IN_ALL.search(fold(text))  # « cinq plus moi, donc six en tout »
+    count = quantities.headcount(total.group(1) or total.group(2) if total else text)
     if count is None:
         raise NotUnderstood("le nombre de personnes, vous compris")
     return count

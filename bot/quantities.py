@@ -52,6 +52,7 @@ _CLEANING: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     (re.compile(r"\bcents\b"), "cent"),  # "cinq cents": hundreds, never cents, in a budget
     (re.compile(r"\bmilles\b"), "mille"),
     (re.compile(r"\bmoe\b"), "moi"),
+    (re.compile(r"\bmoin\b"), "moins"),  # a frequent typo
     (re.compile(r"(?<=[a-z])-(?=[a-z])"), " "),  # "vingt-cinq", "demi-heure", "peut-être"
     (re.compile(r"(?<=[a-z0-9$]) ?- ?(?=\d)"), " a "),  # "5-10", "2h-3h", "1000$-3000$"
     (re.compile(r"(?<=\d)[.,](?=\d{3}(?!\d))"), ""),  # thousands: "1.500", "1,500"
@@ -372,14 +373,16 @@ def money(text: str) -> Amount | None:
 
 
 def budget_label(amount: Amount | None) -> str | None:
-    """The program's budget label for an amount or range: the label of its midpoint (an open
-    low end counts as 0: "moins de 1000" is "moins de 1 000 $"); a range open above reads as
-    its low end ("plus de 5000" is "plus de 5 000 $", "au moins 1000" "1 000 $ à 5 000 $").
-    1 000 $ and 5 000 $ themselves are in the middle label."""
+    """The program's budget label for an amount or range: the label of its midpoint; an upper
+    bound alone is the budget, just under it ("moins de 1000" is "moins de 1 000 $", "1200
+    max" is "1 000 $ à 5 000 $"); a range open above reads as its low end ("plus de 5000" is
+    "plus de 5 000 $", "au moins 1000" "1 000 $ à 5 000 $"). 1 000 $ and 5 000 $ themselves
+    are in the middle label."""
     if amount is None or amount == (None, None):
         return None
-    low, high = amount[0] or 0.0, amount[1]
+    low, high = amount
     if high is None:  # open above: its low end ("at least 5000" is more than 5000)
+        low = low or 0.0
         return LOW if low < 1000 else MIDDLE if low < 5000 else HIGH
-    middle = (low + high) / 2
+    middle = high - 0.01 if low is None else (low + high) / 2
     return LOW if middle < 1000 else MIDDLE if middle <= 5000 else HIGH

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
+from difflib import get_close_matches
 
 # Bidirectional overrides and isolates: they can make a stored text display as another one.
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -37,3 +39,16 @@ def multi_line(text: str) -> str:
     character becomes a space (for bodies and CSV cells that may hold paragraphs)."""
     lines = re.split(r"\r\n|[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]", text)
     return "\n".join(one_line(line) for line in lines)
+
+
+def typo_tolerant(folded: str, words: Iterable[str], shortest: int = 5) -> list[str]:
+    """The `words` found in the folded text `folded`, exactly (as a word start) or with a typo
+    (« facebok », « budjet », « restaurent »: one-word keys of `shortest` letters or more)."""
+    padded = f" {folded} "
+    keys = list(words)
+    found = [w for w in keys if f" {w}" in padded]
+    long_keys = [w for w in keys if " " not in w and len(w) >= shortest]
+    for token in folded.split():
+        if len(token) >= shortest and not any(token.startswith(w) for w in found):
+            found += get_close_matches(token, long_keys, n=1, cutoff=0.8)
+    return found

@@ -3,6 +3,7 @@ yes, no, « je ne sais pas » (in all their Québec spellings), skipping and sto
 
 from __future__ import annotations
 
+import re
 from enum import Enum
 
 from bot.text import fold
@@ -48,9 +49,15 @@ _PHRASES = tuple(
 )
 
 
+_FILLERS = re.compile(r"^(?:(?:ah|ha|ben|bah|euh|eh|hmm|hum|bien|mais|alors|well|o?k?ay|bon)\s+)+")
+
+
 def yes_no_phrase(text: str) -> tuple[Answer, str] | None:
-    """Yes, no or "not sure" with what follows it in the message (folded), or None."""
+    """Yes, no or "not sure" with what follows it in the message (folded), or None; fillers
+    before it are skipped (« ah oui », « ben non », « bon ben je sais pas »)."""
     folded = fold(text) or text.strip()
+    if (unfilled := _FILLERS.sub("", folded)) and unfilled != folded:
+        folded = unfilled if yes_no_phrase(unfilled) else folded
     for phrase, answer in _PHRASES:
         if folded == phrase or folded.startswith(f"{phrase} "):
             return answer, folded[len(phrase) :].strip()
@@ -78,3 +85,9 @@ def plain_yes_no(text: str) -> Answer | None:
 def is_unsure(text: str) -> bool:
     """ "Je ne sais pas", in all the ways merchants write it."""
     return plain_yes_no(text) is Answer.UNSURE
+
+
+def mentions_unsure(text: str) -> bool:
+    """ "Je ne sais pas" anywhere in the message (« un kiosque, je sais pas si ça compte »)."""
+    folded = f" {fold(text)} "
+    return any(f" {phrase} " in folded for phrase in _UNSURE if len(phrase) > 3)

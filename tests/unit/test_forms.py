@@ -24,23 +24,28 @@ def test_a_number_is_re_asked_with_an_example_then_offered_as_ranges() -> None:
     first, second, third = failing(INTAKE, "employees", "bof", 3)
     assert first.say[0][0] == "utter_form_retry" and first.next_question == "business_name"
     assert first.say[0][1]["example"] == "3 (ou « juste moi »)"
+    ranges = ("Juste moi", "2 à 5", "6 à 20", "Plus de 20")
     assert second.say == [
         (
             "utter_form_choices",
             {
-                "buttons": [
-                    {"title": t, "payload": t}
-                    for t in ("Juste moi", "2 à 5", "6 à 20", "Plus de 20")
-                ]
+                "buttons": [{"title": t, "payload": t} for t in ranges]
+                + [{"title": "Je ne sais pas", "payload": "je ne sais pas"}]
             },
         )
     ]
+    assert third.say == [("utter_form_skipped", {})] and not third.paused
+    responses = [name for turn in (first, second, third) for name, _ in turn.say]
+    assert len(responses) == len(set(responses))  # never the same words twice
+
+
+def test_a_required_question_is_paused_on_the_third_failure() -> None:
+    _, second, third = failing(INTAKE, "storefront", "bof", 3)
+    assert [b["title"] for b in second.say[0][1]["buttons"]] == ["Oui", "Non", "Je ne sais pas"]
     assert third.paused and [name for name, _ in third.say] == [
         "utter_form_stuck",
         "utter_intake_paused",
     ]
-    responses = [name for turn in (first, second, third) for name, _ in turn.say]
-    assert len(responses) == len(set(responses))  # never the same words twice
 
 
 def test_a_field_without_choices_offers_a_way_out_on_the_second_failure() -> None:
@@ -82,3 +87,16 @@ def test_every_question_has_an_example_and_a_domain_question() -> None:
     for form in (INTAKE, DIAGNOSTIC):
         for question in form.questions:
             assert question.example and f"utter_ask_{question.name}" in responses
+
+
+def test_an_answer_that_also_reads_as_a_question_is_an_answer() -> None:
+    said = "Vous pouvez me joindre au 418 555-0101."
+    turn = take_turn(INTAKE, {}, "phone", said, "faq_contact", 0.8)
+    assert turn.faq is None and turn.updates["phone"] == "+14185550101"
+    asked = take_turn(INTAKE, {}, "phone", "vous êtes où?", "faq_contact", 0.8)
+    assert asked.faq == "faq_contact"
+
+
+def test_je_ne_sais_pas_inside_a_longer_answer_to_an_optional_question() -> None:
+    said = "Ouf, je le sais pas pantoute, ça dépend de ce que ça coûte"
+    assert take_turn(DIAGNOSTIC, {}, "diag_budget", said).updates["diag_budget"] == "je ne sais pas"
