@@ -65,8 +65,15 @@ LIST_WORDS = (
     "facebook", "instagram", "tiktok", "linkedin", "youtube", "pinterest", "caisse",
     "comptabilite", "inventaire",
 )  # fmt: skip
+LIST_SYNONYMS = {
+    "point de vente": "caisse",
+    "pos": "caisse",
+    "fb": "facebook",
+    "insta": "instagram",
+}
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 REFERENCE = re.compile(r"\bNQ-[A-Z2-9]{6}\b")
+WHEN = "booking_when"
 MAX_TRIES = 4  # answers to one question before the merchant gives up
 MAX_TURNS = 90
 
@@ -131,10 +138,10 @@ class Played:
     persona: Persona
     decision: str | None = None
     reference: str | None = None
-    diagnostic_done: bool = False
     repeats: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # not failures, but worth a look
     transcript: list[str] = field(default_factory=list)
 
 
@@ -195,7 +202,9 @@ def _inside(value: float, span: tuple[float, float, bool]) -> bool:
 
 
 def _words(text: str) -> set[str]:
-    folded = fold(text)
+    folded = f" {fold(text)} "
+    for other, word in LIST_SYNONYMS.items():
+        folded = folded.replace(f" {other} ", f" {word} ")
     return {w for w in LIST_WORDS if w in folded}
 
 
@@ -301,7 +310,8 @@ class Merchant:
         self.questions_asked: set[str] = set()
         self.pending_question: str | None = None  # the field after a mid-form question
         self.corrected = False
-        self.wish_said = False
+        self.wishes = 0  # times the merchant typed when they would like to meet
+        self.wish = ""  # what they typed last
         self.finishing = False
         self.resent = False  # the merchant wrote a message again after a technical error
 
@@ -413,12 +423,11 @@ class Merchant:
             return None
         if step == self.previous and after_question:
             pass  # the question again after the answer to the merchant's own question
-        elif step == self.previous:
-            self.tries += 1
+        elif step == self.previous or (step == "booking_when" and self.answered == step):
+            self.tries += step == self.previous
             if step == self.answered and not self._progress(step, messages):
-                self.played.repeats.append(
-                    f"{step}: «{self.said}» → «{short(messages[0].text, 100)}»"
-                )
+                said = self.wish if step == WHEN else self.said
+                self.played.repeats.append(f"{step}: «{said}» → «{short(messages[0].text, 100)}»")
         else:
             self.tries = 0
         self.previous = step
@@ -430,11 +439,14 @@ class Merchant:
         return self._navigate(step, buttons, messages)
 
     def _progress(self, step: str, messages: list[Message]) -> bool:
-        """Asked "when?" again with times for the wish: progress, not a repeated question."""
+        """Asked "when?" again with times that fit the wish: progress, not a repeated question."""
         if step != "booking_when":
             return False
         confused = ("not_understood", "rephrase", "help", "<unknown")
-        return not any(any(w in m.name for w in confused) for m in messages)
+        if any(any(w in m.name for w in confused) for m in messages):
+            return False
+        times = [m for b in self._buttons(messages) if (m := moment_of(b)) is not None]
+        return any(wished(self.persona.booking or {}, t) for t in times)
 
     def _answer(
         self, step: str, buttons: list[dict[str, str]], messages: list[Message]
@@ -491,7 +503,6 @@ class Merchant:
         if step == "decision":
             return self._after_decision(buttons)
         if step == SUMMARY:
-            self.played.diagnostic_done = True
             return self._choose(buttons, persona.says.get(SUMMARY, "oui c'est ça"), "oui")
         if step == "book_now":
             if persona.booking is None:
@@ -528,26 +539,32 @@ class Merchant:
         self, buttons: list[dict[str, str]], messages: list[Message]
     ) -> tuple[str, str | None] | None:
         booking = self.persona.booking or {}
-        if not self.wish_said:
-            self.wish_said = True
-            return str(booking.get("wish", "n'importe quand")), "booking_when"
+        if not self.wishes:
+            self.wishes += 1
+            self.wish = str(booking.get("wish", "n'importe quand"))
+            return self.wish, WHEN
         times = [(b, m) for b in buttons if (m := moment_of(b)) is not None]
         chosen = next((b for b, m in times if wished(booking, m)), None)
         if chosen is not None:
             return chosen["payload"], None
-        if times and self.tries >= 1:
+        if times and self.wishes >= 2:
             self.fail(f"no proposed time fits « {booking.get('wish')} »", messages)
             return times[0][0]["payload"], None
-        return str(booking.get("plain", booking.get("wish"))), "booking_when"
+        self.wishes += 1
+        self.wish = str(booking.get("plain", booking.get("wish")))
+        return self.wish, WHEN
 
     def _day(self, buttons: list[dict[str, str]]) -> tuple[str, str | None]:
+        """Which day: the day completes the wish typed, so it answers "when?"."""
         booking = self.persona.booking or {}
+        if not booking.get("ambiguous"):
+            self.played.notes.append(f"asked which day for « {booking.get('wish')} »")
         days = [(b, d) for b in buttons if (d := day_of(b)) is not None]
         if "date" in booking:
             wanted = date.fromisoformat(str(booking["date"]))
             chosen = next((b for b, d in days if d == wanted), None)
             if chosen is not None:
-                return chosen["payload"], None
+                return chosen["payload"], WHEN
         if days:
-            return days[0][0]["payload"], None
-        return str(booking.get("wish")), None
+            return days[0][0]["payload"], WHEN
+        return str(booking.get("wish")), WHEN

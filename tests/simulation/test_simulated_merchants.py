@@ -151,6 +151,7 @@ def table(results: list[tuple[Played, list[str]]]) -> str:
         lines += [f"    repeated {r}" for r in played.repeats]
         lines += [f"    FAILED {w}" for w in wrong]
         lines += [f"    unrecognised bot message «{u}»" for u in played.unknown]
+        lines += [f"    note: {n}" for n in played.notes]
     return "\n".join(lines)
 
 
