@@ -1,15 +1,22 @@
-"""French date and time wishes ("demain matin", "mardi prochain vers 14 h", "pas le lundi").
+"""French date and time wishes ("demain matin", "jeudi à 2 h pm", "entre 10 h et midi jeudi",
+"dans deux semaines", "pas le lundi").
 
-Duckling (in-process, French) resolves dates and times; this thin layer adds what it leaves
-out: parts of the day ("jeudi pm"), excluded weekdays ("pas le lundi"), "n'importe quand",
-past dates, and the Québec ambiguity of a bare weekday or "mardi prochain" (this week's or next
-week's?), which the bot echoes back for the merchant to confirm.
+Duckling (in-process, French) resolves dates and times; this thin layer adds Québec usage:
+- a bare weekday is the next one to come ("jeudi" said on a Monday is this Thursday; "lundi"
+  said on a Monday is next Monday); only "jeudi prochain" is ambiguous (this week's or next
+  week's?), and the bot echoes both dates for the merchant to choose;
+- "2 h pm", "2pm", "9h am"; a bare hour from 1 to 6 ("jeudi à 2 h") is in the afternoon;
+- parts of the day ("jeudi pm", "en matinée", "dans l'avant-midi", "fin de journée") and hour
+  ranges ("entre 10 h et midi", "de 9 à 11") kept as the wish's hours;
+- windows of several days: "dans deux semaines" or "dans un mois" is that calendar week,
+  "d'ici deux semaines" or "d'ici la fin du mois" runs from today;
+- excluded weekdays ("pas le lundi"), "n'importe quand", and dates in the past.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
@@ -20,8 +27,11 @@ from bot.scheduling import TIMEZONE
 from bot.text import fold
 
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+_DAYS = "|".join(WEEKDAYS)
+# Parts of the day, the more specific first ("fin d'après-midi" before "après-midi").
 PARTS_OF_DAY = (
-    (("avant midi", "matin", "am"), (time(8), time(12))),
+    (("fin d apres midi", "fin de journee", "fin de la journee"), (time(15), time(17))),
+    (("avant midi", "matin", "matinee", "am"), (time(8), time(12))),
     (("apres midi", "pm", "apm"), (time(12), time(17))),
     (("soir", "soiree"), (time(17), time(21))),
 )
@@ -33,6 +43,7 @@ ANYTIME = (
     "le plus tot possible",
     "au plus vite",
 )
+AFTERNOON_HOURS = range(1, 7)  # "à 2 h": nobody books a session at 2 a.m.
 
 
 @dataclass(frozen=True)
@@ -42,12 +53,11 @@ class Wish:
     start: datetime  # search window, local time
     end: datetime
     exact: datetime | None = None  # a precise time was given
-    hours: tuple[time, time] | None = None  # part of the day
+    hours: tuple[time, time] | None = None  # part of the day or range of hours
     excluded_weekdays: frozenset[int] = frozenset()
     alternatives: tuple[datetime, ...] = ()  # two dates fit: ask which
     past: bool = False
     understood: bool = True
-    notes: list[str] = field(default_factory=list)
 
 
 @lru_cache(maxsize=1)
@@ -92,99 +102,165 @@ def _day_start(moment: datetime) -> datetime:
 
 _MONTHS = "janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre|dec"
 _NAMES_A_DAY = re.compile(
-    rf"\b(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|demain|aujourd|hier|ce|cet|cette|"
-    rf"semaine|mois|prochain|prochaine|dans|{_MONTHS})\b|\d"
+    rf"\b({_DAYS}|demain|aujourd|hier|ce|cet|cette|semaines?|mois|prochain|prochaine|dans|"
+    rf"{_MONTHS})\b|\d"
 )
-_TYPOS = {
-    "dmain": "demain",
-    "demin": "demain",
-    "auj": "aujourd hui",
-    "ajd": "aujourd hui",
-    "apres demain": "apres demain",
-}
-_NAMES_A_TIME = re.compile(r"\d\s*h|\d:\d|\bmidi\b|\bminuit\b|\bheures?\b")
+_TYPOS = {"dmain": "demain", "demin": "demain", "auj": "aujourd hui", "ajd": "aujourd hui"}
+_NAMES_A_TIME = re.compile(r"\d\s*h|\bmidi\b|\bminuit\b|\bheures?\b")
+_MORNING = re.compile(r"\b(matin|matinee|avant midi|nuit)\b")
+# "2 h pm", "2pm", "2 h 30 pm", "9h am", "2 30 pm" (from "2:30 pm"), "2 p m" (from "2 p.m.")
+_AM_PM = re.compile(r"\b(\d{1,2})(?: ?h(?: ?(\d\d))?| heures?| (\d\d))? ?(a ?m|p ?m)\b")
+# "entre 10 h et midi", "de 9 à 11", "de 13h30 à 15h", "10h-12h"
+_MINUTES = r"(?: ?\d\d(?! ?h))"  # not the next hour: "10h 12h" (from "10h-12h")
+_HOUR = rf"(?:\d{{1,2}}(?: ?h{_MINUTES}?| heures?)?|midi)"
+_HOUR_H = rf"(?:\d{{1,2}} ?h{_MINUTES}?|midi)"
+_RANGE = re.compile(
+    rf"\b(?:(?:entre|de) ({_HOUR}) (?:et|a) ({_HOUR})|({_HOUR_H}) (?:a )?({_HOUR_H}))\b"
+    rf"(?! (?:{_MONTHS}|jours?|semaines?|mois)\b)"
+)
+_NUMBER = r"(?:un|une|deux|trois|quatre|cinq|six|quinze|\d+)"
+# "dans deux semaines", "dans un mois", "dans quinze jours": around then, that calendar week
+_AROUND = re.compile(rf"\bdans {_NUMBER} (?:semaines?|mois)\b|\bdans (?:quinze|15) jours\b")
+# "d'ici deux semaines", "d'ici la fin du mois", "jusqu'à vendredi", "dans les deux prochaines
+# semaines": from today until then
+_UNTIL = re.compile(
+    rf"\b(?:d ici|jusqu a|jusqu au)\b|\bles {_NUMBER} prochaine?s (?:jours|semaines)\b"
+)
+_NEXT_WEEKDAY = re.compile(rf"\b({_DAYS}) prochaine?\b|\bprochaine? ({_DAYS})\b")
+_EXPLICIT_WEEK = ("cette semaine", "semaine prochaine", "aujourd", "demain")
+
+
+def _normalized(text: str) -> str:
+    """`text` folded, padded with spaces, with typos fixed and 12-hour times in 24 hours."""
+    folded = f" {fold(text)} "
+    for typo, word in _TYPOS.items():
+        folded = folded.replace(f" {typo} ", f" {word} ")
+    folded = re.sub(
+        r"\bdans (?:l|la) (?=avant midi|apres midi|matinee|soiree|journee)", "en ", folded
+    )
+
+    def twenty_four(match: re.Match[str]) -> str:
+        hour = int(match.group(1)) % 12 + (12 if match.group(4).startswith("p") else 0)
+        minutes = match.group(2) or match.group(3)
+        return f"{hour} h {minutes}" if minutes else f"{hour} h"
+
+    return _AM_PM.sub(twenty_four, folded)
+
+
+def _clock(text: str) -> time | None:
+    """ "10 h" → 10:00, "13h30" → 13:30, "midi" → 12:00 (hour as written), or None."""
+    if text == "midi":
+        return time(12)
+    hour, _, minutes = re.sub(r"\s|heures?", "", text).partition("h")
+    if int(hour) > 23 or (minutes and int(minutes) > 59):
+        return None
+    return time(int(hour), int(minutes or 0))
+
+
+def _hour_range(folded: str) -> tuple[tuple[time, time] | None, str]:
+    """The range of hours in `folded` ("entre 10 h et midi" → 10:00-12:00) and the text
+    without it; afternoon unless said otherwise ("de 1 à 3" → 13:00-15:00, "de 10 à 2" →
+    10:00-14:00)."""
+    match = _RANGE.search(folded)
+    if match is None:
+        return None, folded
+    start, end = (_clock(match.group(i) or match.group(i + 2)) for i in (1, 2))
+    if start is None or end is None:
+        return None, folded
+    morning = _MORNING.search(folded) is not None
+    if start.hour in AFTERNOON_HOURS and not morning:
+        start = start.replace(hour=start.hour + 12)
+    if end <= start and end.hour < 12:
+        end = end.replace(hour=end.hour + 12)
+    if end <= start:
+        return None, folded
+    return (start, end), f"{folded[: match.start()]} {folded[match.end() :]}"
+
+
+def _part_of_day(folded: str) -> tuple[time, time] | None:
+    return next(
+        (window for words, window in PARTS_OF_DAY if any(f" {w} " in folded for w in words)), None
+    )
 
 
 def understand(text: str, now: datetime, horizon_days: int = 21) -> Wish:
     """The wish expressed in `text`, relative to `now` (aware)."""
     now = now.astimezone(TIMEZONE)
-    folded = f" {fold(text)} "
-    for typo, word in _TYPOS.items():
-        folded = folded.replace(f" {typo} ", f" {word} ")
-    folded = re.sub(r"\b(\d{1,2}) ?pm\b", lambda m: f"{int(m.group(1)) % 12 + 12} h", folded)
-    folded = re.sub(r"\b(\d{1,2}) ?am\b", lambda m: f"{int(m.group(1))} h", folded)
+    folded = _normalized(text)
     excluded = frozenset(
         i
         for i, day in enumerate(WEEKDAYS)
         if re.search(rf"\b(pas|sauf|excepte)( le)? {day}s?\b", folded)
     )
-    cleaned = re.sub(rf"\b(pas|sauf|excepte)( le)? ({'|'.join(WEEKDAYS)})s?\b", " ", folded)
-    hours = next(
-        (window for words, window in PARTS_OF_DAY if any(f" {w} " in cleaned for w in words)), None
-    )
+    cleaned = re.sub(rf"\b(pas|sauf|excepte)( le)? ({_DAYS})s?\b", " ", folded)
+    hours, cleaned = _hour_range(cleaned)
+    hours = hours or _part_of_day(cleaned)
     for abbreviation in ("pm", "am", "apm"):  # Duckling does not read these
         cleaned = cleaned.replace(f" {abbreviation} ", " ")
-    horizon_end = _day_start(now) + timedelta(days=horizon_days)
-    anytime = Wish(now, horizon_end, hours=hours, excluded_weekdays=excluded)
+    until = _UNTIL.search(cleaned) is not None
+    cleaned = re.sub(rf"\bd ici (?={_NUMBER} (?:jours?|semaines?|mois)\b)", "dans ", cleaned)
+    today = _day_start(now)
+    anytime = Wish(
+        now, today + timedelta(days=horizon_days), hours=hours, excluded_weekdays=excluded
+    )
+    said_anytime = any(f" {w} " in folded for w in ANYTIME)
     if not _NAMES_A_DAY.search(cleaned):  # "n'importe quand", "en après-midi", "pas le lundi"
-        if hours or excluded or any(f" {w} " in folded for w in ANYTIME):
-            return anytime
-        return Wish(now, now, understood=False)
+        return anytime if hours or excluded or said_anytime else Wish(now, now, understood=False)
     value = _resolve(cleaned.strip(), now)
     if value is None:
-        return (
-            anytime
-            if any(f" {w} " in folded for w in ANYTIME)
-            else Wish(now, now, understood=False)
+        return anytime if said_anytime else Wish(now, now, understood=False)
+
+    def window(start: datetime, end: datetime) -> Wish:
+        if until:
+            start = today
+        return Wish(
+            max(start, today), end, hours=hours, excluded_weekdays=excluded, past=end <= now
         )
+
     if value.get("type") == "interval":
         start = _at(value["from"]["value"]) if value.get("from") else now
         end = _at(value["to"]["value"]) if value.get("to") else start + timedelta(days=1)
-        if " semaine " in cleaned:
+        if " semaine " in cleaned and not until:
             week = _day_start(start) - timedelta(days=start.weekday())
             start, end = week, week + timedelta(weeks=1)
         if end - start > timedelta(days=1):
-            return Wish(
-                max(start, _day_start(now)),
-                end,
-                hours=hours,
-                excluded_weekdays=excluded,
-                past=end <= now,
-            )
+            return window(start, end)
         moment, grain = start, "day"
     else:
         moment, grain = _at(value["value"]), str(value.get("grain") or "day")
-    names_weekday = any(f" {d} " in folded for d in WEEKDAYS) and not re.search(
+    if _AROUND.search(cleaned):
+        if until:
+            return window(today, _day_start(moment) + timedelta(days=1))
+        week = _day_start(moment) - timedelta(days=moment.weekday())
+        return window(week, week + timedelta(weeks=1))
+    weekday = re.search(rf"\b({_DAYS})\b", cleaned) is not None and not re.search(
         r"\b\d{1,2}\b(?! ?h)", cleaned
     )
-    explicit = any(w in folded for w in ("cette semaine", "semaine prochaine", "aujourd", "demain"))
-    next_week = _day_start(now) + timedelta(days=7 - now.weekday())
-    if grain in {"hour", "minute", "second"} and _NAMES_A_TIME.search(folded):
-        if names_weekday and not explicit and moment <= now:
-            moment += timedelta(weeks=1)  # "lundi vers 9 h" said on a Monday afternoon
-        ambiguous = names_weekday and not explicit and moment < next_week
+    explicit = any(w in cleaned for w in _EXPLICIT_WEEK)
+    if weekday and not explicit and moment.date() == now.date():
+        moment += timedelta(weeks=1)  # "lundi", "lundi à 15 h" said on a Monday: next Monday
+    next_week = today + timedelta(days=7 - now.weekday())
+    ambiguous = bool(weekday and not explicit and _NEXT_WEEKDAY.search(cleaned)) and (
+        moment < next_week
+    )
+    if grain in {"hour", "minute", "second"} and _NAMES_A_TIME.search(cleaned):
+        if moment.hour in AFTERNOON_HOURS and not _MORNING.search(cleaned):
+            moment += timedelta(hours=12)  # "jeudi à 2 h"
         return Wish(
             _day_start(moment), _day_start(moment) + timedelta(days=1), exact=moment,
             excluded_weekdays=excluded, past=moment <= now,
             alternatives=(moment, moment + timedelta(weeks=1)) if ambiguous else (),
         )  # fmt: skip
-    if grain in {"hour", "minute", "second"}:
-        grain = "day"
-    length = {"week": timedelta(weeks=1), "month": timedelta(days=31)}.get(
-        grain or "", timedelta(days=1)
-    )
     start = _day_start(moment)
-    if grain == "month":
-        length = (start.replace(day=28) + timedelta(days=4)).replace(day=1) - start
-    next_week = _day_start(now) + timedelta(days=7 - now.weekday())
-    names_weekday = any(f" {d} " in folded for d in WEEKDAYS) and not re.search(
-        r"\b\d{1,2}\b", cleaned
-    )
-    explicit = any(w in folded for w in ("cette semaine", "semaine prochaine", "aujourd", "demain"))
-    alternatives: tuple[datetime, ...] = ()
-    if grain == "day" and names_weekday and not explicit and start < next_week:
-        alternatives = (start, start + timedelta(weeks=1))
+    if grain == "week":
+        end = start + timedelta(weeks=1)
+    elif grain == "month":
+        end = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    else:
+        end = start + timedelta(days=1)
+    if until:
+        return window(today, end)
     return Wish(
-        max(start, _day_start(now)), start + length, hours=hours, excluded_weekdays=excluded,
-        alternatives=alternatives, past=start + length <= now,
+        max(start, today), end, hours=hours, excluded_weekdays=excluded,
+        alternatives=(start, start + timedelta(weeks=1)) if ambiguous else (), past=end <= now,
     )  # fmt: skip
