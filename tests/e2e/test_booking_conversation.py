@@ -100,7 +100,7 @@ def test_an_ambiguous_tuesday_is_echoed_then_a_time_that_day(
 ) -> None:
     chat, _ = new_merchant(stack, responses)
     assert chat.say("/request_booking") == ASK_WHEN
-    assert chat.say("mardi en après-midi") == ["utter_ask_booking_day"]
+    assert chat.say("mardi prochain en après-midi") == ["utter_ask_booking_day"]
     assert chat.last[-1]["text"] == (
         "Vous voulez dire le mardi 24 novembre ou le mardi 1er décembre?"
     )

@@ -174,7 +174,7 @@ def test_an_ambiguous_tuesday_is_echoed_for_the_merchant_to_choose(
 ) -> None:
     chat = Conversation(scheduler, lead)
     chat.send("rdv", "request_booking")
-    chat.send("mardi pm")  # said on a Monday: tomorrow, or next week's?
+    chat.send("mardi prochain pm")  # said on a Monday: tomorrow, or next week's?
     assert chat.question == DAY
     assert chat.state["booking_days"] == ["2026-11-24", "2026-12-01"]
     chat.send("le 1er décembre")
