@@ -177,6 +177,17 @@ def _hour_range(folded: str) -> tuple[tuple[time, time] | None, str]:
     return (start, end), f"{folded[: match.start()]} {folded[match.end() :]}"
 
 
+def _as_written(moment: datetime, value: dict[str, Any], text: str) -> datetime:
+    """Duckling reads « 9h30 » said at 10:00 as 21:30, the next 9:30 on a 12-hour clock; Québec
+    writes 24-hour times: the first of its readings at the hour as written instead."""
+    written = {int(hour) for hour in re.findall(r"\b(\d{1,2}) ?h", text)}
+    morning = moment.hour - 12
+    if moment.hour in written or morning not in written or morning in AFTERNOON_HOURS:
+        return moment
+    readings = (_at(v["value"]) for v in value.get("values", []) if "value" in v)
+    return next((r for r in readings if r.hour == morning), moment)
+
+
 def _part_of_day(folded: str) -> tuple[time, time] | None:
     return next(
         (window for words, window in PARTS_OF_DAY if any(f" {w} " in folded for w in words)), None
@@ -227,7 +238,8 @@ def understand(text: str, now: datetime, horizon_days: int = 21) -> Wish:
             return window(start, end)
         moment, grain = start, "day"
     else:
-        moment, grain = _at(value["value"]), str(value.get("grain") or "day")
+        moment = _as_written(_at(value["value"]), value, cleaned)
+        grain = str(value.get("grain") or "day")
     if _AROUND.search(cleaned):
         if until:
             return window(today, _day_start(moment) + timedelta(days=1))
