@@ -3,9 +3,11 @@
 
 Duckling (in-process, French) resolves dates and times; this thin layer adds Québec usage:
 - a bare weekday is the next one to come ("jeudi" said on a Monday is this Thursday; "lundi"
-  said on a Monday is next Monday); only "jeudi prochain" is ambiguous (this week's or next
-  week's?), and the bot echoes both dates for the merchant to choose;
-- "2 h pm", "2pm", "9h am"; a bare hour from 1 to 6 ("jeudi à 2 h") is in the afternoon;
+  or "lundi à 15 h" said on a Monday is next Monday: the confirmation names the date); only
+  "jeudi prochain" is ambiguous (this week's or next week's?), and the bot echoes both dates
+  for the merchant to choose;
+- "2 h pm", "2pm", "9h am"; other times on the 24-hour clock ("9h30" said at 10:00 is
+  tomorrow's, not 21:30), except a bare hour from 1 to 6 ("jeudi à 2 h"): the afternoon;
 - parts of the day ("jeudi pm", "en matinée", "dans l'avant-midi", "fin de journée") and hour
   ranges ("entre 10 h et midi", "de 9 à 11") kept as the wish's hours;
 - windows of several days: "dans deux semaines" or "dans un mois" is that calendar week,
