@@ -81,7 +81,7 @@ def test_every_question_has_an_example_and_a_domain_question() -> None:
 
     from bot.settings import ROOT
 
-    responses = {}
+    responses: dict[str, Any] = {}
     for path in (ROOT / "domain").glob("*.yml"):
         responses |= yaml.safe_load(path.read_text()).get("responses") or {}
     for form in (INTAKE, DIAGNOSTIC):
