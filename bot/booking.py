@@ -229,6 +229,13 @@ class Scheduler:
         self._invite(appointment, lead, "cancelled")
         return appointment
 
+    def cancel_for_erasure(self, reference: str) -> Appointment:
+        """Cancel the session of a merchant whose data is being erased: only the advisor gets
+        the calendar cancellation, without the merchant's name or address (`bot.privacy`)."""
+        appointment = self._appointment(bookings.cancel(self.sessions, reference))
+        self._send_advisor(appointment, None, "cancelled")
+        return appointment
+
     def request_callback(self, lead_id: int, wish: str | None) -> None:
         request_callback(self.sessions, lead_id, wish)
         if self.team is not None:  # after the commit; never raises
