@@ -54,7 +54,7 @@ def _text(value: Any) -> str:
         try:
             value = json.loads(value)
         except ValueError:
-            return value
+            return str(value)
     if isinstance(value, str):
         return value
     return json.dumps(value, default=str, ensure_ascii=False)
