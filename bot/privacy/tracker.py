@@ -51,7 +51,8 @@ def request_erasure(session: Session, senders: Iterable[str]) -> None:
             session.add(TrackerErasure(sender_id=sender))
 
 
-def _anonymise(connection: Connection, sender: str) -> None:
+def anonymise_conversation(connection: Connection, sender: str) -> None:
+    """Replace the conversation by its two statistics (first message, consent), anonymous."""
     rows = connection.execute(
         text("SELECT type_name, timestamp, data FROM events WHERE sender_id = :s ORDER BY id"),
         {"s": sender},
@@ -105,7 +106,7 @@ def erase_idle(
                 last = connection.execute(latest, {"s": request.sender_id}).scalar()
                 if last is not None and float(last) > (now - idle).timestamp():
                     continue  # still going on: next run
-                _anonymise(connection, request.sender_id)
+                anonymise_conversation(connection, request.sender_id)
                 erased.append(request.sender_id)
     with sessions.begin() as session:
         for request in pending:
