@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.booking import scheduler_for
 from bot.parsing import NotUnderstood
+from bot.privacy import codes
 from bot.privacy.erasure import erase_lead
 from bot.privacy.person import CORRECTABLE, as_csv, as_json, correct, find_people, person_file
 from bot.privacy.retention import RetentionReport, run_retention
@@ -54,8 +55,11 @@ def retention(settings: Settings, dry_run: bool) -> RetentionReport:
 
 
 def scheduled(settings: Settings) -> None:
-    """The privacy part of `bot.cli jobs`: erase the conversations now idle, then retention."""
-    erased = erase_idle(sessions_for(settings.database_url), settings.tracker_url)
+    """The privacy part of `bot.cli jobs`: erase the conversations now idle, forget the old
+    one-time codes, then retention."""
+    sessions = sessions_for(settings.database_url)
+    erased = erase_idle(sessions, settings.tracker_url)
+    codes.forget_expired(sessions, now_of(settings))
     if erased:
         log.info("privacy: %d conversation(s) erased from the tracker store", len(erased))
     report = retention(settings, dry_run=False)

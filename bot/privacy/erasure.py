@@ -106,7 +106,7 @@ def _anonymise(session: Session, lead: Lead, needles: list[str], now: datetime) 
     for entry in session.scalars(select(AuditEntry).where(AuditEntry.lead_id == lead.id)):
         entry.detail = scrub(entry.detail, needles)
     lead.conversation_id = ""
-    lead.anonymised_at = now
+    lead.anonymised_at = bookings.utc(now)
 
 
 def erase_lead(
