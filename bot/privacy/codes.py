@@ -1,7 +1,7 @@
 """One-time codes that confirm a merchant's identity in the chat before a rights request: six
 digits e-mailed to the address on file, kept only as a hash, valid `LIFETIME`, `MAX_TRIES`
 wrong tries, used once; at most `MAX_CODES` codes a conversation an hour (no guessing by asking
-again). A used code authorises the conversation's request for `AUTHORISED_FOR`."""
+again) and `MAX_CODES_PER_LEAD` an address an hour. A used code authorises the conversation's request for `AUTHORISED_FOR`."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from bot.storage.models import PrivacyCode
 LIFETIME = timedelta(minutes=10)
 MAX_TRIES = 5
 MAX_CODES = 3
+MAX_CODES_PER_LEAD = 5  # an hour, whatever the conversations: no flood of a merchant's inbox
 AUTHORISED_FOR = timedelta(minutes=15)
 DIGITS = 6
 
@@ -45,7 +46,7 @@ def _hash(conversation_id: str, code: str) -> str:
 
 
 class TooManyCodes(Exception):
-    """The conversation asked for `MAX_CODES` codes within the hour."""
+    """Too many codes within the hour, for the conversation or for the lead."""
 
 
 def issue(
@@ -55,13 +56,12 @@ def issue(
     code = f"{secrets.randbelow(10**DIGITS):0{DIGITS}d}"
     now = utc(now)
     with sessions.begin() as session:
-        recent = session.scalar(
-            select(func.count()).where(
-                PrivacyCode.conversation_id == conversation_id,
-                PrivacyCode.created_at > now - timedelta(hours=1),
-            )
-        )
-        if (recent or 0) >= MAX_CODES:
+        hour = PrivacyCode.created_at > now - timedelta(hours=1)
+        here = select(func.count()).where(hour, PrivacyCode.conversation_id == conversation_id)
+        for_lead = select(func.count()).where(hour, PrivacyCode.lead_id == lead_id)
+        if (session.scalar(here) or 0) >= MAX_CODES or (
+            session.scalar(for_lead) or 0
+        ) >= MAX_CODES_PER_LEAD:
             raise TooManyCodes(conversation_id)
         for waiting in session.scalars(
             select(PrivacyCode).where(

@@ -214,3 +214,18 @@ def test_withdrawing_consent_records_it_and_erases(
         withdrawn = session.scalars(select(Consent.withdrawn_at)).one()
     assert withdrawn is not None and utc(withdrawn) == NOW
     assert occurrences(tracker, NEEDLES) == []
+
+
+def test_codes_for_one_address_are_limited_whatever_the_conversations(
+    chat: Chat, inbox: Inbox, sessions: sessionmaker[Session]
+) -> None:
+    with sessions() as session:
+        lead_id = session.scalars(select(Lead.id)).one()
+    for n in range(codes.MAX_CODES_PER_LEAD):
+        codes.issue(sessions, f"autre-{n}", lead_id, NOW)
+    with pytest.raises(codes.TooManyCodes):
+        codes.issue(sessions, "encore-une-autre", lead_id, NOW)
+    assert chat.send("supprimez mes données", "privacy_delete")[-1] == (
+        "utter_privacy_too_many_codes"
+    )
+    assert inbox.received == []

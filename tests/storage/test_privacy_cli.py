@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,21 @@ def test_find_export_correct_erase_and_retention(
     assert main(["privacy", "retention", "--dry-run"]) == 0
     assert "would erase 0 lead(s)" in capsys.readouterr().out
     assert main(["privacy", "export", "999"]) == 2
+
+
+def test_the_scheduled_jobs_apply_the_retention(
+    sessions: sessionmaker[Session], database_url: str, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    tracker = f"sqlite:///{tmp_path / 'tracker.db'}"
+    engine = create_engine(tracker)
+    EVENTS.create(engine)
+    engine.dispose()
+    person(sessions, tracker, (NAME, EMAIL, PHONE), "conv-marie", False)
+    later = datetime.now(timezone.utc) + timedelta(days=400)
+    for name, value in {"DATABASE_URL": database_url, "VAR_DIR": str(tmp_path),
+                        "RASA_TRACKER_DB": str(tmp_path / "tracker.db"),
+                        "FROZEN_CLOCK": later.isoformat(), "RETENTION_DAYS": "365"}.items():  # fmt: skip
+        monkeypatch.setenv(name, value)
+    assert main(["jobs"]) == 0
+    assert occurrences(database_url, NEEDLES) == [] and occurrences(tracker, NEEDLES) == []
