@@ -128,17 +128,20 @@ def _start(ctx: Context, intent: str | None, text: str) -> Turn:
     if lead is None:
         return _ask(EMAIL, ("utter_privacy_intro", {}), **state)
     turn = _send_code(ctx, lead)
-    turn.updates.update(state)
+    if turn.next_question is not None:
+        turn.updates.update(state)
     turn.say.insert(0, ("utter_privacy_intro", {}))
     return turn
 
 
 def _after_code(ctx: Context, request: str, field: str | None, lead_id: int) -> Turn:
     if request == ACCESS:
+        lead = _lead_by_id(ctx, lead_id)
+        if lead is None:
+            return _end(("utter_privacy_code_none", {}))
         record = person_file(ctx.sessions, lead_id, ctx.tracker_url)
-        address = record["contacts"][0]["email"]
         mail = message(
-            ctx.mail, address, "Vos renseignements chez 100 % NumériQC",
+            ctx.mail, lead[1], "Vos renseignements chez 100 % NumériQC",
             "Bonjour,\n\nVoici, en pièces jointes, tous les renseignements que nous avons sur "
             "vous : JSON (pour un logiciel) et CSV (pour un tableur). Pour corriger ou effacer "
             "vos renseignements, écrivez-le dans le clavardage.\n" + SIGNATURE,
