@@ -45,6 +45,7 @@ def test_managers_only(app: Sanic, marie: int) -> None:
 
 def test_find_export_correct_then_erase(app: Sanic, marie: int, settings: Settings) -> None:
     manager = signed_in(app, "gestion@qcnum.example")
+    assert f'href="/conseillers/pistes/{marie}"' in manager.get("/conseillers/").text
     page = manager.get(f"{HOME}?q=418-555-1234").text
     assert f'href="/conseillers/confidentialite/personnes/{marie}"' in page and EMAIL in page
     assert NAME in manager.get(f"{HOME}/personnes/{marie}").text
@@ -67,6 +68,7 @@ def test_find_export_correct_then_erase(app: Sanic, marie: int, settings: Settin
     assert erased.status == 200 and f"Dossier n° {marie} effacé" in erased.text
     assert occurrences(settings.database_url, (*NEEDLES, "+15815550000")) == []
     assert occurrences(settings.tracker_url, NEEDLES) == []
+    assert f'href="/conseillers/pistes/{marie}"' not in manager.get("/conseillers/").text
     journal = manager.get("/conseillers/journal").text
     for action in ("recherche de personne", "export du dossier (JSON)", "correction (téléphone)",
                    "effacement"):  # fmt: skip
