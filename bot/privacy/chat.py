@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.booking import Scheduler
 from bot.conversation import Turn, field_named, wants_to_stop
 from bot.mail import MailSettings, message, send
-from bot.parsing import Answer, NotUnderstood, find_email, parse_yes_no
+from bot.parsing import NotUnderstood, find_email, parse_yes_no
 from bot.privacy import codes
 from bot.privacy.erasure import erase_lead
 from bot.privacy.person import as_csv, as_json, correct, person_file
@@ -258,7 +258,7 @@ def take_turn(
         codes.revoke(ctx.sessions, ctx.conversation_id)
         return _end(("utter_privacy_corrected", {"field": FIELD_LABELS[field], "value": value}))
     try:
-        yes = parse_yes_no(text) is Answer.YES
+        yes = parse_yes_no(text).value == "oui"
     except NotUnderstood:
         return _ask(CONFIRM, ("utter_privacy_yes_no", {}))
     if not yes:
