@@ -229,6 +229,21 @@ class Scheduler:
         self._invite(appointment, lead, "cancelled")
         return appointment
 
+    def cancel_for_erasure(self, reference: str) -> Appointment:
+        """Cancel the session of a merchant whose data is being erased: the advisor gets the
+        calendar cancellation with the date and reference only (nothing that names the
+        merchant); the merchant learns it from the erasure's confirmation (`bot.privacy`)."""
+        appointment = self._appointment(bookings.cancel(self.sessions, reference))
+        subject = f"Rencontre annulée : {appointment.when}"
+        body = (
+            f"{subject}\nNuméro de réservation : {appointment.reference}\n"
+            "Le commerçant a demandé l'effacement de ses renseignements : son dossier n'existe "
+            "plus.\n"
+        )
+        ics = self._ics(appointment, None, cancelled=True)
+        self._mail(appointment.advisor.email, subject, body, ics, "CANCEL")
+        return appointment
+
     def request_callback(self, lead_id: int, wish: str | None) -> None:
         request_callback(self.sessions, lead_id, wish)
         if self.team is not None:  # after the commit; never raises

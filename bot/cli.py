@@ -8,7 +8,8 @@ tracker store; docs/BACKUPS.md);
 `python -m bot.cli accounts create EMAIL --name N --role advisor|manager [--advisor ID]` creates
 a workspace account (the password is read from standard input), `accounts disable EMAIL`
 disables one; `python -m bot.cli digest` e-mails the team (TEAM_EMAIL) the leads of the last day,
-highest priority first."""
+highest priority first; `python -m bot.cli privacy find|export|correct|erase|retention` are the
+privacy officer's tools (Law 25, `bot/privacy/cli.py`)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from bot import log_privacy
 from bot.booking import scheduler_for
 from bot.mail import mail_settings, retry_outbox
 from bot.notifications import send_digest
+from bot.privacy import cli as privacy
 from bot.scheduling.config import load_availability
 from bot.settings import Settings, load_settings
 from bot.storage.accounts import AccountError, create_account, set_active
@@ -33,7 +35,7 @@ from bot.storage.leads import export_csv, export_json, lead_rows
 
 log = logging.getLogger("bot.jobs")
 JOBS = {
-    "jobs": "run the scheduled work: reminders, then the outbox",
+    "jobs": "run the scheduled work: reminders, the outbox, then privacy (erasures, retention)",
     "reminders": "send the reminders of tomorrow's sessions",
     "outbox": "send again the mails the SMTP server did not take",
 }
@@ -55,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     team.add_argument("--role", choices=["advisor", "manager"], default="advisor")
     team.add_argument("--advisor", help="the advisor's id in config/advisors.yml (create)")
     commands.add_parser("digest", help="e-mail the team the leads of the last day (TEAM_EMAIL)")
+    privacy.add_commands(commands)
     db = commands.add_parser("db", help="database schema and backups")
     db_actions = db.add_subparsers(dest="action", required=True)
     db_actions.add_parser("upgrade", help="apply the database migrations")
@@ -77,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
         return manage_accounts(settings, args)
     if args.command == "digest":
         return digest(settings)
+    if args.command == "privacy":
+        return privacy.run(settings, args)
     engine = make_engine(settings.database_url)
     rows = lead_rows(make_sessions(engine))
     engine.dispose()
@@ -158,6 +163,8 @@ def _run_once(settings: Settings, job: str) -> None:
         report = retry_outbox(mail_settings(settings))
         if report.sent or report.given_up:
             log.info("outbox: %d sent, %d given up", len(report.sent), len(report.given_up))
+    if job == "jobs":
+        privacy.scheduled(settings)
 
 
 def run_jobs(settings: Settings, job: str, every: int | None) -> int:

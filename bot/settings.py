@@ -85,6 +85,8 @@ class Settings:
     frozen_clock: datetime | None = None
     # The workspace's JSON API for a CRM (`Authorization: Bearer …`); empty: the API is off.
     workspace_api_token: str = ""
+    # Leads and conversations inactive this many days are erased by the retention job.
+    retention_days: int = 365
 
     @property
     def rasa_url(self) -> str:
@@ -136,4 +138,5 @@ def load_settings(env_file: Path | None = None) -> Settings:
         first_contact_days=_int("FIRST_CONTACT_DAYS", 2),
         frozen_clock=_moment("FROZEN_CLOCK"),
         workspace_api_token=_api_token("WORKSPACE_API_TOKEN"),
+        retention_days=_int("RETENTION_DAYS", 365),
     )

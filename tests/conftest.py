@@ -118,10 +118,14 @@ def responses() -> Responses:
 
 @contextmanager
 def started_stack(
-    var_dir: Path, database_url: str | None = None, frozen_clock: datetime | None = None
+    var_dir: Path,
+    database_url: str | None = None,
+    frozen_clock: datetime | None = None,
+    **changes: Any,
 ) -> Iterator[Stack]:
     """The whole product (actions, Rasa, web app, reminders) on free ports with its own files,
-    supervised (a process that dies is restarted); the `Stack`, for tests that fault it."""
+    supervised (a process that dies is restarted); the `Stack`, for tests that fault it.
+    `changes`: other settings (e.g. an SMTP server's `smtp_host` and `smtp_port`)."""
     settings = dataclasses.replace(
         load_settings(),
         rasa_port=free_port(),
@@ -131,6 +135,7 @@ def started_stack(
         tracker_db=var_dir / "tracker.db",
         database_url=database_url or f"sqlite:///{var_dir / 'numeriqc.db'}",
         frozen_clock=frozen_clock,
+        **changes,
     )
     stack = Stack(settings, log_dir=var_dir / "logs")
     try:
@@ -147,10 +152,13 @@ def started_stack(
 
 @contextmanager
 def running_stack(
-    var_dir: Path, database_url: str | None = None, frozen_clock: datetime | None = None
+    var_dir: Path,
+    database_url: str | None = None,
+    frozen_clock: datetime | None = None,
+    **changes: Any,
 ) -> Iterator[Settings]:
     """The whole product (actions, Rasa, web app, reminders) on free ports with its own files."""
-    with started_stack(var_dir, database_url, frozen_clock) as stack:
+    with started_stack(var_dir, database_url, frozen_clock, **changes) as stack:
         yield stack.settings
 
 

@@ -83,7 +83,9 @@ def _next_sessions() -> Any:
 
 
 def visible_to(query: Select[Any], viewer: Viewer) -> Select[Any]:
-    """`query` narrowed to the leads `viewer` may see (the SQL of `Viewer.sees`)."""
+    """`query` narrowed to the leads `viewer` may see (the SQL of `Viewer.sees`), without the
+    erased ones (`bot.privacy.erasure`: kept only for the statistics)."""
+    query = query.where(Lead.anonymised_at.is_(None))
     if viewer.is_manager:
         return query
     return query.where(or_(Lead.advisor_id.is_(None), Lead.advisor_id == viewer.advisor_id))

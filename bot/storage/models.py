@@ -7,12 +7,13 @@ Schema changes go through Alembic migrations (migrations/versions/).
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -86,6 +87,8 @@ class Lead(Base):
     advisor_id: Mapped[str | None] = mapped_column(String(60))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, onupdate=now)
+    # Set when the person's data was erased: the row keeps only what the statistics count.
+    anonymised_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     business: Mapped[Business] = relationship(back_populates="lead")
     contact: Mapped[Contact] = relationship()
@@ -116,6 +119,7 @@ class Consent(Base):
     purpose: Mapped[str] = mapped_column(String(200))
     wording_version: Mapped[str] = mapped_column(String(40))
     given_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     lead: Mapped[Lead] = relationship(back_populates="consents")
 
@@ -278,3 +282,67 @@ class AuditEntry(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
 
     account: Mapped[Account | None] = relationship()
+
+
+class PrivacyCode(Base):
+    """A one-time code e-mailed to a lead's address to confirm a merchant's identity in the
+    chat before a rights request (only its hash is kept; expiry, tries, single use)."""
+
+    __tablename__ = "privacy_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(128), index=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class TrackerErasure(Base):
+    """A conversation whose events in Rasa's tracker store wait to be erased (once it is idle:
+    Rasa rewrites a conversation that is still going on)."""
+
+    __tablename__ = "tracker_erasures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sender_id: Mapped[str] = mapped_column(String(255), unique=True)
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
+class Incident(Base):
+    """The register of confidentiality incidents (Law 25, s. 3.8)."""
+
+    __tablename__ = "incidents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_on: Mapped[date | None] = mapped_column(Date)
+    discovered_on: Mapped[date] = mapped_column(Date)
+    description: Mapped[str] = mapped_column(Text)
+    data_concerned: Mapped[str] = mapped_column(Text)
+    people_count: Mapped[int | None] = mapped_column(Integer)
+    serious_injury_risk: Mapped[str] = mapped_column(String(20))
+    risk_assessment: Mapped[str] = mapped_column(Text)
+    commission_notified_on: Mapped[date | None] = mapped_column(Date)
+    people_notified_on: Mapped[date | None] = mapped_column(Date)
+    measures: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, onupdate=now)
+
+
+class RightsRequest(Base):
+    """A request about personal information received by the privacy page's form."""
+
+    __tablename__ = "rights_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320))
+    kind: Mapped[str] = mapped_column(String(20))
+    message: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    due_on: Mapped[date] = mapped_column(Date)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    answered_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))

@@ -23,7 +23,7 @@ class Line:
 
 
 @lru_cache(maxsize=4)
-def _engine(url: str) -> Engine:
+def tracker_engine(url: str) -> Engine:
     return create_engine(url)
 
 
@@ -35,7 +35,7 @@ def transcript(url: str, conversation_id: str) -> list[Line]:
         "AND type_name IN ('user', 'bot') ORDER BY id"
     )
     try:
-        with _engine(url).connect() as connection:
+        with tracker_engine(url).connect() as connection:
             rows = connection.execute(query, {"sender": conversation_id}).all()
     except (OperationalError, ProgrammingError):
         return []

@@ -3,7 +3,10 @@ the advisor workspace (`bot/web/workspace/`, under /conseillers)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from datetime import datetime, timezone
+from html import escape
 from pathlib import Path
 from string import Template
 from urllib.parse import unquote
@@ -14,8 +17,12 @@ from sanic.exceptions import NotFound, SanicException
 from sanic.response import HTTPResponse
 
 from bot.messages import InvalidMessage, page_messages, parse_message
+from bot.privacy.register import record_request
+from bot.scheduling.invitation import french_date
 from bot.settings import Settings
+from bot.storage.database import sessions_for
 from bot.web.workspace import create_workspace
+from bot.workspace import NotAllowed
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -30,9 +37,12 @@ def create_app(settings: Settings, name: str = "numeriqc_web") -> Sanic:
     """Build the web app for `settings` (one app per process; `name` must be unique)."""
     app = Sanic(name)
     app.config.REQUEST_MAX_SIZE = 64 * 1024
-    privacy_page = Template((STATIC / "confidentialite.html").read_text("utf-8")).substitute(
-        officer_contact=settings.privacy_officer_email or settings.program_website,
-        website=settings.program_website,
+    privacy_page = Template(
+        Template((STATIC / "confidentialite.html").read_text("utf-8")).safe_substitute(
+            officer_contact=settings.privacy_officer_email or settings.program_website,
+            website=settings.program_website,
+            retention_days=settings.retention_days,
+        )
     )
 
     async def open_client(app: Sanic, _loop: object) -> None:
@@ -54,7 +64,26 @@ def create_app(settings: Settings, name: str = "numeriqc_web") -> Sanic:
 
     @app.get("/confidentialite")
     async def privacy(_request: Request) -> HTTPResponse:
-        return response.html(privacy_page)
+        return response.html(privacy_page.substitute(notice=""))
+
+    @app.post("/confidentialite")
+    async def rights_request(request: Request) -> HTTPResponse:
+        """A rights request for the privacy officer (listed in the workspace with its due date)."""
+        form = request.form or {}
+        moment = settings.frozen_clock or datetime.now(timezone.utc)
+        try:
+            due = await asyncio.to_thread(
+                record_request, sessions_for(settings.database_url), form.get("nom", ""),
+                form.get("courriel", ""), form.get("type", ""), form.get("message", ""), moment,
+            )  # fmt: skip
+        except NotAllowed as error:
+            notice = f'<p role="alert"><strong>{escape(str(error))}</strong></p>'
+            return response.html(privacy_page.substitute(notice=notice), status=400)
+        notice = (
+            '<p role="status"><strong>Merci, votre demande est reçue.</strong> Nous vous '
+            f"répondrons par courriel au plus tard {french_date(due)}.</p>"
+        )
+        return response.html(privacy_page.substitute(notice=notice))
 
     async def no_null_byte(request: Request) -> HTTPResponse | None:
         """A path holding a NUL byte names no page (Sanic's static handler raises on it)."""

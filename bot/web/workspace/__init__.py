@@ -7,17 +7,28 @@ One module per area, each with `register(workspace, site)`: `auth` (sign-in and 
 `analytics` (the program's figures and charts, managers only), `sessions` (the advisors'
 coming sessions, moved or cancelled with the chat's invitations), `exports` (the CSV export),
 `api` (the JSON API for a CRM, behind its own bearer token), `queues` (reviews of automated
-refusals, callback requests, leads waiting for their first contact)."""
+refusals, callback requests, leads waiting for their first contact), `privacy` (the privacy
+officer's tools: a person's file, rights requests, the incident register)."""
 
 from __future__ import annotations
 
 from sanic import Blueprint
 
 from bot.settings import Settings
-from bot.web.workspace import analytics, api, auth, exports, journal, leads, queues, sessions
+from bot.web.workspace import (
+    analytics,
+    api,
+    auth,
+    exports,
+    journal,
+    leads,
+    privacy,
+    queues,
+    sessions,
+)
 from bot.web.workspace.site import PREFIX, Site
 
-AREAS = (auth, leads, journal, analytics, sessions, exports, api, queues)
+AREAS = (auth, leads, journal, analytics, sessions, exports, api, queues, privacy)
 
 
 def create_workspace(settings: Settings) -> Blueprint:

@@ -1,0 +1,53 @@
+"""The merchant's rights in Rasa: the privacy form's turns (`bot.privacy.chat`)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.events import AllSlotsReset
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.forms import StorageFailed, apply_turn, latest_message, stored
+from bot.booking import scheduler_for
+from bot.conversation import Turn
+from bot.mail import mail_settings
+from bot.privacy.chat import ERASED, STATE, Context, take_turn
+from bot.settings import load_settings
+from bot.storage.database import sessions_for
+
+
+class ValidatePrivacyForm(FormValidationAction):
+    """Each merchant message of a rights request goes through `bot/`."""
+
+    def name(self) -> str:
+        return "validate_privacy_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        settings = load_settings()
+        frozen = settings.frozen_clock
+        context = Context(
+            sessions=sessions_for(settings.database_url),
+            mail=mail_settings(settings),
+            tracker_url=settings.tracker_url,
+            outbox=settings.var_dir / "outbox",
+            scheduler=lambda: scheduler_for(settings),
+            clock=(lambda: frozen) if frozen else (lambda: datetime.now(timezone.utc)),
+            conversation_id=tracker.sender_id,
+        )
+        state = {name: tracker.get_slot(name) for name in STATE}
+        question = tracker.get_slot("requested_slot")
+        text, intent, _ = latest_message(tracker)
+        try:
+            turn = await stored(
+                dispatcher, lambda: take_turn(context, state, question, text, intent)
+            )
+        except StorageFailed:  # the same question again
+            turn = Turn(next_question=question)
+        events = apply_turn(dispatcher, tracker, turn)
+        if turn.updates.get(ERASED):  # nothing of the merchant stays in the conversation
+            return [AllSlotsReset(), *events]
+        return events

@@ -1,0 +1,115 @@
+"""A person's conversations in Rasa's tracker store (the `events` table, the same for our
+SQLite store and Rasa's SQLTrackerStore on PostgreSQL): found, then erased.
+
+Erasing keeps what the analytics count of a conversation (`bot.storage.analytics`): the time of
+its first message and whether consent was given, as two content-free events under a new random
+id. A conversation is erased only when idle: Rasa rewrites the events of a conversation whose
+turn is under way (including the turn that asked for the erasure), so the request is kept in
+`tracker_erasures` and carried out by `erase_idle` (the scheduled job, `bot.cli jobs`)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import Connection, inspect, select, text
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.storage.analytics import CONSENT_SLOT
+from bot.storage.models import TrackerErasure
+from bot.storage.transcripts import tracker_engine
+
+ANONYMOUS = "anonyme-"  # the id prefix of erased conversations' statistics
+IDLE = timedelta(minutes=1)  # a conversation this long without an event is not mid-turn
+_INSERT = text(
+    "INSERT INTO events (sender_id, type_name, timestamp, intent_name, action_name, data) "
+    "VALUES (:sender, :kind, :timestamp, NULL, NULL, :data)"
+)
+
+
+def senders_naming(tracker_url: str, needles: Iterable[str]) -> set[str]:
+    """The conversations whose events contain one of `needles` (an e-mail, a phone)."""
+    found: set[str] = set()
+    query = text("SELECT DISTINCT sender_id FROM events WHERE lower(data) LIKE :needle")
+    try:
+        with tracker_engine(tracker_url).connect() as connection:
+            for needle in {n.lower() for n in needles if n and len(n) >= 5}:
+                found.update(connection.execute(query, {"needle": f"%{needle}%"}).scalars())
+    except (OperationalError, ProgrammingError):  # no events table yet
+        return set()
+    return {sender for sender in found if not sender.startswith(ANONYMOUS)}
+
+
+def request_erasure(session: Session, senders: Iterable[str]) -> None:
+    """Ask for these conversations' erasure, in `session`'s transaction."""
+    pending = set(session.scalars(select(TrackerErasure.sender_id)))
+    for sender in set(senders) - pending:
+        if sender and not sender.startswith(ANONYMOUS):
+            session.add(TrackerErasure(sender_id=sender))
+
+
+def anonymise_conversation(connection: Connection, sender: str) -> None:
+    """Replace the conversation by its two statistics (first message, consent), anonymous."""
+    rows = connection.execute(
+        text("SELECT type_name, timestamp, data FROM events WHERE sender_id = :s ORDER BY id"),
+        {"s": sender},
+    ).all()
+    started = min(
+        (float(t) for kind, t, _ in rows if kind == "user" and t is not None), default=None
+    )
+    consented = any(
+        kind == "slot"
+        and (event := json.loads(data)).get("name") == CONSENT_SLOT
+        and event.get("value") is True
+        for kind, _, data in rows
+    )
+    connection.execute(text("DELETE FROM events WHERE sender_id = :s"), {"s": sender})
+    if started is None:
+        return
+    anonymous = f"{ANONYMOUS}{uuid.uuid4().hex}"
+    facts = [("user", {"event": "user", "timestamp": started, "text": None})]
+    if consented:
+        facts.append(
+            ("slot", {"event": "slot", "timestamp": started, "name": CONSENT_SLOT, "value": True})
+        )
+    for kind, event in facts:
+        connection.execute(
+            _INSERT,
+            {"sender": anonymous, "kind": kind, "timestamp": started, "data": json.dumps(event)},
+        )
+
+
+def erase_idle(
+    sessions: sessionmaker[Session],
+    tracker_url: str,
+    now: datetime | None = None,
+    idle: timedelta = IDLE,
+) -> list[str]:
+    """Erase the requested conversations that have had no event for `idle` (before `now`, by
+    default the real time of the tracker's timestamps); return them."""
+    now = now or datetime.now(timezone.utc)
+    with sessions() as session:
+        pending = list(session.scalars(select(TrackerErasure).order_by(TrackerErasure.id)))
+    if not pending:
+        return []
+    erased = []
+    latest = text("SELECT max(timestamp) FROM events WHERE sender_id = :s")
+    engine = tracker_engine(tracker_url)
+    if not inspect(engine).has_table("events"):  # nothing was ever stored
+        erased = [request.sender_id for request in pending]
+    else:
+        with engine.begin() as connection:
+            for request in pending:
+                last = connection.execute(latest, {"s": request.sender_id}).scalar()
+                if last is not None and float(last) > (now - idle).timestamp():
+                    continue  # still going on: next run
+                anonymise_conversation(connection, request.sender_id)
+                erased.append(request.sender_id)
+    with sessions.begin() as session:
+        for request in pending:
+            if request.sender_id in erased:
+                session.delete(session.get_one(TrackerErasure, request.id))
+    return erased
