@@ -69,10 +69,10 @@ _ROLES = {
 
 
 def _role(text: str, answers: dict[str, Any]) -> dict[str, Any]:
-    """The role as said, or, in a long answer, the role it names (« Ben je suis la
+    """The role as said, or, in an answer too long to keep, the role it names (« Ben je suis la
     propriétaire, mais je coiffe encore… » is « Propriétaire »)."""
     said = one_line(text)
-    if len(said) > 40 or len(said) > LIMITS["contact_role"]:
+    if len(said) > LIMITS["contact_role"]:
         named = next((r for w, r in _ROLES.items() if w in fold(said).split()), None)
         if named:
             return {"contact_role": named}
