@@ -29,7 +29,7 @@ from typing import Any
 
 import duckling
 
-from bot.scheduling.dates import _duckling
+from bot.duckling_runtime import runtime
 
 MAX_CHARS = 300  # a longer answer is read from its beginning (Duckling stays under ~10 ms)
 
@@ -89,7 +89,7 @@ def _clean(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _reader() -> tuple[Any, Any]:
-    zones, locale, _ = _duckling()  # one Duckling for the process, shared with the dates
+    zones, locale = runtime()  # one Duckling for the process, shared with the dates
     context = duckling.Context(duckling.parse_ref_time(zones, "America/Toronto", 0), locale)
     return context, duckling.parse_dimensions(["number", "duration"])
 

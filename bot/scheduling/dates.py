@@ -20,11 +20,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from functools import lru_cache
 from typing import Any
 
 import duckling
 
+from bot.duckling_runtime import runtime
 from bot.scheduling import TIMEZONE
 from bot.text import fold
 
@@ -63,11 +63,9 @@ class Wish:
 
 
 @lru_cache(maxsize=1)
-def _duckling() -> tuple[Any, Any, Any]:
-    duckling.init()
-    zones = duckling.load_time_zones("/usr/share/zoneinfo")
-    locale = duckling.parse_locale("FR_CA", duckling.default_locale_lang(duckling.parse_lang("FR")))
-    return zones, locale, duckling.parse_dimensions(["time"])
+def _time() -> list[Any]:
+    runtime()  # Duckling started first
+    return list(duckling.parse_dimensions(["time"]))
 
 
 # Duckling's time grows exponentially with the date words it can combine: 9 of them can take
@@ -88,9 +86,9 @@ def _bounded(text: str) -> str:
 
 
 def _resolve(text: str, now: datetime) -> dict[str, Any] | None:
-    zones, locale, dimensions = _duckling()
+    zones, locale = runtime()
     reference = duckling.parse_ref_time(zones, "America/Toronto", int(now.timestamp()))
-    found = duckling.parse(_bounded(text), duckling.Context(reference, locale), dimensions, False)
+    found = duckling.parse(_bounded(text), duckling.Context(reference, locale), _time(), False)
     return found[0]["value"] if found else None
 
 
