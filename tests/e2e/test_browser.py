@@ -40,13 +40,13 @@ def test_the_bot_greets_then_answers_a_typed_question(page: Page) -> None:
     expect(bot.first).to_contain_text("Bonjour! Je suis l'assistant virtuel de 100 % NumériQC")
     page.fill("#nq-message", "c'tu gratis?")
     page.press("#nq-message", "Enter")
-    expect(page.locator("li.user .bubble").last).to_have_text("c'tu gratis?")
+    expect(page.locator("li.user .bubble").last).to_have_text("Vous : c'tu gratis?")
     expect(bot.nth(1)).to_contain_text("c'est entièrement gratuit")
 
 
 def test_a_button_asks_the_question_for_the_merchant(page: Page) -> None:
     page.get_by_role("button", name="Qui est admissible?").click()
-    expect(page.locator("li.user .bubble").last).to_have_text("Qui est admissible?")
+    expect(page.locator("li.user .bubble").last).to_have_text("Vous : Qui est admissible?")
     expect(page.locator("li.bot .bubble").nth(1)).to_contain_text("pignon sur rue")
 
 
@@ -55,7 +55,7 @@ def test_html_typed_by_the_merchant_is_shown_as_text(page: Page) -> None:
     page.fill("#nq-message", "<img src=x onerror=\"document.title='pwned'\"><b>gras</b>")
     page.press("#nq-message", "Enter")
     expect(page.locator("li.user .bubble").last).to_have_text(
-        "<img src=x onerror=\"document.title='pwned'\"><b>gras</b>"
+        "Vous : <img src=x onerror=\"document.title='pwned'\"><b>gras</b>"
     )
     expect(page.locator("li.bot .bubble")).to_have_count(2)
     assert page.locator("li.user img, li.user b").count() == 0
@@ -81,6 +81,7 @@ def test_only_our_own_paths_and_web_addresses_become_links(page: Page, stack: Se
         "**/api/messages",
         lambda route: route.fulfill(json={"messages": [{"text": forged, "buttons": []}]}),
     )
+    expect(page.locator("li.bot .bubble").first).to_be_visible()  # one message at a time
     page.fill("#nq-message", "bonjour")
     page.press("#nq-message", "Enter")
     bubble = page.locator("li.bot .bubble").last

@@ -56,9 +56,12 @@
   const mailButton = el("button", { type: "button" }, "Recevoir la conversation par courriel");
   const restartButton = el("button", { type: "button" }, "Nouvelle conversation");
   actions.append(personButton, mailButton, restartButton);
-  const log = el("ol", { class: "log", role: "log", "aria-live": "off", "aria-label": "Conversation", tabindex: "0" });
+  const scroller = el("div", { class: "log", role: "log", "aria-live": "off", "aria-label": "Conversation", tabindex: "0" });
+  const log = el("ol", { class: "messages" });
+  scroller.appendChild(log);
   const typing = el("li", { class: "typing", "aria-hidden": "true", hidden: "" });
   typing.append(el("span", { class: "dot" }), el("span", { class: "dot" }), el("span", { class: "dot" }));
+  log.appendChild(typing);
   const say = el("div", { class: "sr-only", "aria-live": "polite" }); // bot messages only
   const status = el("div", { class: "sr-only", role: "status" }); // « l'assistant écrit »
   const composer = el("form", { class: "composer", autocomplete: "off" });
@@ -71,7 +74,7 @@
   notice.appendChild(privacy);
   const sheet = el("div", { class: "sheet", hidden: "" }); // the person / e-mail forms
   const chat = el("div", { class: "chat" });
-  chat.append(actions, log, composer, notice);
+  chat.append(actions, scroller, composer, notice);
   panel.append(header, chat, sheet, say, status);
   root.append(launcher, panel);
 
@@ -123,7 +126,7 @@
     return item;
   }
 
-  function scrollToEnd() { log.scrollTop = log.scrollHeight; }
+  function scrollToEnd() { scroller.scrollTop = scroller.scrollHeight; }
 
   function showBot(messages) {
     if (messages.length) clearOldButtons();
@@ -189,15 +192,15 @@
     setBusy(false);
     if (answer && answer.ok) {
       const first = showBot(answer.data.messages || []);
-      if (fromButton && first && !panel.hidden) first.focus();
+      if (fromButton && first && !panel.hidden) { first.focus({ preventScroll: true }); scrollToEnd(); }
       return;
     }
     failed(text, shownAs, mine, answer ? answer.data.error : TEXT.offline, fromButton);
   }
 
   function failed(text, shownAs, mine, why, fromButton) {
-    const item = el("li", { class: "error", role: "alert" });
-    const bubble = el("div", { class: "bubble" }, (mine ? TEXT.failed + " " : "") + (why || TEXT.offline));
+    const item = el("li", { class: "error" });
+    const bubble = el("div", { class: "bubble", role: "alert" }, (mine ? TEXT.failed + " " : "") + (why || TEXT.offline));
     const again = el("button", { type: "button", class: "retry" }, TEXT.retry);
     item.append(bubble, again);
     log.insertBefore(item, typing);
@@ -254,9 +257,9 @@
     try { answer = await api("/api/conversations/" + encodeURIComponent(sender)); } catch (e) { /* offline */ }
     if (answer && answer.ok) { render(answer.data.messages || []); return true; }
     ready = null;
-    const item = el("li", { class: "error", role: "alert" });
+    const item = el("li", { class: "error" });
     const again = el("button", { type: "button", class: "retry" }, TEXT.retry);
-    item.append(el("div", { class: "bubble" }, (answer && answer.data.error) || TEXT.offline), again);
+    item.append(el("div", { class: "bubble", role: "alert" }, (answer && answer.data.error) || TEXT.offline), again);
     log.insertBefore(item, typing);
     again.addEventListener("click", () => { item.remove(); begin(); });
     return false;
@@ -320,7 +323,7 @@
   }
 
   function field(form, name, label, attrs, hint) {
-    const id = "nq-" + name;
+    const id = "nq-f-" + name;
     const wrap = el("div", { class: "field" });
     const tag = attrs.rows ? "textarea" : "input";
     const control = el(tag, Object.assign({ id: id, name: name }, attrs));
@@ -386,7 +389,7 @@
       field(form, "name", "Votre nom", { type: "text", autocomplete: "name", maxlength: "120", required: "" });
       field(form, "email", "Courriel", { type: "email", autocomplete: "email", maxlength: "254" }, "Un courriel ou un téléphone suffit.");
       field(form, "phone", "Téléphone", { type: "tel", autocomplete: "tel", maxlength: "30" });
-      field(form, "message", "Votre message", { rows: "3", maxlength: "500", required: "" });
+      field(form, "message", "Message", { rows: "3", maxlength: "500", required: "" });
       const wrap = el("div", { class: "field consent" });
       const box = el("input", { type: "checkbox", id: "nq-consent", name: "consent", "aria-describedby": "nq-consent-error" });
       const label = el("label", { for: "nq-consent" }, "J'accepte que l'équipe de 100 % NumériQC utilise ces coordonnées pour me répondre. ");
