@@ -219,6 +219,7 @@ def test_the_conversation_by_email(browser: Browser, stack: Settings) -> None:
     open_widget(page)
     say(page, "c'tu gratis?")
     expect(page.locator("li.bot .bubble").nth(1)).to_contain_text("entièrement gratuit")
+    page.get_by_role("button", name="Plus d'options").click()
     page.get_by_role("button", name="Recevoir la conversation par courriel").click()
     address = f"copie-{uuid.uuid4().hex[:8]}@exemple.com"
     page.get_by_label("Courriel", exact=True).fill(address)
@@ -231,6 +232,13 @@ def test_the_conversation_by_email(browser: Browser, stack: Settings) -> None:
     [mail] = [m for m in sent if m["To"] == address]
     body = mail.get_body().get_content()  # type: ignore[union-attr]
     assert "Vous : c'tu gratis?" in body and "entièrement gratuit" in body
+    first = conversation_id(page)
+    page.get_by_role("button", name="Plus d'options").click()
+    page.get_by_role("button", name="Nouvelle conversation").click()
+    expect(page.locator("li.user")).to_have_count(0)
+    expect(page.locator("li.bot .bubble")).to_have_count(1)
+    expect(page.locator("li.bot .bubble").first).to_contain_text(GREETING)
+    assert conversation_id(page) != first
     context.close()
 
 

@@ -55,7 +55,14 @@
   const personButton = el("button", { type: "button" }, "Parler à une personne");
   const mailButton = el("button", { type: "button" }, "Recevoir la conversation par courriel");
   const restartButton = el("button", { type: "button" }, "Nouvelle conversation");
-  actions.append(personButton, mailButton, restartButton);
+  const moreButton = el("button", { type: "button", class: "more", "aria-expanded": "false", "aria-controls": "nq-more" }, "Plus d'options");
+  const more = el("div", { id: "nq-more", class: "more-actions", hidden: "" });
+  more.append(mailButton, restartButton);
+  actions.append(personButton, moreButton, more);
+  function showMore(open) { more.hidden = !open; moreButton.setAttribute("aria-expanded", String(open)); }
+  moreButton.addEventListener("click", () => showMore(more.hidden));
+  mailButton.addEventListener("click", () => showMore(false));
+  restartButton.addEventListener("click", () => showMore(false));
   const scroller = el("div", { class: "log", role: "log", "aria-live": "off", "aria-label": "Conversation", tabindex: "0" });
   const log = el("ol", { class: "messages" });
   scroller.appendChild(log);
@@ -179,9 +186,15 @@
   }
 
   let pending = null; // the failed message, for « Réessayer » and the return of the network
-  async function send(text, shownAs, fromButton) {
-    if (busy) return;
+  // Messages typed while a reply is on its way wait their turn: one in flight, replies in order.
+  let queue = Promise.resolve();
+  function send(text, shownAs, fromButton) {
     const mine = shownAs === null ? null : addMessage("user", shownAs || text);
+    scrollToEnd();
+    queue = queue.then(() => deliver(text, shownAs, fromButton, mine));
+    return queue;
+  }
+  async function deliver(text, shownAs, fromButton, mine) {
     setBusy(true);
     let answer;
     try {
@@ -297,7 +310,7 @@
   composer.addEventListener("submit", (event) => {
     event.preventDefault();
     const text = input.value.trim();
-    if (!text || busy) return;
+    if (!text) return;
     input.value = "";
     clearOldButtons();
     send(text);
