@@ -88,7 +88,7 @@ MID_FORM = [
 
 def mails(settings: Settings) -> list[EmailMessage]:
     return [
-        message_from_bytes(p.read_bytes(), policy=default)  # type: ignore[misc]
+        message_from_bytes(p.read_bytes(), policy=default)
         for p in sorted((settings.var_dir / "outbox").glob("*.eml"))
     ]
 
