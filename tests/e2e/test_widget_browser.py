@@ -184,6 +184,12 @@ def test_a_person_one_tap_away_files_a_callback_request(
     page.goto(f"{stack.web_url}/")
     open_widget(page)
     expect(page.locator("li.bot .bubble").first).to_contain_text(GREETING)
+    say(page, "je veux parler à un humain")
+    answer = page.locator("li.bot .bubble").nth(1)
+    expect(answer).to_contain_text("touchez « Parler à une personne »")
+    website = answer.get_by_role("link", name="100numeriqc.qcnum.com")
+    expect(website).to_have_attribute("href", "https://100numeriqc.qcnum.com/")
+    expect(website).to_have_attribute("target", "_blank")
     page.get_by_role("button", name="Parler à une personne").click()
     expect(page.get_by_role("heading", name="Parler à une personne")).to_be_focused()
     page.get_by_role("button", name="Envoyer").click()  # nothing filled in
