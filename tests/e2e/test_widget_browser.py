@@ -380,3 +380,21 @@ def test_the_widget_works_on_an_allowed_origin_only(
     sender = conversation_id(page)
     context.close()
     assert len(sender) == 36 and transcript(stack.tracker_url, sender) == []  # never opened
+
+
+def test_a_320_px_screen_fits_the_panel_without_sideways_scrolling(
+    browser: Browser, stack: Settings
+) -> None:
+    context = browser.new_context(viewport={"width": 320, "height": 568}, locale="fr-CA")
+    page = context.new_page()
+    page.goto(f"{stack.web_url}/")
+    open_widget(page)
+    expect(page.locator("li.bot .bubble").first).to_contain_text(GREETING)
+    panel = page.get_by_role("dialog").bounding_box()
+    assert panel is not None and (panel["x"], panel["width"]) == (0, 320)  # full screen
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    for name in ("Fermer le clavardage", "Envoyer", "Qui est admissible?"):
+        box = page.get_by_role("button", name=name).bounding_box()
+        assert box is not None and box["height"] >= 44 and box["width"] >= 44
+    check(page, "accueil-320")
+    context.close()
