@@ -50,7 +50,8 @@ def test_each_bad_field_is_named(change: dict[str, object], field: str) -> None:
 
 def test_a_transcript_needs_a_valid_address() -> None:
     assert parse_transcript_request({"email": "Julie@Exemple.com"}) == "Julie@exemple.com"
-    for body in ({"email": "julie"}, {"email": "a@b.c" + "x" * 260}, [], None):
+    bodies: list[object] = [{"email": "julie"}, {"email": "a@b.c" + "x" * 260}, [], None]
+    for body in bodies:
         with pytest.raises(InvalidRequest):
             parse_transcript_request(body)
 
