@@ -263,6 +263,10 @@ def test_keyboard_only_faq_and_a_button_choice(browser: Browser, stack: Settings
     page.keyboard.press("Enter")
     expect(page.locator("li.bot .bubble").nth(1)).to_contain_text("commerce de détail")
     expect(page.get_by_label("Votre message")).to_be_focused()  # typing goes on
+    announced = page.locator("div[aria-live='polite']")  # bot messages, not the merchant's own
+    expect(announced).to_contain_text("commerce de détail")
+    expect(announced).not_to_contain_text("secteurs admissibles")
+    expect(page.get_by_role("log", name="Conversation")).to_contain_text("secteurs admissibles")
     page.keyboard.press("Shift+Tab")  # back to the newest answer's buttons
     choice = page.locator("li.bot .buttons button").last
     expect(choice).to_be_focused()
