@@ -150,14 +150,15 @@ def test_faq_eligibility_by_buttons_reload_and_a_new_context_continue(
     later.close()
 
 
+@pytest.mark.parametrize("size", list(SIZES))
 def test_booking_in_the_widget_after_an_intake(
-    browser: Browser, stack: Settings, responses: Responses
+    browser: Browser, stack: Settings, responses: Responses, size: str
 ) -> None:
     """The intake done earlier in the same conversation shows in the widget, which books."""
     chat = Chat(stack, responses)
     chat.sender = str(uuid.uuid4())
     eligible(chat, f"widget-{chat.sender[:8]}@exemple.com")
-    context = new_context(browser, "telephone")
+    context = new_context(browser, size)
     context.add_init_script(f"localStorage.setItem('numeriqc-conversation', '{chat.sender}')")
     page = context.new_page()
     page.goto(f"{stack.web_url}/")
@@ -171,7 +172,7 @@ def test_booking_in_the_widget_after_an_intake(
     page.get_by_role("button", name="Oui, je réserve").click()
     expect(page.locator("li.bot .bubble").last).to_contain_text("C'est réservé")
     expect(page.locator("li.bot .bubble").last).to_contain_text("NQ-")
-    check(page, "reservation-telephone")
+    check(page, f"reservation-{size}")
     context.close()
 
 
