@@ -44,8 +44,9 @@
   root.appendChild(el("link", { rel: "stylesheet", href: BASE + "/static/widget.css" }));
   const launcher = el("button", { type: "button", class: "launcher", "aria-expanded": "false", "aria-controls": "nq-panel" });
   const launcherText = el("span", {}, TEXT.open);
-  const badge = el("span", { class: "badge", hidden: "" });
-  launcher.append(launcherText, badge);
+  const badge = el("span", { class: "badge", "aria-hidden": "true", hidden: "" });
+  const unreadText = el("span", { class: "sr-only" });
+  launcher.append(launcherText, unreadText, badge);
   const panel = el("section", { id: "nq-panel", class: "panel", role: "dialog", "aria-labelledby": "nq-title", hidden: "" });
   const header = el("div", { class: "head" });
   const title = el("h2", { id: "nq-title" }, TEXT.title);
@@ -156,7 +157,7 @@
     save(UNREAD, String(count));
     badge.hidden = count === 0;
     badge.textContent = String(count);
-    launcherText.textContent = count ? `${TEXT.open} (${count} nouveau${count > 1 ? "x" : ""} message${count > 1 ? "s" : ""})` : TEXT.open;
+    unreadText.textContent = count ? ` (${count} nouveau${count > 1 ? "x" : ""} message${count > 1 ? "s" : ""})` : "";
   }
   setUnread(unread);
 
