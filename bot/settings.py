@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -87,6 +88,9 @@ class Settings:
     workspace_api_token: str = ""
     # Leads and conversations inactive this many days are erased by the retention job.
     retention_days: int = 365
+    # Other sites (scheme://host[:port]) allowed to host the chat widget; the web app's own
+    # address is always allowed, every other origin is refused a conversation.
+    allowed_origins: tuple[str, ...] = ()
 
     @property
     def rasa_url(self) -> str:
@@ -109,6 +113,14 @@ class Settings:
     def workspace_base(self) -> str:
         """The advisor workspace's address for links in e-mails (WORKSPACE_URL or the web app)."""
         return f"{self.workspace_url or self.web_url}/conseillers"
+
+
+def _origins(name: str) -> tuple[str, ...]:
+    origins = tuple(o.strip().rstrip("/") for o in os.environ.get(name, "").split(",") if o.strip())
+    for origin in origins:
+        if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?", origin):
+            raise ValueError(f"{name}: {origin!r} is not an origin such as https://www.exemple.org")
+    return origins
 
 
 def load_settings(env_file: Path | None = None) -> Settings:
@@ -139,4 +151,5 @@ def load_settings(env_file: Path | None = None) -> Settings:
         frozen_clock=_moment("FROZEN_CLOCK"),
         workspace_api_token=_api_token("WORKSPACE_API_TOKEN"),
         retention_days=_int("RETENTION_DAYS", 365),
+        allowed_origins=_origins("ALLOWED_ORIGINS"),
     )

@@ -153,6 +153,7 @@ class Stack:
             "SMTP_HOST": self.settings.smtp_host,
             "SMTP_PORT": str(self.settings.smtp_port),
             "LOG_LEVEL": self.settings.log_level,
+            "ALLOWED_ORIGINS": ",".join(self.settings.allowed_origins),
             "FROZEN_CLOCK": (
                 self.settings.frozen_clock.isoformat() if self.settings.frozen_clock else ""
             ),

@@ -71,6 +71,10 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+# A partner site allowed to host the chat widget (the widget tests serve a page there).
+PARTNER_ORIGIN = f"http://localhost:{free_port()}"
+
+
 def post(url: str, body: bytes | str | dict[str, Any]) -> tuple[int, Any]:
     """POST `body` (JSON-encoded when not already bytes or text); return status and JSON reply."""
     data = (
@@ -135,6 +139,7 @@ def started_stack(
         tracker_db=var_dir / "tracker.db",
         database_url=database_url or f"sqlite:///{var_dir / 'numeriqc.db'}",
         frozen_clock=frozen_clock,
+        allowed_origins=(PARTNER_ORIGIN,),
         **changes,
     )
     stack = Stack(settings, log_dir=var_dir / "logs")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.booking import Scheduler
@@ -78,6 +78,8 @@ def _needles(session: Session, lead: Lead) -> list[str]:
 
 
 def _anonymise(session: Session, lead: Lead, needles: list[str], now: datetime) -> None:
+    people = list(session.scalars(select(Contact).where(Contact.business_id == lead.business_id)))
+    reach = [value for c in people for value in (c.email, c.phone) if value]
     business = lead.business
     business.identity = f"anonyme|{lead.id}"
     business.name = ANONYMOUS_BUSINESS
@@ -91,7 +93,16 @@ def _anonymise(session: Session, lead: Lead, needles: list[str], now: datetime) 
         delete(Contact).where(Contact.business_id == business.id, Contact.id != contact.id)
     )
     session.execute(delete(Answer).where(Answer.lead_id == lead.id))
-    session.execute(delete(CallbackRequest).where(CallbackRequest.lead_id == lead.id))
+    session.execute(  # the lead's callbacks, and the person's requests from the chat widget
+        delete(CallbackRequest).where(
+            or_(
+                CallbackRequest.lead_id == lead.id,
+                CallbackRequest.email.in_(reach),
+                CallbackRequest.phone.in_(reach),
+                CallbackRequest.conversation_id == (lead.conversation_id or None),
+            )
+        )
+    )
     session.execute(delete(PrivacyCode).where(PrivacyCode.lead_id == lead.id))
     for decision in session.scalars(select(Decision).where(Decision.lead_id == lead.id)):
         decision.reasons = [scrub(reason, needles) or "" for reason in decision.reasons]

@@ -198,13 +198,20 @@ class Booking(Base):
 
 
 class CallbackRequest(Base):
-    """A merchant who found no free session asked the team to call back."""
+    """A merchant who found no free session asked the team to call back (`lead_id`), or a
+    person asked from the chat widget to talk to someone (name, e-mail or phone, message as
+    `wish`, consent time; a lead only if the conversation has one)."""
 
     __tablename__ = "callback_requests"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"))
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"))
     wish: Mapped[str | None] = mapped_column(String(500))
+    name: Mapped[str | None] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    conversation_id: Mapped[str | None] = mapped_column(String(128))
+    consented_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     status: Mapped[str] = mapped_column(String(20), default="open")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
     # Marked done in the workspace: when, and by whom.

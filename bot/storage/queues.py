@@ -58,12 +58,18 @@ class ReviewOutcome:
 
 @dataclass(frozen=True)
 class CallbackLine:
+    """A callback request; one from the chat widget has the person's own name, e-mail or
+    phone, and a lead only if the conversation had one."""
+
     callback_id: int
-    lead_id: int
-    business: str
+    lead_id: int | None
+    business: str | None
     wish: str | None
     asked_at: datetime
     advisor_id: str | None
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -188,8 +194,8 @@ def open_callbacks(sessions: sessionmaker[Session], viewer: Viewer) -> list[Call
     """Callback requests not yet marked done, oldest first."""
     query = (
         select(CallbackRequest, Lead, Business.name)
-        .join(Lead, CallbackRequest.lead_id == Lead.id)
-        .join(Business, Lead.business_id == Business.id)
+        .outerjoin(Lead, CallbackRequest.lead_id == Lead.id)
+        .outerjoin(Business, Lead.business_id == Business.id)
         .where(CallbackRequest.status == "open")
         .order_by(CallbackRequest.created_at, CallbackRequest.id)
     )
@@ -198,11 +204,14 @@ def open_callbacks(sessions: sessionmaker[Session], viewer: Viewer) -> list[Call
     return [
         CallbackLine(
             callback_id=row.CallbackRequest.id,
-            lead_id=row.Lead.id,
+            lead_id=row.CallbackRequest.lead_id,
             business=row.name,
             wish=row.CallbackRequest.wish,
             asked_at=utc(row.CallbackRequest.created_at),
-            advisor_id=row.Lead.advisor_id,
+            advisor_id=row.Lead.advisor_id if row.Lead else None,
+            name=row.CallbackRequest.name,
+            email=row.CallbackRequest.email,
+            phone=row.CallbackRequest.phone,
         )
         for row in rows
     ]
@@ -213,17 +222,22 @@ def mark_callback_done(
     viewer: Viewer,
     callback_id: int,
     now: datetime | None = None,
-) -> int:
-    """Mark the callback request done (who and when) with a history event; return its lead."""
+) -> int | None:
+    """Mark the callback request done (who and when), with a history event on its lead if it
+    has one; return its lead (None: a request from the widget without a lead)."""
     moment = _now(now)
     with sessions.begin() as session:
         callback = session.get(CallbackRequest, callback_id, with_for_update=True)
-        lead = None if callback is None else session.get(Lead, callback.lead_id)
-        if callback is None or lead is None or not viewer.sees(lead.advisor_id):
+        if callback is None:
+            raise LookupError(callback_id)
+        lead = None if callback.lead_id is None else session.get(Lead, callback.lead_id)
+        if lead is not None and not viewer.sees(lead.advisor_id):
             raise LookupError(callback_id)
         if callback.status != "open":
             raise NotAllowed("Ce rappel est déjà marqué comme fait.")
         callback.status, callback.done_at, callback.done_by = "done", moment, viewer.account_id
+        if lead is None:
+            return None
         wish = f" (souhait : {callback.wish})" if callback.wish else ""
         note = f"Rappel demandé le {utc(callback.created_at):%Y-%m-%d} fait{wish}."
         add_event(session, viewer, lead.id, "rappel", note=note, at=moment)

@@ -4,7 +4,7 @@ schema for our SQLite store and Rasa's SQLTrackerStore on PostgreSQL)."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from functools import lru_cache
 
@@ -20,6 +20,7 @@ class Line:
     text: str
     at: datetime
     buttons: tuple[str, ...] = ()
+    payloads: tuple[str, ...] = ()  # what each button sends, in the same order
 
 
 @lru_cache(maxsize=4)
@@ -50,6 +51,41 @@ def transcript(url: str, conversation_id: str) -> list[Line]:
                 text=str(typed or event.get("text") or ""),
                 at=datetime.fromtimestamp(float(event.get("timestamp") or 0), timezone.utc),
                 buttons=tuple(str(b.get("title", "")) for b in buttons if isinstance(b, dict)),
+                payloads=tuple(str(b.get("payload", "")) for b in buttons if isinstance(b, dict)),
             )
         )
     return lines
+
+
+def form_in_progress(url: str, conversation_id: str) -> str | None:
+    """The form (Rasa's active loop: intake, diagnostic or booking) waiting for the merchant's
+    answer in the conversation's latest session, or None."""
+    query = text(
+        "SELECT type_name, data FROM events WHERE sender_id = :sender "
+        "AND type_name IN ('active_loop', 'session_started', 'restart') ORDER BY id"
+    )
+    try:
+        with tracker_engine(url).connect() as connection:
+            rows = connection.execute(query, {"sender": conversation_id}).all()
+    except (OperationalError, ProgrammingError):
+        return None
+    form = None
+    for kind, data in rows:
+        form = json.loads(data).get("name") if kind == "active_loop" else None
+    return str(form) if form else None
+
+
+def as_seen(lines: list[Line]) -> list[Line]:
+    """The lines as the merchant saw them in the chat: a clicked button as its title, and no
+    command the page sent by itself (the automatic greeting's "/greet")."""
+    seen: list[Line] = []
+    titles: dict[str, str] = {}
+    for line in lines:
+        if line.speaker == "bot":
+            titles = dict(zip(line.payloads, line.buttons, strict=True))
+            seen.append(line)
+        elif line.text in titles:
+            seen.append(replace(line, text=titles[line.text]))
+        elif not line.text.startswith("/"):
+            seen.append(line)
+    return seen

@@ -1,5 +1,6 @@
-"""Sanic app factory: chat page, privacy policy, health check, chat API proxied to Rasa, and
-the advisor workspace (`bot/web/workspace/`, under /conseillers)."""
+"""Sanic app factory: the program's landing page hosting the chat widget (`static/widget.js`),
+the privacy policy, health check, the widget's API (`bot/web/api.py`, under /api), and the
+advisor workspace (`bot/web/workspace/`, under /conseillers)."""
 
 from __future__ import annotations
 
@@ -16,11 +17,11 @@ from sanic import Request, Sanic, response
 from sanic.exceptions import NotFound, SanicException
 from sanic.response import HTTPResponse
 
-from bot.messages import InvalidMessage, page_messages, parse_message
 from bot.privacy.register import record_request
 from bot.scheduling.invitation import french_date
 from bot.settings import Settings
 from bot.storage.database import sessions_for
+from bot.web.api import create_api
 from bot.web.workspace import create_workspace
 from bot.workspace import NotAllowed
 
@@ -59,7 +60,7 @@ def create_app(settings: Settings, name: str = "numeriqc_web") -> Sanic:
         return response.json({"status": "ok"})
 
     @app.get("/")
-    async def chat_page(_request: Request) -> HTTPResponse:
+    async def landing_page(_request: Request) -> HTTPResponse:
         return await response.file(STATIC / "index.html", mime_type="text/html; charset=utf-8")
 
     @app.get("/confidentialite")
@@ -92,28 +93,7 @@ def create_app(settings: Settings, name: str = "numeriqc_web") -> Sanic:
     app.register_middleware(no_null_byte, "request")
     app.static("/static", str(STATIC), name="static")
     app.blueprint(create_workspace(settings))
-
-    @app.post("/api/messages")
-    async def send_message(request: Request) -> HTTPResponse:
-        try:
-            message = parse_message(request.body)
-        except InvalidMessage as invalid:
-            return _error(str(invalid), invalid.status)
-        url = f"{settings.rasa_url}/webhooks/rest/webhook"
-        try:
-            async with request.app.ctx.rasa.post(
-                url, json={"sender": message.sender, "message": message.text}
-            ) as reply:
-                if reply.status != 200:
-                    return _error(
-                        "L'assistant n'a pas pu répondre. Réessayez dans un instant.", 502
-                    )
-                messages = page_messages(await reply.json(content_type=None))
-        except (aiohttp.ClientError, TimeoutError, ValueError):
-            return _error(
-                "L'assistant est momentanément indisponible. Réessayez dans un instant.", 503
-            )
-        return response.json({"messages": messages})
+    app.blueprint(create_api(settings))
 
     async def not_found(_request: Request, _error_: Exception) -> HTTPResponse:
         return _error("Page introuvable.", 404)

@@ -23,10 +23,12 @@ def test_health(stack: Settings) -> None:
     assert get(f"{stack.web_url}/health")[0] == 200
 
 
-def test_chat_page_is_french(stack: Settings) -> None:
+def test_landing_page_is_french_and_hosts_the_widget(stack: Settings) -> None:
     status, kind, html = get(f"{stack.web_url}/")
     assert status == 200 and kind.startswith("text/html")
-    assert '<html lang="fr-CA">' in html and "Écrivez votre question" in html
+    assert '<html lang="fr-CA">' in html and "pignon sur rue" in html
+    assert '<script src="/static/widget.js" defer></script>' in html
+    assert '<a href="/confidentialite">' in html
 
 
 def test_privacy_policy_page(stack: Settings) -> None:

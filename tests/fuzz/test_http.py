@@ -35,7 +35,7 @@ CONTENT_TYPES = st.sampled_from(
 METHODS = st.sampled_from(["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"])
 KNOWN_PATHS = st.sampled_from(
     ["/", "/health", "/confidentialite", "/api/messages", "/api/messages/", "/api", "/static/",
-     "/static/chat.js", "/static/../bot/settings.py", "/static/%2e%2e/%2e%2e/etc/passwd",
+     "/static/widget.js", "/static/../bot/settings.py", "/static/%2e%2e/%2e%2e/etc/passwd",
      "//autre-site.com", "/conseillers", "/conseillers/", "/conseillers/connexion",
      "/conseillers/pistes/1", "/conseillers/pistes/-1", "/conseillers/pistes/99999999999999999999",
      "/conseillers/journal", "/webhooks/rest/webhook", "/%00", "/%ff", "/" + "a" * 3000]

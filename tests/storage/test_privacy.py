@@ -27,6 +27,7 @@ from bot.privacy.person import as_csv, as_json, correct, find_people, person_fil
 from bot.privacy.tracker import erase_idle
 from bot.storage import analytics
 from bot.storage.accounts import create_account
+from bot.storage.contact import save_contact_request
 from bot.storage.followup import add_note
 from bot.storage.leads import ContactInfo, request_callback, save_diagnostic, save_submission
 from bot.storage.models import Account, AuditEntry, Booking, Consent, Lead
@@ -120,7 +121,7 @@ def person(
     future_session: bool,
 ) -> int:
     """A lead with everything: answers, diagnostic, past (and future) session, callback, note,
-    audit entry and a conversation in the tracker store."""
+    audit entry, a request from the chat widget and a conversation in the tracker store."""
     name, email, phone = who
     business = f"Boutique de {name}"
     sub = submission(email=email, conversation_id=conversation)
@@ -133,6 +134,9 @@ def person(
     lead_id = save_submission(sessions, sub)
     save_diagnostic(sessions, lead_id, ANSWERS, completed=True)
     request_callback(sessions, lead_id, f"rappelez {name} au {phone}")
+    save_contact_request(  # « Parler à une personne » in the chat widget, another conversation
+        sessions, f"widget-{conversation}", name, email, phone, f"Rappelez {name} svp", NOW
+    )
     add_note(sessions, manager(sessions), lead_id, f"Parlé à {name}, courriel {email}")
     add_note(sessions, manager(sessions), lead_id, "Très motivée")
     with sessions.begin() as session:

@@ -60,3 +60,16 @@ def test_a_bad_frozen_clock_is_a_clear_error(
 def test_no_frozen_clock_means_real_time(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("FROZEN_CLOCK", raising=False)
     assert load_settings(tmp_path / "missing.env").frozen_clock is None
+
+
+def test_allowed_origins_are_a_checked_list(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("ALLOWED_ORIGINS", " https://www.sdc-exemple.org/, http://localhost:8080 ")
+    assert load_settings(tmp_path / "missing.env").allowed_origins == (
+        "https://www.sdc-exemple.org",
+        "http://localhost:8080",
+    )
+    monkeypatch.setenv("ALLOWED_ORIGINS", "https://www.sdc-exemple.org/page")
+    with pytest.raises(ValueError, match=r"ALLOWED_ORIGINS: .* is not an origin"):
+        load_settings(tmp_path / "missing.env")

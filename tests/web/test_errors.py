@@ -26,5 +26,5 @@ def test_a_null_byte_in_a_path_is_a_french_404() -> None:
     for method in ("get", "head"):
         _, reply = getattr(app.test_client, method)("/static/../bot/settings.py%00%0Ap")
         assert reply.status == 404, method
-    _, reply = app.test_client.get("/static/chat.js%00")
+    _, reply = app.test_client.get("/static/widget.js%00")
     assert reply.json == {"error": "Page introuvable."}

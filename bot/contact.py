@@ -1,0 +1,128 @@
+"""The chat widget's two requests outside the conversation: « Parler à une personne » (a callback
+request with the person's consent, name, e-mail or phone and message) and « Recevoir la
+conversation par courriel » (the transcript e-mailed). Validation and wording only: the web app
+stores (`bot.storage.contact`) and sends (`bot.mail`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.limits import FREE_TEXT, INTAKE, SHORTEST_NAME
+from bot.notifications import SIGNATURE
+from bot.parsing import NotUnderstood, parse_email, parse_phone
+from bot.scheduling import TIMEZONE
+from bot.storage.transcripts import Line, as_seen
+from bot.text import one_line
+
+
+class InvalidRequest(ValueError):
+    """Refused; `errors` maps each field to its French explanation."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class ContactRequest:
+    name: str
+    email: str | None
+    phone: str | None
+    message: str
+
+
+def _text(body: dict[str, Any], field: str) -> str:
+    value = body.get(field)
+    return one_line(value) if isinstance(value, str) else ""
+
+
+def parse_contact_request(body: Any) -> ContactRequest:
+    """Check a « Parler à une personne » form; raise `InvalidRequest` naming each bad field."""
+    if not isinstance(body, dict):
+        raise InvalidRequest({"form": "La demande doit être un objet JSON."})
+    errors: dict[str, str] = {}
+    if body.get("consent") is not True:
+        errors["consent"] = "Cochez la case pour accepter que l'équipe utilise ces coordonnées."
+    name, email, phone = _text(body, "name"), _text(body, "email"), _text(body, "phone")
+    message = _text(body, "message")
+    if len(name) < SHORTEST_NAME:
+        errors["name"] = "Indiquez votre nom."
+    elif len(name) > INTAKE["contact_name"]:
+        errors["name"] = (
+            f"Votre nom est trop long ({INTAKE['contact_name']} caractères au maximum)."
+        )
+    email_ok = phone_ok = None
+    try:
+        email_ok = parse_email(email) if email and len(email) <= INTAKE["email"] else None
+    except NotUnderstood as error:
+        errors["email"] = f"Indiquez {error}."
+    if email and len(email) > INTAKE["email"]:
+        errors["email"] = "Cette adresse courriel est trop longue."
+    try:
+        phone_ok = parse_phone(phone) if phone else None
+    except NotUnderstood as error:
+        errors["phone"] = f"Indiquez {error}."
+    if not email and not phone:
+        errors["email"] = "Indiquez un courriel ou un numéro de téléphone pour qu'on vous réponde."
+    if not message:
+        errors["message"] = "Écrivez votre message."
+    elif len(message) > FREE_TEXT:
+        errors["message"] = f"Votre message est trop long ({FREE_TEXT} caractères au maximum)."
+    if errors:
+        raise InvalidRequest(errors)
+    return ContactRequest(name=name, email=email_ok, phone=phone_ok, message=message)
+
+
+def parse_transcript_request(body: Any) -> str:
+    """The e-mail address a transcript is asked for; raise `InvalidRequest` if none is valid."""
+    email = _text(body, "email") if isinstance(body, dict) else ""
+    try:
+        if len(email) > INTAKE["email"]:
+            raise NotUnderstood("une adresse courriel plus courte")
+        return parse_email(email)
+    except NotUnderstood as error:
+        raise InvalidRequest({"email": f"Indiquez {error}."}) from None
+
+
+def answer_delay(days: int) -> str:
+    """When the team answers: the program's own first-contact target (FIRST_CONTACT_DAYS)."""
+    return "d'ici demain" if days <= 1 else f"d'ici {days} jours"
+
+
+def contact_confirmation(request: ContactRequest, days: int) -> str:
+    """What the merchant reads once the request is stored."""
+    how = "par courriel" if request.email else "par téléphone"
+    return (
+        f"Merci, {request.name}! Votre demande est transmise à l'équipe de 100 % NumériQC, "
+        f"qui vous répondra {how} {answer_delay(days)}."
+    )
+
+
+def contact_team_mail(workspace: str) -> tuple[str, str]:
+    """The team's e-mail about a widget request: no personal data, a link to the queue."""
+    return (
+        "Demande de contact dans le clavardage",
+        "Bonjour,\n\nUne personne demande à parler à quelqu'un de l'équipe depuis le "
+        "clavardage. Son nom, ses coordonnées et son message sont dans la file « Rappels » de "
+        f"l'espace conseillers : {workspace}/files#rappels\n\n"
+        "Marquez le rappel comme fait une fois la réponse donnée.\n\n"
+        f"{SIGNATURE}",
+    )
+
+
+def transcript_mail(lines: Sequence[Line], website: str) -> tuple[str, str]:
+    """The merchant's copy of the conversation, oldest message first."""
+    said = []
+    for line in as_seen(list(lines)):
+        who = "Vous" if line.speaker == "merchant" else "Assistant"
+        at = line.at.astimezone(TIMEZONE)
+        buttons = f"\n  [{' | '.join(line.buttons)}]" if line.buttons else ""
+        said.append(f"{at:%Y-%m-%d %H:%M} — {who} : {line.text}{buttons}")
+    body = (
+        "Bonjour,\n\nVoici votre conversation avec l'assistant virtuel de 100 % NumériQC.\n\n"
+        + "\n\n".join(said)
+        + f"\n\nPour poursuivre, revenez sur {website}.\n\n{SIGNATURE}"
+    )
+    return "Votre conversation avec l'assistant de 100 % NumériQC", body

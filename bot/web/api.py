@@ -1,0 +1,198 @@
+"""The chat widget's JSON API under /api: messages relayed to Rasa's validated REST channel, the
+conversation read back from the tracker store (history, and the question a form waits for),
+« Parler à une personne » and « Recevoir la conversation par courriel ».
+
+Only the web app's own origin and `ALLOWED_ORIGINS` may call it from a browser: another
+origin's request (and its CORS preflight) gets a 403, and no CORS header lets it read a reply."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from datetime import datetime, timezone
+from functools import partial
+from typing import Any
+
+import aiohttp
+from sanic import Blueprint, Request, response
+from sanic.response import HTTPResponse
+
+from bot.contact import (
+    InvalidRequest,
+    contact_confirmation,
+    contact_team_mail,
+    parse_contact_request,
+    parse_transcript_request,
+    transcript_mail,
+)
+from bot.mail import mail_settings, message, send
+from bot.messages import InvalidMessage, page_messages, parse_message
+from bot.settings import Settings
+from bot.storage.contact import save_contact_request
+from bot.storage.database import sessions_for
+from bot.storage.transcripts import Line, as_seen, form_in_progress, transcript
+
+log = logging.getLogger(__name__)
+GREETING = "/greet"
+# The widget's conversation ids are random UUIDs: only such ids can read a conversation back.
+UNGUESSABLE = re.compile(r"^[A-Za-z0-9-]{32,128}$")
+UNAVAILABLE = "L'assistant est momentanément indisponible. Réessayez dans un instant."
+CORS = {
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Content-Type",
+    "Access-Control-Max-Age": "600",
+}
+
+
+def _error(text: str, status: int, **extra: Any) -> HTTPResponse:
+    return response.json({"error": text, **extra}, status=status)
+
+
+def _shown(lines: list[Line]) -> list[dict[str, Any]]:
+    """Transcript lines as the widget shows them (`as_seen`)."""
+    return [
+        {
+            "from": "user" if line.speaker == "merchant" else "bot",
+            "text": line.text,
+            "buttons": [
+                {"title": t, "payload": p} for t, p in zip(line.buttons, line.payloads, strict=True)
+            ],
+        }
+        for line in as_seen(lines)
+    ]
+
+
+def pending_turn(lines: list[Line]) -> list[Line]:
+    """The bot's messages since the merchant's last one: the question a form waits for."""
+    last_user = max((i for i, line in enumerate(lines) if line.speaker == "merchant"), default=-1)
+    return lines[last_user + 1 :]
+
+
+def create_api(settings: Settings) -> Blueprint:
+    api = Blueprint("chat_api", url_prefix="/api")
+    allowed = {settings.web_url, *settings.allowed_origins}
+    tracker = settings.tracker_url
+
+    async def blocking(function: Any, *args: Any) -> Any:
+        return await asyncio.to_thread(partial(function, *args))
+
+    def allowed_origin(request: Request) -> str | None:
+        """The request's Origin if it may call the API ("" when a non-browser client sent
+        none), None when it may not."""
+        origin = request.headers.get("origin", "")
+        own = f"{request.scheme}://{request.host}"
+        return origin if not origin or origin in allowed or origin == own else None
+
+    @api.middleware("request")
+    async def check_origin(request: Request) -> HTTPResponse | None:
+        origin = allowed_origin(request)
+        if origin is None:
+            log.warning("chat API refused to origin %s", request.headers.get("origin", "")[:100])
+            return _error("Ce site n'est pas autorisé à ouvrir une conversation.", 403)
+        if request.method == "OPTIONS":
+            return response.empty(status=204)
+        return None
+
+    @api.middleware("response")
+    async def cors_headers(request: Request, reply: HTTPResponse) -> None:
+        origin = allowed_origin(request)
+        reply.headers["Vary"] = "Origin"
+        if origin:
+            reply.headers.update({"Access-Control-Allow-Origin": origin, **CORS})
+
+    async def ask_rasa(request: Request, sender: str, text: str) -> HTTPResponse:
+        url = f"{settings.rasa_url}/webhooks/rest/webhook"
+        try:
+            async with request.app.ctx.rasa.post(
+                url, json={"sender": sender, "message": text}
+            ) as reply:
+                if reply.status != 200:
+                    return _error(
+                        "L'assistant n'a pas pu répondre. Réessayez dans un instant.", 502
+                    )
+                messages = page_messages(await reply.json(content_type=None))
+        except (aiohttp.ClientError, TimeoutError, ValueError):
+            return _error(UNAVAILABLE, 503)
+        return response.json({"messages": messages})
+
+    @api.route("/messages", methods=["POST", "OPTIONS"])
+    async def send_message(request: Request) -> HTTPResponse:
+        try:
+            incoming = parse_message(request.body)
+        except InvalidMessage as invalid:
+            return _error(str(invalid), invalid.status)
+        if incoming.text == GREETING and await blocking(form_in_progress, tracker, incoming.sender):
+            # Never greet into a form: the greeting would be read as the answer. Ask again.
+            pending = pending_turn(await blocking(transcript, tracker, incoming.sender))
+            shown = [{"text": m["text"], "buttons": m["buttons"]} for m in _shown(pending)]
+            return response.json({"messages": shown})
+        return await ask_rasa(request, incoming.sender, incoming.text)
+
+    @api.route("/conversations/<sender:str>", methods=["GET", "OPTIONS"])
+    async def conversation(request: Request, sender: str) -> HTTPResponse:
+        if not UNGUESSABLE.match(sender):
+            return _error("Identifiant de conversation invalide.", 400)
+        lines = await blocking(transcript, tracker, sender)
+        form = await blocking(form_in_progress, tracker, sender)
+        return response.json({"messages": _shown(lines), "form_in_progress": form is not None})
+
+    def sender_of(body: Any) -> str | None:
+        sender = body.get("sender") if isinstance(body, dict) else None
+        return sender if isinstance(sender, str) and UNGUESSABLE.match(sender) else None
+
+    @api.route("/contact", methods=["POST", "OPTIONS"])
+    async def contact(request: Request) -> HTTPResponse:
+        try:
+            body = request.json
+        except Exception:  # Sanic raises its own InvalidUsage on broken JSON
+            body = None
+        sender = sender_of(body)
+        if sender is None:
+            return _error("Identifiant de conversation invalide.", 400)
+        try:
+            asked = parse_contact_request(body)
+        except InvalidRequest as invalid:
+            return _error("Vérifiez le formulaire.", 400, fields=invalid.errors)
+        database = sessions_for(settings.database_url)
+        moment = datetime.now(timezone.utc)
+        await blocking(
+            save_contact_request, database, sender, asked.name, asked.email, asked.phone,
+            asked.message, moment,
+        )  # fmt: skip
+        if settings.team_email:  # after the commit; a failed mail never fails the request
+            mail = mail_settings(settings)
+            team = message(mail, settings.team_email, *contact_team_mail(settings.workspace_base))
+            try:
+                await blocking(send, mail, team)
+            except Exception as error:
+                log.error("team e-mail (contact request) not sent: %s", type(error).__name__)
+        text = contact_confirmation(asked, settings.first_contact_days)
+        return response.json({"message": text}, status=201)
+
+    @api.route("/transcript", methods=["POST", "OPTIONS"])
+    async def send_transcript(request: Request) -> HTTPResponse:
+        try:
+            body = request.json
+        except Exception:
+            body = None
+        sender = sender_of(body)
+        if sender is None:
+            return _error("Identifiant de conversation invalide.", 400)
+        try:
+            email = parse_transcript_request(body)
+        except InvalidRequest as invalid:
+            return _error("Vérifiez l'adresse courriel.", 400, fields=invalid.errors)
+        lines = await blocking(transcript, tracker, sender)
+        if not lines:
+            return _error("Cette conversation est vide : rien à envoyer.", 404)
+        mail = mail_settings(settings)
+        try:
+            composed = transcript_mail(lines, settings.program_website)
+            await blocking(send, mail, message(mail, email, *composed))
+        except Exception as error:
+            log.error("transcript e-mail not sent: %s", type(error).__name__)
+            return _error("Le courriel n'a pas pu être envoyé. Réessayez dans un instant.", 503)
+        return response.json({"message": f"C'est envoyé à {email}."})
+
+    return api
