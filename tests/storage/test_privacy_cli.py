@@ -39,7 +39,7 @@ def test_find_export_correct_erase_and_retention(
     assert record["contacts"][0]["email"] == EMAIL
     assert record["conversation"][0]["text"] == f"je m'appelle {NAME}"
     assert main(["privacy", "correct", str(lead_id), "email", "pas valide"]) == 2
-    assert "nom@exemple.com" in capsys.readouterr().err
+    assert "adresse courriel" in capsys.readouterr().err
     assert main(["privacy", "erase", str(lead_id)]) == 0
     assert "add --yes" in capsys.readouterr().out
     assert occurrences(database_url, NEEDLES)

@@ -55,7 +55,7 @@ def test_find_export_correct_then_erase(app: Sanic, marie: int, settings: Settin
     assert "contacts.1.email" in manager.get(f"{HOME}/personnes/{marie}/dossier.csv").text
 
     bad = manager.post(f"{HOME}/personnes/{marie}/corriger", {"champ": "email", "valeur": "non"})
-    assert bad.status == 400 and "nom@exemple.com" in bad.text
+    assert bad.status == 400 and "adresse courriel complète" in bad.text
     fixed = manager.post(f"{HOME}/personnes/{marie}/corriger",
                          {"champ": "phone", "valeur": "581 555 0000"})  # fmt: skip
     assert fixed.status == 200 and "+15815550000" in fixed.text
