@@ -8,11 +8,11 @@ pas » and « passer » are answers); « on arrête » stops (what was answered 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from bot import diagnostic as d
 from bot import forms
-from bot.conversation import Turn
 from bot.forms import UNSURE, YES_NO_UNSURE, Form, Question, Reader, same
 from bot.limits import FREE_TEXT
 from bot.parsing import NotUnderstood, parse_yes_no
@@ -97,17 +97,8 @@ DIAGNOSTIC = Form(
 QUESTIONS = DIAGNOSTIC.slots
 FIELD_TO_CORRECT = DIAGNOSTIC.correct
 
-
-def take_turn(
-    answers: dict[str, Any],
-    question: str | None,
-    text: str,
-    intent: str | None = None,
-    confidence: float = 0.0,
-    failures: int = 0,
-) -> Turn:
-    """Handle one message of the diagnostic (`bot.forms.take_turn` on `DIAGNOSTIC`)."""
-    return forms.take_turn(DIAGNOSTIC, answers, question, text, intent, confidence, failures)
+# Handle one message of the form (`bot.forms.take_turn` on DIAGNOSTIC).
+take_turn = partial(forms.take_turn, DIAGNOSTIC)
 
 
 def to_answers(answers: dict[str, Any]) -> d.Answers:

@@ -8,10 +8,10 @@ ones. The Rasa form only maps the tracker to `take_turn` and back.
 from __future__ import annotations
 
 from contextlib import suppress
+from functools import partial
 from typing import Any
 
 from bot import forms
-from bot.conversation import Turn
 from bot.eligibility import Intake, Readiness
 from bot.forms import Form, Question, Reader, same
 from bot.limits import INTAKE as LIMITS
@@ -218,17 +218,8 @@ INTAKE = Form(
 QUESTIONS = INTAKE.slots
 LABELS = {q.name: q.label for q in INTAKE.questions}
 
-
-def take_turn(
-    answers: dict[str, Any],
-    question: str | None,
-    text: str,
-    intent: str | None = None,
-    confidence: float = 0.0,
-    failures: int = 0,
-) -> Turn:
-    """Handle one message of the intake (`bot.forms.take_turn` on `INTAKE`)."""
-    return forms.take_turn(INTAKE, answers, question, text, intent, confidence, failures)
+# Handle one message of the form (`bot.forms.take_turn` on INTAKE).
+take_turn = partial(forms.take_turn, INTAKE)
 
 
 def recap(answers: dict[str, Any]) -> str:

@@ -5,16 +5,14 @@ a phone: find a person, open their file, erase it; the incident register; a righ
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
 from bot.settings import Settings
 from bot.storage.accounts import create_account
 from bot.storage.database import sessions_for
 from bot.storage.leads import save_submission
-from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.test_workspace_browser import PASSWORD, SIZES, check, open_page, sign_in
 from tests.storage.test_leads import submission
 
@@ -28,14 +26,6 @@ def officer(stack: Settings) -> dict[str, str]:
     email = f"efface-{suffix}@exemple.com"
     lead_id = save_submission(database, submission(email=email))
     return {"manager": manager, "email": email, "lead": str(lead_id)}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.mark.parametrize("size", list(SIZES))

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, Page, Route, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 from sqlalchemy import select
 
 from bot.settings import ROOT, Settings
@@ -29,7 +29,6 @@ from bot.storage.database import sessions_for
 from bot.storage.models import CallbackRequest
 from bot.storage.transcripts import transcript
 from tests.conftest import PARTNER_ORIGIN, Responses, free_port
-from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.test_diagnostic_conversation import eligible
 from tests.e2e.test_intake_conversation import Chat
 
@@ -43,14 +42,6 @@ AXE = {
 SIZES = {"bureau": (1280, 800), "telephone": (375, 740)}
 GREETING = "Bonjour! Je suis l'assistant virtuel de 100 % NumériQC"
 LAUNCHER = "Clavarder avec l'assistant"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def new_context(browser: Browser, size: str, storage: str | None = None) -> BrowserContext:

@@ -6,12 +6,11 @@ phone) under test-results/workspace/ and checked with axe-core (WCAG 2.1 A and A
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Dialog, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Dialog, Page, expect
 
 from bot.settings import ROOT, Settings
 from bot.storage.accounts import create_account
@@ -25,7 +24,6 @@ from tests.e2e.test_booking_conversation import (
     mails_about,
     reference_in,
 )
-from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.test_diagnostic_conversation import DIAGNOSTIC, eligible, summary_said
 from tests.e2e.test_intake_conversation import Chat
 from tests.storage.test_leads import INTAKE, submission
@@ -70,14 +68,6 @@ def team(stack: Settings, responses: Responses) -> dict[str, str]:
         "hostile": hostile,
         "reference": reference_in(chat),
     }
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def open_page(browser: Browser, size: str) -> Page:

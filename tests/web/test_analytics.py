@@ -206,7 +206,7 @@ def look(browser: Any, base: str, width: int, scripts: bool, shots: Path) -> Non
 def test_the_charts_render_in_chromium(served: str, tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
