@@ -4,7 +4,9 @@ the answer of its topic. Measured on the replies merchants see, through the REST
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
+import pytest
 import yaml
 
 from bot.settings import ROOT, Settings
@@ -42,4 +44,60 @@ def test_faq_response_selection_accuracy(stack: Settings, responses: Responses) 
         f"{accuracy:.4f} ({len(questions) - len(misses)}/{len(questions)} questions)"
     )
     assert len(questions) >= 19 * 10
+    assert accuracy >= MIN_ACCURACY, misses
+
+
+def examples(path: Path) -> list[tuple[str, str]]:
+    """(intent, message) for every example of an NLU file."""
+    found = []
+    for block in yaml.safe_load(path.read_text())["nlu"]:
+        for line in block["examples"].splitlines():
+            if line.strip().startswith("- "):
+                found.append((block["intent"], line.strip()[2:]))
+    return found
+
+
+def replies(stack: Settings, responses: Responses, message: str) -> list[str]:
+    """The responses a new conversation gets to its first message."""
+    status, said = post(
+        f"{stack.rasa_url}/webhooks/rest/webhook",
+        {"sender": f"ans-{uuid.uuid4().hex[:12]}", "message": message},
+    )
+    assert status == 200
+    return [responses.name_of(r.get("text", "")) for r in said]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        ROOT / "tests" / "nlu" / "heldout.yml",
+        *sorted((ROOT / "tests" / "nlu").glob("independent_*.yml")),
+    ],
+    ids=lambda p: p.stem,
+)
+def test_every_message_gets_the_answer_of_its_intent(
+    stack: Settings, responses: Responses, path: Path
+) -> None:
+    """Each message of a set, first in a new conversation, ends with what its intent gets when
+    the intent is sent directly (the reply merchants see: FAQ answer, consent prompt, greeting…)."""
+    cases = examples(path)
+    reference = {
+        intent: replies(stack, responses, f"/{intent}") for intent in {i for i, _ in cases}
+    }
+    misses = []
+    for intent, text in cases:
+        got = replies(stack, responses, text)
+        expected = reference[intent]  # last, after what the message adds (« NQ-… introuvable »)
+        right = got[-len(expected) :] == expected or (
+            intent == "faq_territory" and bool(got) and set(got) <= TERRITORY
+        )
+        if not right:
+            misses.append((intent, text, got))
+    accuracy = 1 - len(misses) / len(cases)
+    report = ROOT / "test-results" / f"answers-{path.stem}.txt"
+    report.parent.mkdir(exist_ok=True)
+    report.write_text("".join(f"{i}\t{t}\t{' | '.join(g)}\n" for i, t, g in misses))
+    FIGURES[f"answered right through REST, {path.name} (min 0.95)"] = (
+        f"{accuracy:.4f} ({len(cases) - len(misses)}/{len(cases)} messages)"
+    )
     assert accuracy >= MIN_ACCURACY, misses
