@@ -12,11 +12,12 @@ MODEL := models/numeriqc.tar.gz
 TRAINING_INPUTS := config.yml $(shell find domain data -name "*.yml" 2>/dev/null) \
 	$(wildcard rasa_components/*.py) bot/territory.py bot/text.py
 
-.PHONY: help install assets run test lint validate train bench lock clean
+.PHONY: help install assets run test lint validate train crossval bench lock clean
 
 help:
 	@echo "make run    - install if needed, train if data changed, start bot + actions + web page"
 	@echo "make test   - install if needed, lint, validate, train, run every test suite"
+	@echo "make crossval - k-fold cross-validation of the intent classifier on data/nlu"
 	@echo "make bench  - measure latency, throughput, memory, start-up and training time"
 	@echo "make lock   - re-resolve requirements/*.in into exact requirements/*.lock"
 
@@ -57,6 +58,10 @@ $(MODEL): $(TRAINING_INPUTS) | $(VENV)/rasa/.installed
 	@touch $@
 
 train: $(MODEL)
+
+# Per-intent and macro F1 and fallback rates by threshold, on the training data only.
+crossval: $(VENV)/rasa/.installed
+	$(VENV)/rasa/bin/python -m rasa_components.crossval
 
 run: install assets $(MODEL)
 	$(APP_PY) -m bot.stack

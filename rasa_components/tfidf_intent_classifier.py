@@ -5,8 +5,9 @@ stripped, feeding a class-balanced logistic regression. Compared with Rasa's own
 `LogisticRegressionClassifier` on counts, the TF-IDF weighting and a weaker regularisation
 classify typos and colloquial spellings better, and the model is saved with joblib, which
 loads in milliseconds (Rasa's skops loader imports all of scikit-learn, about 10 s).
-Known place names are masked first (`bot.territory.mask_places`, standard library only), so
-any town of the gazetteer counts as a sign of a territory question.
+Texts are prepared by `rasa_components.intent_model.prepare` (folded, known place names masked
+so any town of the gazetteer reads as a territory question, SMS and Québec spellings written
+out); the same module builds the pipeline for `make crossval`.
 """
 
 from __future__ import annotations
@@ -23,11 +24,9 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.pipeline import Pipeline
 
-from bot.territory import mask_places
+from rasa_components.intent_model import DEFAULTS, build_model, prepare
 
 logger = logging.getLogger(__name__)
 MODEL_FILE = "classifier.joblib"
@@ -39,14 +38,7 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {
-            "C": 20.0,
-            "max_word_ngram": 2,
-            "min_char_ngram": 2,
-            "max_char_ngram": 5,
-            "random_state": 42,
-            "ranking_length": 10,
-        }
+        return {**DEFAULTS, "ranking_length": 10}
 
     @staticmethod
     def required_packages() -> list[str]:
@@ -74,45 +66,13 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
     ) -> TfidfIntentClassifier:
         return cls(config, model_storage, resource)
 
-    def _new_model(self) -> Pipeline:
-        config = self._config
-        features = FeatureUnion(
-            [
-                (
-                    "words",
-                    TfidfVectorizer(
-                        strip_accents="unicode",
-                        ngram_range=(1, config["max_word_ngram"]),
-                        sublinear_tf=True,
-                        token_pattern=r"(?u)\b\w+\b",
-                    ),
-                ),
-                (
-                    "chars",
-                    TfidfVectorizer(
-                        strip_accents="unicode",
-                        analyzer="char_wb",
-                        ngram_range=(config["min_char_ngram"], config["max_char_ngram"]),
-                        sublinear_tf=True,
-                    ),
-                ),
-            ]
-        )
-        classifier = LogisticRegression(
-            C=config["C"],
-            class_weight="balanced",
-            max_iter=3000,
-            random_state=config["random_state"],
-        )
-        return Pipeline([("features", features), ("classifier", classifier)])
-
     def train(self, training_data: TrainingData) -> Resource:
         examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
         if not examples:
             logger.debug("No intent examples: the intent classifier is not trained.")
             return self._resource
-        self._model = self._new_model()
-        texts = [mask_places(e.get(TEXT)) for e in examples]
+        self._model = build_model({k: v for k, v in self._config.items() if k in DEFAULTS})
+        texts = [prepare(e.get(TEXT)) for e in examples]
         self._model.fit(texts, [e.get(INTENT) for e in examples])
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump(self._model, directory / MODEL_FILE)
@@ -121,7 +81,7 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         if self._model is None:
             return messages
-        texts = [mask_places(message.get(TEXT) or "") for message in messages]
+        texts = [prepare(message.get(TEXT) or "") for message in messages]
         probabilities = self._model.predict_proba(texts)
         labels = self._model.classes_
         for message, row in zip(messages, probabilities, strict=True):

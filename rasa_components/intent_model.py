@@ -1,0 +1,107 @@
+"""The intent model itself, without Rasa: text preparation and the scikit-learn pipeline.
+
+Shared by `TfidfIntentClassifier` (training and serving) and `rasa_components.crossval`
+(`make crossval`), so cross-validation measures exactly what is served.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from bot.territory import mask_places
+
+DEFAULTS: dict[str, Any] = {
+    "C": 20.0,
+    "max_word_ngram": 2,
+    "min_char_ngram": 2,
+    "max_char_ngram": 5,
+    "random_state": 42,
+}
+
+# Spellings of phone typing and Québec French, on folded text (no accents, no apostrophes),
+# mapped to one written form so that a word learnt one way is recognised the other ways.
+_SPELLINGS = {
+    "cest": "c est",
+    "c": "c est",
+    "koi": "quoi",
+    "kosse": "quoi",
+    "kesse": "quoi",
+    "keske": "qu est ce que",
+    "qqch": "quelque chose",
+    "qqc": "quelque chose",
+    "qqn": "quelqu un",
+    "pk": "pourquoi",
+    "pq": "pourquoi",
+    "chu": "je suis",
+    "chui": "je suis",
+    "jsuis": "je suis",
+    "jveux": "je veux",
+    "jvx": "je veux",
+    "jvoudrais": "je voudrais",
+    "jpeux": "je peux",
+    "jdois": "je dois",
+    "jai": "j ai",
+    "jaimerais": "j aimerais",
+    "jaurais": "j aurais",
+    "minscrire": "m inscrire",
+    "sinscrire": "s inscrire",
+    "ya": "il y a",
+    "stp": "svp",
+    "slt": "salut",
+    "bjr": "bonjour",
+    "bnjr": "bonjour",
+    "cmt": "comment",
+    "vs": "vous",
+    "pis": "puis",
+    "toe": "toi",
+    "resto": "restaurant",
+    "restos": "restaurants",
+    "rdv": "rendez vous",
+    "gratis": "gratuit",
+}
+_REPEATS = re.compile(r"([a-z])\1{2,}")
+
+
+def prepare(text: str) -> str:
+    """What the model reads: folded text (`mask_places`), letters typed three times or more
+    reduced to one ("gratuiiit"), and the usual SMS and Québec spellings written out."""
+    masked = _REPEATS.sub(r"\1", mask_places(text))
+    return " ".join(_SPELLINGS.get(word, word) for word in masked.split())
+
+
+def build_model(config: dict[str, Any]) -> Pipeline:
+    """An untrained pipeline: TF-IDF over words and characters, class-balanced logistic
+    regression."""
+    config = {**DEFAULTS, **config}
+    features = FeatureUnion(
+        [
+            (
+                "words",
+                TfidfVectorizer(
+                    ngram_range=(1, config["max_word_ngram"]),
+                    sublinear_tf=True,
+                    token_pattern=r"(?u)\b\w+\b",
+                ),
+            ),
+            (
+                "chars",
+                TfidfVectorizer(
+                    analyzer="char_wb",
+                    ngram_range=(config["min_char_ngram"], config["max_char_ngram"]),
+                    sublinear_tf=True,
+                ),
+            ),
+        ]
+    )
+    classifier = LogisticRegression(
+        C=config["C"],
+        class_weight="balanced",
+        max_iter=3000,
+        random_state=config["random_state"],
+    )
+    return Pipeline([("features", features), ("classifier", classifier)])
