@@ -34,4 +34,8 @@ async def test_socketio_client_receives_the_reply(stack: Settings) -> None:
     finally:
         await client.disconnect()
     assert reply["text"].startswith("Oui, c'est entièrement gratuit!")
-    assert [b["payload"] for b in reply["quick_replies"]] == ["/faq_eligibility", "/faq_coaching"]
+    assert [b["payload"] for b in reply["quick_replies"]] == [
+        "/request_eligibility",
+        "/faq_eligibility",
+        "/faq_coaching",
+    ]

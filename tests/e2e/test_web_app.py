@@ -56,8 +56,8 @@ def test_chat_api_relays_the_bot_reply(stack: Settings) -> None:
     assert status == 200
     assert reply["messages"][0]["text"].startswith("Oui, c'est entièrement gratuit!")
     assert reply["messages"][0]["buttons"][0] == {
-        "title": "Qui est admissible?",
-        "payload": "/faq_eligibility",
+        "title": "Vérifier mon admissibilité",
+        "payload": "/request_eligibility",
     }
 
 
