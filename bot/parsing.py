@@ -121,14 +121,10 @@ def parse_sector(text: str) -> Sector:
     return Sector.OTHER
 
 
-_IN_ALL = re.compile(r"(\w+) (?:en tout|au total)\b|\b(?:en tout|au total),? (\w+)")
-
-
 def parse_count(text: str) -> int:
     """People working in the business, owner included: "5", "vingt-cinq", "juste moi" (1),
     "moi pis ma blonde" (2), "une dizaine" (10), "3 employés depuis 2019" (3)."""
-    total = _IN_ALL.search(fold(text))  # « cinq plus moi, donc six en tout »
-    count = quantities.headcount(total.group(1) or total.group(2) if total else text)
+    count = quantities.headcount(text)
     if count is None:
         raise NotUnderstood("le nombre de personnes, vous compris")
     return count

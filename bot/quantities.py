@@ -30,6 +30,7 @@ from typing import Any
 import duckling
 
 from bot.duckling_runtime import runtime
+from bot.text import fold
 
 MAX_CHARS = 300  # a longer answer is read from its beginning (Duckling stays under ~10 ms)
 
@@ -248,11 +249,17 @@ def _count(text: str, figures: list[_Figure]) -> float:
     return figures[0].value
 
 
+_IN_ALL = re.compile(r"(\w+) (?:en tout|au total)\b|\b(?:en tout|au total),? (\w+)")
+
+
 def headcount(text: str) -> int | None:
     """People working in the business, owner included: "5", "vingt-cinq", "juste moi" (1),
     "moi pis ma blonde" (2), "moi + 2 employés" (3), "une quinzaine" (15), "entre 5 et 10"
     (10: a range gives its upper bound), "aucun employé" (1: the owner), "j'ai 3 employés" (4).
-    Years, phone numbers, postal codes, durations and amounts are not counts."""
+    Years, phone numbers, postal codes, durations and amounts are not counts; a total said as
+    such wins ("cinq plus moi, donc six en tout" is 6)."""
+    if said := _IN_ALL.search(fold(text)):
+        text = said.group(1) or said.group(2)
     folded = _figures(text)
     people = [f for f in _tokens(folded) if not f.unit and f.value < 1000]
     if people and _SELF_INCLUDED.search(folded):

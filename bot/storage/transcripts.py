@@ -7,8 +7,9 @@ import json
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, bindparam, create_engine, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 
@@ -28,21 +29,26 @@ def tracker_engine(url: str) -> Engine:
     return create_engine(url)
 
 
+def _events(url: str, conversation_id: str, kinds: tuple[str, ...]) -> list[tuple[str, Any]]:
+    """The conversation's events of these kinds, oldest first, as (kind, decoded event); empty
+    when the tracker store has no such conversation (or no table yet)."""
+    query = text(
+        "SELECT type_name, data FROM events WHERE sender_id = :sender "
+        "AND type_name IN :kinds ORDER BY id"
+    ).bindparams(bindparam("kinds", expanding=True))
+    try:
+        with tracker_engine(url).connect() as connection:
+            rows = connection.execute(query, {"sender": conversation_id, "kinds": kinds}).all()
+    except (OperationalError, ProgrammingError):
+        return []
+    return [(str(kind), json.loads(data)) for kind, data in rows]
+
+
 def transcript(url: str, conversation_id: str) -> list[Line]:
     """Every message of the conversation, oldest first (every session, not only the latest);
     empty when the tracker store has no such conversation (or no table yet)."""
-    query = text(
-        "SELECT type_name, data FROM events WHERE sender_id = :sender "
-        "AND type_name IN ('user', 'bot') ORDER BY id"
-    )
-    try:
-        with tracker_engine(url).connect() as connection:
-            rows = connection.execute(query, {"sender": conversation_id}).all()
-    except (OperationalError, ProgrammingError):
-        return []
     lines = []
-    for kind, data in rows:
-        event = json.loads(data)
+    for kind, event in _events(url, conversation_id, ("user", "bot")):
         buttons = (event.get("data") or {}).get("buttons") or []
         typed = (event.get("metadata") or {}).get("typed")  # a typed button title or yes/no
         lines.append(
@@ -60,18 +66,9 @@ def transcript(url: str, conversation_id: str) -> list[Line]:
 def form_in_progress(url: str, conversation_id: str) -> str | None:
     """The form (Rasa's active loop: intake, diagnostic or booking) waiting for the merchant's
     answer in the conversation's latest session, or None."""
-    query = text(
-        "SELECT type_name, data FROM events WHERE sender_id = :sender "
-        "AND type_name IN ('active_loop', 'session_started', 'restart') ORDER BY id"
-    )
-    try:
-        with tracker_engine(url).connect() as connection:
-            rows = connection.execute(query, {"sender": conversation_id}).all()
-    except (OperationalError, ProgrammingError):
-        return None
     form = None
-    for kind, data in rows:
-        form = json.loads(data).get("name") if kind == "active_loop" else None
+    for kind, event in _events(url, conversation_id, ("active_loop", "session_started", "restart")):
+        form = event.get("name") if kind == "active_loop" else None
     return str(form) if form else None
 
 

@@ -137,17 +137,19 @@ def create_api(settings: Settings) -> Blueprint:
         form = await blocking(form_in_progress, tracker, sender)
         return response.json({"messages": _shown(lines), "form_in_progress": form is not None})
 
-    def sender_of(body: Any) -> str | None:
-        sender = body.get("sender") if isinstance(body, dict) else None
-        return sender if isinstance(sender, str) and UNGUESSABLE.match(sender) else None
-
-    @api.route("/contact", methods=["POST", "OPTIONS"])
-    async def contact(request: Request) -> HTTPResponse:
+    def body_and_sender(request: Request) -> tuple[Any, str | None]:
+        """The request's JSON (None when broken) and its conversation id, if unguessable."""
         try:
             body = request.json
         except Exception:  # Sanic raises its own InvalidUsage on broken JSON
             body = None
-        sender = sender_of(body)
+        sender = body.get("sender") if isinstance(body, dict) else None
+        valid = isinstance(sender, str) and UNGUESSABLE.match(sender)
+        return body, sender if valid else None
+
+    @api.route("/contact", methods=["POST", "OPTIONS"])
+    async def contact(request: Request) -> HTTPResponse:
+        body, sender = body_and_sender(request)
         if sender is None:
             return _error("Identifiant de conversation invalide.", 400)
         try:
@@ -172,11 +174,7 @@ def create_api(settings: Settings) -> Blueprint:
 
     @api.route("/transcript", methods=["POST", "OPTIONS"])
     async def send_transcript(request: Request) -> HTTPResponse:
-        try:
-            body = request.json
-        except Exception:
-            body = None
-        sender = sender_of(body)
+        body, sender = body_and_sender(request)
         if sender is None:
             return _error("Identifiant de conversation invalide.", 400)
         try:
