@@ -55,8 +55,12 @@ def wants_to_stop(text: str) -> bool:
     return _says(text, STOP_PHRASES) or fold(text) in STOP_WORDS
 
 
+_PAST = re.compile(r"\b(?:an|annee|mois|semaine|fois|ete|hiver|automne|printemps) passee?s?\b")
+
+
 def wants_to_skip(text: str) -> bool:
-    return _says(text, SKIP_WORDS)
+    """« passer », « on saute celle-là », « question suivante », not « refait l'an passé »."""
+    return _says(text, SKIP_WORDS) and not _PAST.search(fold(text))
 
 
 def faq_digression(text: str, intent: str | None, confidence: float) -> str | None:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from bot import quantities
 from bot.parsing import NotUnderstood, parse_yes_no
 from bot.text import fold, typo_tolerant
-from bot.vocabulary import Answer, find_yes_no, is_unsure
+from bot.vocabulary import Answer, find_yes_no, first_clause, is_unsure, opens_unsure
 
 AREAS = ("visibilité", "marketing", "ventes", "gestion")
 LEVELS = ("à bâtir", "de base", "en place", "avancé")
@@ -28,12 +29,16 @@ TOOLS = {
     "inventaire": "inventaire", "stock": "inventaire", "comptabilite": "comptabilité",
     "comptable": "comptabilité", "quickbooks": "comptabilité", "sage": "comptabilité",
     "reservation": "réservations", "rendez vous": "réservations", "crm": "gestion des clients",
+    "lightspeed": "point de vente", "square": "point de vente", "clover": "point de vente",
+    "moneris": "point de vente", "terminal": "point de vente", "acomba": "comptabilité",
+    "xero": "comptabilité", "agenda": "réservations", "calendrier": "réservations",
 }  # fmt: skip
 GOALS = {
     "visibilite": "visibilité", "visible": "visibilité", "local": "clientèle locale",
     "quartier": "clientèle locale", "touris": "touristes", "vente": "ventes en ligne",
     "vendre": "ventes en ligne", "fidel": "fidélisation", "temps": "gagner du temps en gestion",
-    "gestion": "gagner du temps en gestion",
+    "gestion": "gagner du temps en gestion", "connaitre": "visibilité", "coin": "clientèle locale",
+    "voisin": "clientèle locale", "reviennent": "fidélisation", "revenir": "fidélisation",
 }  # fmt: skip
 OBSTACLES = {
     "temps": "le temps", "competence": "les compétences", "connais": "les compétences",
@@ -41,7 +46,8 @@ OBSTACLES = {
     "fournisseur": "trouver un fournisseur de confiance", "confiance": "trouver un fournisseur de confiance",
     "commencer": "savoir par où commencer", "par ou": "savoir par où commencer",
     "perdu": "savoir par où commencer", "time": "le temps", "busy": "le temps",
-    "occupe": "le temps", "deborde": "le temps",
+    "occupe": "le temps", "deborde": "le temps", "dans le jus": "le temps",
+    "fiable": "trouver un fournisseur de confiance", "agence": "trouver un fournisseur de confiance",
 }  # fmt: skip
 UNKNOWN = "je ne sais pas"
 
@@ -54,32 +60,44 @@ class Website:
 
 def _keywords(text: str, vocabulary: dict[str, str]) -> list[str]:
     """The labels of the vocabulary's words in `text`, typos tolerated, in vocabulary order."""
-    words = set(typo_tolerant(fold(text), vocabulary))
-    return list(dict.fromkeys(label for word, label in vocabulary.items() if word in words))
+    said = {vocabulary[word] for word in typo_tolerant(fold(text), vocabulary)}
+    return [label for label in dict.fromkeys(vocabulary.values()) if label in said]
 
 
 _WEBSITE_WORDS = (
-    (("aucun", "pas de site", "non", "pantoute", "jamais"), Website.NONE),
+    (("aucun", "pas de site", "non", "nope", "pantoute", "jamais", "pas encore", "juste une page",
+      "seulement une page", "rien"), Website.NONE),
+    (("vient de", "refait", "cette annee", "l an passe", "l an dernier", "l annee passee",
+      "cet automne", "cet ete", "cet hiver", "ce printemps", "dernier", "derniere"), Website.RECENT),
     (
         ("vieux", "ancien", "date", "desuet", "vieillot", "refaire", "annees", "ans",
-         "pas a jour", "plus a jour"),
+         "pas a jour", "plus a jour", "moderniser", "depasse"),
         Website.OLD,
     ),
     (("recent", "nouveau", "neuf", "moderne", "oui", "a jour"), Website.RECENT),
 )  # fmt: skip
 
 
+_YEAR = re.compile(r"\b(?:19[89]\d|20[0-4]\d)\b")
+OLD_AFTER_YEARS = 3
+
+
 def read_website(text: str) -> str:
+    """None, old or recent; a year says which (« un site de 2009 » is old)."""
     if is_unsure(text):
         return UNKNOWN
     folded = f" {fold(text)} "
     for words, label in _WEBSITE_WORDS:
+        if label != Website.NONE and (year := _YEAR.search(folded)):
+            age = date.today().year - int(year.group())
+            return Website.OLD if age >= OLD_AFTER_YEARS else Website.RECENT
         if any(f" {w}" in folded for w in words):
             return label
     raise NotUnderstood("si vous avez un site Web, et s'il est ancien ou récent")
 
 
 _NOT_THIS = re.compile(r"\b(?:pas|aucun|aucune|jamais) (?:de |d |sur )?\w+")
+_NONE_OF_THEM = re.compile(r"\b(?:aucun|aucune)\b|\b(?:pas|jamais) (?:de|d|sur)\b")
 
 
 def read_list(text: str, vocabulary: dict[str, str], expected: str) -> str:
@@ -90,7 +108,12 @@ def read_list(text: str, vocabulary: dict[str, str], expected: str) -> str:
     found = _keywords(said, vocabulary)
     if found:
         return ", ".join(found)
-    if said.strip() in {"aucun", "aucune", "rien"} or find_yes_no(text) is Answer.NO:
+    negated = _NONE_OF_THEM.search(fold(text))  # « on n'est sur aucun réseau »
+    if (
+        negated
+        or first_clause(text) in {"aucun", "aucune", "rien"}
+        or find_yes_no(text) is Answer.NO
+    ):
         return "aucun"
     raise NotUnderstood(expected)
 
@@ -101,14 +124,15 @@ def read_yes_no(text: str) -> str:
 
 _FREQUENCIES = (
     (("jour", "quotidien", "tous les jours", "chaque matin"), "chaque jour"),
-    (("semaine", "hebdo", "fin de semaine"), "chaque semaine"),
+    (("semaine", "hebdo", "fin de semaine", "weekly", "lundi", "mardi", "mercredi", "jeudi",
+      "vendredi", "samedi", "dimanche"), "chaque semaine"),
     (("mois", "mensuel"), "chaque mois"),
     (
         (
             "rarement", "presque jamais", "de temps en temps", "pas souvent", "peu souvent",
             "quand j ai le temps", "quand j y pense", "des fois", "parfois", "a l occasion",
             "occasionnellement", "pas regulier", "irregulier", "quand ca adonne", "pas assez",
-            "une fois de temps en temps", "de temps a autre",
+            "une fois de temps en temps", "de temps a autre", "par annee", "par an ", "fois par an",
         ),
         "rarement",
     ),
@@ -119,7 +143,7 @@ _FREQUENCIES = (
 def read_frequency(text: str) -> str:
     """How often the merchant posts; the first frequency said wins (« chaque semaine, des
     photos du pain du jour » is weekly)."""
-    if is_unsure(text):
+    if opens_unsure(text):
         return UNKNOWN
     folded = f" {fold(text)} "
     said = [

@@ -20,12 +20,17 @@ from bot.text import one_line
 from bot.vocabulary import Answer
 
 
-def _yes_no_unsure(text: str) -> str:
-    try:
-        answer = parse_yes_no(text)
-    except NotUnderstood:
-        raise NotUnderstood("oui ou non") from None
-    return d.UNKNOWN if answer is Answer.UNSURE else answer.value
+def _yes_no_unsure(signs: tuple[str, ...]) -> Callable[[str], str]:
+    """Oui, non or « je ne sais pas »; `signs` are words that say yes (« un peu sur Etsy »)."""
+
+    def read(text: str) -> str:
+        try:
+            answer = parse_yes_no(text, signs)
+        except NotUnderstood:
+            raise NotUnderstood("oui ou non") from None
+        return d.UNKNOWN if answer is Answer.UNSURE else answer.value
+
+    return read
 
 
 def _free(text: str) -> str:
@@ -62,13 +67,13 @@ DIAGNOSTIC = Form(
         Question("diag_posting", _reading("diag_posting", d.read_frequency), "chaque semaine", optional=True,
                  buttons=(("Chaque semaine", "chaque semaine"), ("Chaque mois", "chaque mois"), ("Rarement", "rarement")),
                  asked=lambda a: a.get("diag_social_networks") not in {None, "aucun", d.UNKNOWN}),
-        Question("diag_google_profile", _reading("diag_google_profile", _yes_no_unsure), "oui",
+        Question("diag_google_profile", _reading("diag_google_profile", _yes_no_unsure(("fiche", "avis", "etoiles"))), "oui",
                  optional=True, buttons=YES_NO_UNSURE, words=("google", "avis", "fiche")),
-        Question("diag_online_sales", _reading("diag_online_sales", _yes_no_unsure), "non",
+        Question("diag_online_sales", _reading("diag_online_sales", _yes_no_unsure(("etsy", "marketplace", "shopify", "amazon", "ebay"))), "non",
                  optional=True, buttons=YES_NO, words=("vente", "ventes", "vente en ligne")),
-        Question("diag_newsletter", _reading("diag_newsletter", _yes_no_unsure), "non",
+        Question("diag_newsletter", _reading("diag_newsletter", _yes_no_unsure(("mailchimp", "cyberimpact"))), "non",
                  optional=True, buttons=YES_NO, words=("infolettre",)),
-        Question("diag_online_booking", _reading("diag_online_booking", _yes_no_unsure), "oui",
+        Question("diag_online_booking", _reading("diag_online_booking", _yes_no_unsure(("calendly", "opentable", "libro", "uber eats", "doordash", "skip"))), "oui",
                  optional=True, buttons=YES_NO, words=("reservation", "commande")),
         Question("diag_tools", _listing("diag_tools", d.TOOLS, "vos outils de gestion"),
                  "caisse, comptabilité", optional=True,

@@ -30,7 +30,7 @@ from bot.parsing import (
 )
 from bot.territory import check_territory, find_place
 from bot.text import fold, one_line
-from bot.vocabulary import Answer
+from bot.vocabulary import Answer, yes_no_phrase
 
 
 def _clean(question: str, text: str) -> str:
@@ -55,7 +55,15 @@ def _name(question: str) -> Reader:
 
 
 def _text(question: str) -> Reader:
-    return lambda text, answers: {question: _clean(question, text)}
+    """The answer as typed; « je sais pas le nom exact » is « je ne sais pas »."""
+
+    def read(text: str, answers: dict[str, Any]) -> dict[str, Any]:
+        said = yes_no_phrase(text)
+        if said and said[0] is Answer.UNSURE and len(said[1].split()) <= 4:
+            return {question: Answer.UNSURE.value}
+        return {question: _clean(question, text)}
+
+    return read
 
 
 _ROLES = {
@@ -104,8 +112,8 @@ def _municipality(text: str, answers: dict[str, Any]) -> dict[str, Any]:
     return {"municipality": place.name if place else one_line(text)}
 
 
-def _yes_no(question: str) -> Reader:
-    return lambda text, answers: {question: parse_yes_no(_clean(question, text)).value}
+def _yes_no(question: str, signs: tuple[str, ...]) -> Reader:
+    return lambda text, answers: {question: parse_yes_no(_clean(question, text), signs).value}
 
 
 def _sector(text: str, answers: dict[str, Any]) -> dict[str, Any]:
@@ -131,11 +139,15 @@ def _hours(text: str, answers: dict[str, Any]) -> dict[str, Any]:
 
 def _readiness(text: str, answers: dict[str, Any]) -> dict[str, Any]:
     folded = fold(_clean("readiness", text))
-    if any(w in folded for w in ("inform", "sais pas", "pas sur", "curieux", "regarde")):
+    exploring = ("inform", "sais pas", "pas sur", "curieux", "regarde", "magasin", "renseign")
+    if any(w in folded for w in exploring):
         return {"readiness": Readiness.EXPLORING.value}
-    if any(w in folded for w in ("mois", "bientot", "plus tard", "automne", "printemps", "annee")):
+    soon = ("mois", "bientot", "plus tard", "automne", "printemps", "annee", "fetes", "apres",
+            "pas encore", "semaines", "rentree", "janvier", "l hiver", "l ete")  # fmt: skip
+    if any(w in folded for w in soon):
         return {"readiness": Readiness.SOON.value}
-    now = ("maintenant", "pret", "tout de suite", "asap", "oui", "go", "ready", "down", "commencer")
+    now = ("maintenant", "pret", "tout de suite", "asap", "oui", "go", "ready", "down", "commencer",
+           "vite", "drette")  # fmt: skip
     if any(w in folded for w in now):
         return {"readiness": Readiness.NOW.value}
     raise NotUnderstood("quand vous aimeriez commencer")
@@ -181,7 +193,7 @@ INTAKE = Form(
                  clears=("postal_code", "municipality")),
         Question("municipality", _municipality, "Québec", asked=_municipality_needed,
                  label="Municipalité", words=("municipalite", "ville")),
-        Question("storefront", _yes_no("storefront"), "oui", buttons=YES_NO,
+        Question("storefront", _yes_no("storefront", ("pignon", "local", "comptoir", "vitrine")), "oui", buttons=YES_NO,
                  label="Local ouvert à la clientèle", words=("local", "pignon")),
         Question("sector", _sector, "commerce de détail",
                  buttons=same("Commerce de détail", "Hébergement", "Restauration", "Services", "Autre"),
@@ -189,7 +201,7 @@ INTAKE = Form(
         Question("sector_detail", _sector_detail, "atelier de couture",
                  asked=lambda a: a.get("sector") == Sector.OTHER.value and not a.get("sector_detail_given"),
                  label="Précision sur le secteur"),
-        Question("sdc_member", _yes_no("sdc_member"), "oui", buttons=YES_NO,
+        Question("sdc_member", _yes_no("sdc_member", ("sdc", "membre", "artere", "regroupement", "association")), "oui", buttons=YES_NO,
                  label="Artère avec SDC ou regroupement d'affaires", words=("sdc", "regroupement", "association")),
         Question("association_name", _text("association_name"), "SDC Saint-Roch", optional=True,
                  asked=lambda a: a.get("sdc_member") == Answer.YES.value,

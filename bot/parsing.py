@@ -14,7 +14,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from bot import quantities
 from bot.text import fold, typo_tolerant
-from bot.vocabulary import Answer, find_yes_no, mentions_unsure
+from bot.vocabulary import Answer, find_yes_no, lean_yes_no, mentions_unsure
 
 
 class NotUnderstood(ValueError):
@@ -67,11 +67,14 @@ def parse_postal_code(text: str) -> str:
     return code
 
 
-def parse_yes_no(text: str) -> Answer:
-    """Yes, no or "not sure", as merchants say them ("ouais", "pantoute", "chu pas sûr")."""
+def parse_yes_no(text: str, signs: tuple[str, ...] = ()) -> Answer:
+    """Yes, no or "not sure", as merchants say them ("ouais", "pantoute", "chu pas sûr", "je
+    pense pas"), `signs` being words that say yes to this question (`lean_yes_no`)."""
     answer = find_yes_no(text)
     if answer is None and mentions_unsure(text):
         return Answer.UNSURE
+    if answer is None:
+        answer = lean_yes_no(text, signs)
     if answer is None:
         raise NotUnderstood("oui ou non (ou « je ne sais pas »)")
     return answer

@@ -250,6 +250,7 @@ def _count(text: str, figures: list[_Figure]) -> float:
 
 
 _IN_ALL = re.compile(r"(\w+) (?:en tout|au total)\b|\b(?:en tout|au total),? (\w+)")
+_BOTH_PARENTS = re.compile(r"\b(?:mes|nos) (?:deux )?parents\b")
 
 
 def headcount(text: str) -> int | None:
@@ -258,9 +259,10 @@ def headcount(text: str) -> int | None:
     (10: a range gives its upper bound), "aucun employé" (1: the owner), "j'ai 3 employés" (4).
     Years, phone numbers, postal codes, durations and amounts are not counts; a total said as
     such wins ("cinq plus moi, donc six en tout" is 6)."""
-    if said := _IN_ALL.search(fold(text)):
-        text = said.group(1) or said.group(2)
-    folded = _figures(text)
+    said = _IN_ALL.search(fold(text))
+    if said and (stated := headcount(said.group(1) or said.group(2))) is not None:
+        return stated
+    folded = _figures(_BOTH_PARENTS.sub("2 parents", text.casefold()))
     people = [f for f in _tokens(folded) if not f.unit and f.value < 1000]
     if people and _SELF_INCLUDED.search(folded):
         total = _count(folded, people)
@@ -350,7 +352,8 @@ def hours(text: str) -> float | None:
 
 _NOTHING = re.compile(
     r"^(?:rien|aucun|aucune|nada|pantoute|0)(?: du tout| pantoute)?(?: \$)?$|"
-    r"\bpas (?:une?|1) (?:cenne|sou|rond|\$)|\b(?:pas de|pas d|aucun|sans) (?:budget|argent|cash)\b|"
+    r"\bpas (?:une?|1) (?:cenne|sou|rond|\$)|"
+    r"\b(?:pas (?:vraiment |beaucoup |gros |trop )?de|pas d|aucun|sans) (?:budget|argent|cash)\b|"
     r"\brien (?:du tout|pantoute)\b"
 )
 
@@ -363,7 +366,9 @@ def money(text: str) -> Amount | None:
     folded = _figures(text)
     if _NOTHING.search(folded):
         return (0.0, 0.0)
-    figures = [f for f in _tokens(folded) if f.unit in {"", "$"}]
+    figures = [  # « un », « une » alone are articles (« un bras pis une jambe »)
+        f for f in _tokens(folded) if f.unit == "$" or (f.unit == "" and f.value != 1)
+    ]
     pair = _range(folded, figures)
     if pair:
         low, high = sorted((pair[0].value, pair[1].value))

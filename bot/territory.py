@@ -22,6 +22,8 @@ class Place:
 
 
 VILLE_DE_QUEBEC = Place("la Ville de Québec", True, ("quebec", "ville de quebec"))
+RIVE_SUD = Place("la Rive-Sud", False, ("rive sud",))
+_BROAD = (VILLE_DE_QUEBEC, RIVE_SUD)  # named only when nothing more precise is
 
 PLACES: tuple[Place, ...] = (
     VILLE_DE_QUEBEC,
@@ -55,7 +57,7 @@ PLACES: tuple[Place, ...] = (
     Place(
         "Lévis", False, ("levis", "saint romuald", "charny", "saint nicolas", "saint redempteur")
     ),
-    Place("la Rive-Sud", False, ("rive sud",)),
+    RIVE_SUD,
     Place("Boischatel", False, ("boischatel",)),
     Place("Lac-Beauport", False, ("lac beauport",)),
     Place("Stoneham-et-Tewkesbury", False, ("stoneham", "tewkesbury")),
@@ -88,8 +90,9 @@ def find_place(text: str) -> Place | None:
     """The most specific known place named in `text`, or None.
 
     Longer names win over the shorter names they contain ("Lac-Saint-Charles" over
-    "Saint-Charles", "Vieux-Québec" over "Québec"), and the bare city name only counts
-    when no other place is named ("Lévis, près de Québec" is about Lévis).
+    "Saint-Charles", "Vieux-Québec" over "Québec"), and the bare city name or a region only
+    counts when no other place is named ("Lévis, près de Québec", "à Lévis, sur la Rive-Sud"
+    are about Lévis).
     """
     folded = f" {fold(text)} "
     found: list[Place] = []
@@ -98,7 +101,7 @@ def find_place(text: str) -> Place | None:
         if pattern in folded:
             found.append(place)
             folded = folded.replace(pattern, " | ")
-    specific = [place for place in found if place is not VILLE_DE_QUEBEC]
+    specific = [place for place in found if place not in _BROAD]
     if specific:
         return specific[0]
     return found[0] if found else None

@@ -32,6 +32,7 @@ _UNSURE = {
     "chu pas sur", "je suis pas sur", "je ne suis pas sur", "peut etre", "aucune idee", "jsp",
     "j sais pas", "je le sais pas", "aucune espece d idee", "pas certain", "pas certaine",
     "je ne le sais pas", "ne sais pas", "idk", "?", "bonne question", "ca depend",
+    "je sais pas trop", "je ne sais pas trop", "sais pas trop", "pas trop sur", "pas trop sure",
 }  # fmt: skip
 # Words that may follow a yes or no without changing it (« oui merci », « non pas pour l'instant »).
 _COURTESY = (
@@ -82,9 +83,46 @@ def plain_yes_no(text: str) -> Answer | None:
     return found[0] if not rest.strip() else None
 
 
+_CLAUSE = re.compile(r"\s*(?:[,.;!]|\bmais\b)\s*")
+_NEGATED = re.compile(
+    r"\b(?:pas|plus|jamais|aucun|aucune|rien|non)\b|\barret"  # « on a arrêté »
+)
+_HAS_ONE = re.compile(
+    r"\b(?:oui|y en a|il y en a|on en a|j en ai|nous en avons|(?:on|j|nous) (?:a|ai|avons) "
+    r"(?:un|une|des|deja)|un peu|des fois|parfois|a l occasion|de temps en temps)\b"
+)
+_NOT_AN_ANSWER = re.compile(r"\?|\bcompri|\bcomprend|\bquoi\b")
+
+
+def lean_yes_no(text: str, signs: tuple[str, ...] = ()) -> Answer | None:
+    """Yes or no said in other words, for a yes/no question: « je pense pas », « on a essayé
+    mais on a arrêté » (no); « y'en a une mais c'est pas moi qui l'a faite », « un peu sur
+    Etsy », or one of the question's own `signs` (« on a pignon sur rue ») (yes). The first
+    clause decides when it can; a question or « j'ai pas compris » is no answer."""
+    folded = fold(text)
+    if not folded or _NOT_AN_ANSWER.search(text.casefold()):
+        return None
+    for part in (first_clause(text), folded):
+        if _NEGATED.search(part):
+            return Answer.NO
+        if _HAS_ONE.search(part) or any(re.search(rf"\b{re.escape(s)}", part) for s in signs):
+            return Answer.YES
+    return None
+
+
 def is_unsure(text: str) -> bool:
     """ "Je ne sais pas", in all the ways merchants write it."""
     return plain_yes_no(text) is Answer.UNSURE
+
+
+def first_clause(text: str) -> str:
+    """The folded text up to its first comma, full stop or « mais »."""
+    return fold(_CLAUSE.split(text.casefold())[0])
+
+
+def opens_unsure(text: str) -> bool:
+    """ "Je ne sais pas" as the first clause (« aucune idée, c'est mon neveu qui gère ça »)."""
+    return is_unsure(text) or is_unsure(first_clause(text))
 
 
 def mentions_unsure(text: str) -> bool:

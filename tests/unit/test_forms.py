@@ -76,6 +76,11 @@ def test_je_ne_sais_pas_and_passer_answer_an_optional_question_only() -> None:
     assert take_turn(INTAKE, {}, "email", "passer").say[0][0] == "utter_form_retry"
 
 
+def test_passe_in_a_date_is_not_passer() -> None:
+    turn = take_turn(DIAGNOSTIC, {}, "diag_website", "on l'a refait l'été passé")
+    assert turn.updates["diag_website"] == "récent"
+
+
 def test_every_question_has_an_example_and_a_domain_question() -> None:
     import yaml
 

@@ -9,6 +9,7 @@ import pytest
 
 from bot.diagnostic_form import DIAGNOSTIC
 from bot.intake import INTAKE
+from bot.parsing import NotUnderstood
 
 CASES: list[tuple[str, str, Any]] = [
     ("contact_role", "Ben je suis la propriétaire, mais je coiffe encore quatre jours par semaine, "
@@ -39,10 +40,50 @@ CASES: list[tuple[str, str, Any]] = [
     ("diag_budget", "500 piasses", "moins de 1 000 $"),
     ("diag_budget", "moin de 1000$", "moins de 1 000 $"),
     ("diag_budget", "douze cents piasses max", "1 000 $ à 5 000 $"),
+    # Said in other words (the independent corpus's misses, reworded here).
+    ("employees", "Cinq employés au total.", 5),
+    ("employees", "moi pis mes deux parents", 3),
+    ("storefront", "on a un local sur la rue Cartier", "oui"),
+    ("storefront", "je pense pas, on est juste en ligne", "non"),
+    ("sdc_member", "on est membres de la SDC du quartier", "oui"),
+    ("diag_google_profile", "il y en a une, c'est ma fille qui s'en occupe", "oui"),
+    ("diag_online_sales", "des fois sur Marketplace", "oui"),
+    ("diag_newsletter", "on en faisait une, on a arrêté l'an dernier", "non"),
+    ("diag_website", "nope, pas encore", "aucun"),
+    ("diag_website", "il date de 2012", "ancien"),
+    ("diag_website", "refait cet été", "récent"),
+    ("diag_social_networks", "on n'est sur aucun réseau social", "aucun"),
+    ("diag_posting", "quelques fois par année", "rarement"),
+    ("diag_posting", "le mardi pis le samedi", "chaque semaine"),
+    ("diag_posting", "aucune idée, c'est mon employée qui publie", "je ne sais pas"),
+    ("diag_tools", "un terminal Clover pis Acomba", "point de vente, comptabilité"),
+    ("diag_tools", "un agenda en ligne pis la caisse", "point de vente, réservations"),
+    ("diag_goals", "que les gens du coin nous connaissent", "clientèle locale"),
+    ("diag_obstacles", "on a payé une agence qui a rien livré", "trouver un fournisseur de confiance"),
+    ("diag_budget", "pas gros de budget", "moins de 1 000 $"),
+    ("municipality", "Charny, sur la Rive-Sud", "Lévis"),
+    ("association_name", "je sais pas son nom", "je ne sais pas"),
+    ("readiness", "après le temps des fêtes", "d'ici quelques mois"),
+    ("readiness", "le plus vite possible svp", "prêt à commencer"),
+    ("readiness", "je magasine encore", "s'informe"),
 ]  # fmt: skip
+
+NOT_READ: list[tuple[str, str]] = [
+    ("diag_budget", "ça coûte un bras"),
+    ("diag_google_profile", "Google c'est compliqué pour moi"),
+    ("diag_social_networks", "les réseaux, c'est pas mon fort"),
+    ("storefront", "j'ai pas compris la question"),
+]
 
 
 @pytest.mark.parametrize(("question", "text", "expected"), CASES)
 def test_read_as_a_person_would(question: str, text: str, expected: Any) -> None:
     form = DIAGNOSTIC if question.startswith("diag_") else INTAKE
     assert form.question(question).read(text, {})[question] == expected
+
+
+@pytest.mark.parametrize(("question", "text"), NOT_READ)
+def test_not_read_when_a_person_could_not_either(question: str, text: str) -> None:
+    form = DIAGNOSTIC if question.startswith("diag_") else INTAKE
+    with pytest.raises(NotUnderstood):
+        form.question(question).read(text, {})
