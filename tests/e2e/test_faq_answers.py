@@ -50,7 +50,8 @@ def test_faq_response_selection_accuracy(stack: Settings, responses: Responses) 
 # An independent set is measured once with the model of its day, then registered here and
 # guarded at that figure until it is folded into the held-out set (docs/NLU.md); the held-out
 # set must reach 0.95.
-MEASURED = {"independent_2": 0.89}  # 2026-11-24: 0.8949 (332/371), below the 0.95 goal
+# Set no. 2 (0.8949, 332/371, on 2026-11-24) is now part of the held-out set.
+MEASURED: dict[str, float] = {}
 
 
 def minimum(path: Path) -> float:
