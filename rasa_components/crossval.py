@@ -26,7 +26,7 @@ from rasa.shared.nlu.training_data.loading import load_data
 from sklearn.metrics import classification_report
 from sklearn.model_selection import StratifiedKFold
 
-from rasa_components.intent_model import build_model, prepare
+from rasa_components.intent_model import build_model, prepare, probabilities
 
 ROOT = Path(__file__).resolve().parent.parent
 FALLBACK = "nlu_fallback"
@@ -42,10 +42,10 @@ def pipeline_settings(config_file: Path) -> tuple[dict[str, Any], float]:
 
 
 def training_examples(data_dir: Path) -> tuple[list[str], list[str]]:
-    """(prepared texts, intents) of every intent example under `data_dir`."""
+    """(texts, intents) of every intent example under `data_dir`."""
     data = load_data(str(data_dir))
     examples = [e for e in data.intent_examples if e.get("intent") and e.get("text")]
-    return [prepare(e.get("text")) for e in examples], [e.get("intent") for e in examples]
+    return [e.get("text") for e in examples], [e.get("intent") for e in examples]
 
 
 def gibberish(count: int, seed: int = 7) -> list[str]:
@@ -79,10 +79,10 @@ def main() -> None:
     confidence = np.zeros(len(y))
     folds = StratifiedKFold(args.folds, shuffle=True, random_state=settings.get("random_state"))
     for train, test in folds.split(x, y):
-        model = build_model(settings).fit(x[train], y[train])
-        probabilities = model.predict_proba(x[test])
-        predicted[test] = model.classes_[probabilities.argmax(axis=1)]
-        confidence[test] = probabilities.max(axis=1)
+        model = build_model(settings).fit([prepare(t) for t in x[train]], y[train])
+        found = probabilities(model, list(x[test]))
+        predicted[test] = model.classes_[found.argmax(axis=1)]
+        confidence[test] = found.max(axis=1)
 
     print(f"{len(y)} examples, {len(set(labels))} intents, {args.folds} folds, {settings}\n")
     print(classification_report(y, predicted, digits=3, zero_division=0))
@@ -92,8 +92,8 @@ def main() -> None:
         print(f"  {count:3d}  {true} -> {wrong}")
 
     noise = gibberish(300)
-    full = build_model(settings).fit(x, y)
-    noise_confidence = full.predict_proba([prepare(t) for t in noise]).max(axis=1)
+    full = build_model(settings).fit([prepare(t) for t in x], y)
+    noise_confidence = probabilities(full, noise).max(axis=1)
     right = predicted == y
     print("\nthreshold  macro-F1  right answers falling back  wrong caught  gibberish passing")
     for threshold in sorted({*args.thresholds, served_threshold}):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
@@ -105,3 +106,50 @@ def build_model(config: dict[str, Any]) -> Pipeline:
         random_state=config["random_state"],
     )
     return Pipeline([("features", features), ("classifier", classifier)])
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# Intents a sentence of a longer message does not stand for (« Bonjour! », « Merci. »).
+_SMALL_TALK = {"greet", "goodbye", "thanks", "affirm", "deny"}
+MAX_SENTENCES = 6
+UNSURE_WHOLE = 0.4  # below this, a message of several sentences is read sentence by sentence
+
+
+_GREETING = re.compile(r"^((?:bonjour|bonsoir|bon matin|allo|allô|salut|hey|hello|hi|yo)\b[ ,!]*)(.+)", re.I)
+
+
+def _sentences(text: str) -> list[str]:
+    """The sentences of `text`, an opening greeting or a short opening before a comma apart
+    (« bonjour jaimerais savoir si… », « Madame, c'est pour l'inscription »)."""
+    sentences = _SENTENCE_END.split(text.strip())
+    opening, comma, rest = sentences[0].partition(", ")
+    if greeting := _GREETING.match(sentences[0]):
+        sentences[:1] = [greeting.group(1), greeting.group(2)]
+    elif comma and rest and len(opening.split()) <= 2:
+        sentences[:1] = [opening, rest]
+    return sentences
+
+
+def probabilities(model: Pipeline, texts: list[str]) -> np.ndarray:
+    """Intent probabilities of raw `texts` (one row each, columns `model.classes_`).
+
+    A message of several sentences that reads unsure as a whole takes the distribution of its
+    most confident sentence, questions first and small talk aside: in « Bonjour! Ma belle-sœur
+    m'a parlé de vous… J'aimerais m'inscrire pour mon salon. » the request decides, not the
+    story.
+    """
+    whole = model.predict_proba([prepare(text) for text in texts])
+    small_talk = np.isin(model.classes_, list(_SMALL_TALK))
+    for row, text in enumerate(texts):
+        sentences = [s for s in _sentences(text) if prepare(s)][:MAX_SENTENCES]
+        if len(sentences) < 2 or whole[row].max() >= UNSURE_WHOLE:
+            continue
+        parts = model.predict_proba([prepare(s) for s in sentences])
+        asked = np.array([s.rstrip().endswith("?") for s in sentences])
+        keep = ~small_talk[parts.argmax(axis=1)]
+        if (keep & asked).any():  # a question says what the merchant wants more than a story
+            keep &= asked
+        parts = parts[keep]
+        if len(parts) and (best := parts[parts.max(axis=1).argmax()]).max() > whole[row].max():
+            whole[row] = best
+    return whole

@@ -26,7 +26,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.pipeline import Pipeline
 
-from rasa_components.intent_model import DEFAULTS, build_model, prepare
+from rasa_components.intent_model import DEFAULTS, build_model, prepare, probabilities
 
 logger = logging.getLogger(__name__)
 MODEL_FILE = "classifier.joblib"
@@ -81,10 +81,9 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         if self._model is None:
             return messages
-        texts = [prepare(message.get(TEXT) or "") for message in messages]
-        probabilities = self._model.predict_proba(texts)
+        texts = [message.get(TEXT) or "" for message in messages]
         labels = self._model.classes_
-        for message, row in zip(messages, probabilities, strict=True):
+        for message, row in zip(messages, probabilities(self._model, texts), strict=True):
             order = row.argsort()[::-1]
             ranking = [{"name": str(labels[k]), "confidence": float(row[k])} for k in order]
             message.set(INTENT, ranking[0], add_to_output=True)
