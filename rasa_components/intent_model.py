@@ -115,7 +115,9 @@ MAX_SENTENCES = 6
 UNSURE_WHOLE = 0.4  # below this, a message of several sentences is read sentence by sentence
 
 
-_GREETING = re.compile(r"^((?:bonjour|bonsoir|bon matin|allo|allô|salut|hey|hello|hi|yo)\b[ ,!]*)(.+)", re.I)
+_GREETING = re.compile(
+    r"^((?:bonjour|bonsoir|bon matin|allo|allô|salut|hey|hello|hi|yo)\b[ ,!]*)(.+)", re.I
+)
 
 
 def _sentences(text: str) -> list[str]:
