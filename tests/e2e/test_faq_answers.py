@@ -112,3 +112,21 @@ def test_every_message_gets_the_answer_of_its_intent(
         f"{accuracy:.4f} ({len(cases) - len(misses)}/{len(cases)} messages)"
     )
     assert accuracy >= minimum(path), misses
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("Bonjour! J'ai une petite fromagerie dans Saint-Roch depuis dix ans. Une amie m'a parlé "
+         "de vous la semaine passée. Est-ce que c'est gratuit?", "faq_cost"),
+        ("Allo. Mon chum pis moi on a un café depuis 2019, les affaires vont bien. On aimerait ça "
+         "s'inscrire au programme, comment on fait?", "request_eligibility"),
+        ("bonsoir je voudrais inscrire mon salon de coiffure au programme", "request_eligibility"),
+    ],
+)  # fmt: skip
+def test_a_long_or_greeting_led_message_gets_the_answer_of_what_it_asks(
+    stack: Settings, responses: Responses, text: str, intent: str
+) -> None:
+    """The story and the greeting around a request do not hide it (read sentence by sentence)."""
+    expected = replies(stack, responses, f"/{intent}")
+    assert replies(stack, responses, text)[-len(expected) :] == expected
