@@ -40,7 +40,7 @@ class ValidateDiagnosticForm(FormValidationAction):
         failures = int(tracker.get_slot(FAILURES) or 0)
         question = tracker.get_slot("requested_slot")
         turn = take_turn(answers_of(tracker), question, *latest_message(tracker), failures)
-        return apply_turn(dispatcher, tracker, turn)
+        return apply_turn(dispatcher, tracker, turn, DIAGNOSTIC)
 
 
 class ActionAskDiagSummaryConfirmed(Action):

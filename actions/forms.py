@@ -63,9 +63,11 @@ def answer_faq(dispatcher: CollectingDispatcher, intent: str, text: str) -> None
 
 
 def apply_turn(
-    dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn
+    dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn, form: Form | None = None
 ) -> list[dict[str, Any]]:
-    """Say what the turn says; return its slot events and the next question (or the end)."""
+    """Say what the turn says, then `form`'s next question (Rasa's `action_ask_<question>` then
+    stays silent: `rasa_components.asked_questions`); return the slot events and the next
+    question (or the end)."""
     text = tracker.latest_message.get("text") or ""
     if turn.faq:
         answer_faq(dispatcher, turn.faq, text)
@@ -77,7 +79,14 @@ def apply_turn(
         events.append(SlotSet(question, tracker.get_slot(question)))
     if turn.paused:
         return [*events, SlotSet("requested_slot", None), ActiveLoop(None)]
+    failed = turn.updates.get(FAILURES, tracker.get_slot(FAILURES))
+    if form and turn.next_question in form.names and not failed:
+        ask(dispatcher, turn.next_question, form.buttons(turn.next_question))
     return [*events, SlotSet("requested_slot", turn.next_question)]
+
+
+def ask(dispatcher: CollectingDispatcher, question: str, buttons: list[dict[str, str]]) -> None:
+    dispatcher.utter_message(response=f"utter_ask_{question}", buttons=buttons)
 
 
 def ask_action(question: str, buttons: list[dict[str, str]] | None = None) -> type[Action]:
@@ -91,7 +100,7 @@ def ask_action(question: str, buttons: list[dict[str, str]] | None = None) -> ty
         self: Action, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Any
     ) -> list[dict[str, Any]]:
         if not tracker.get_slot(FAILURES):
-            dispatcher.utter_message(response=f"utter_ask_{question}", buttons=buttons or [])
+            ask(dispatcher, question, buttons or [])
         return []
 
     return type(f"Ask_{question}", (Action,), {"name": name, "run": run})

@@ -13,8 +13,10 @@ from bot.text import fold
 # may well be called "Café Stop").
 STOP_PHRASES = (
     "on arrete", "on s arrete", "je veux arreter", "arreter ca", "arrete ca", "laisse faire",
-    "pas le temps", "plus tard", "on continuera", "on reprendra",
+    "on continuera", "on reprendra",
 )  # fmt: skip
+# Stops unless they answer the question (« zéro, j'ai pas le temps » to the hours question).
+MAYBE_STOP_PHRASES = ("pas le temps", "plus tard")
 STOP_WORDS = ("stop", "arrete", "arreter", "pause", "annuler", "annule", "quitter")
 SKIP_WORDS = ("passer", "passe", "sauter", "saute", "skip", "question suivante", "prochaine")
 # A question about the program asked mid-form (the classifier spreads its confidence over
@@ -51,16 +53,26 @@ def _says(text: str, words: tuple[str, ...]) -> bool:
     return any(f" {w} " in folded for w in words)
 
 
-def wants_to_stop(text: str) -> bool:
+def firmly_stops(text: str) -> bool:
     return _says(text, STOP_PHRASES) or fold(text) in STOP_WORDS
+
+
+def wants_to_stop(text: str) -> bool:
+    return firmly_stops(text) or _says(text, MAYBE_STOP_PHRASES)
 
 
 _PAST = re.compile(r"\b(?:an|annee|mois|semaine|fois|ete|hiver|automne|printemps) passee?s?\b")
 
 
+_SKIP_PHRASES = ("passer cette question", "passer la question", "sauter cette question")
+
+
 def wants_to_skip(text: str) -> bool:
-    """« passer », « on saute celle-là », « question suivante », not « refait l'an passé »."""
-    return _says(text, SKIP_WORDS) and not _PAST.search(fold(text))
+    """« passer », « on saute celle-là », « question suivante », not « refait l'an passé » nor
+    « non, faut passer en boutique »."""
+    folded = fold(text)
+    short = len(folded.split()) <= 4 and not _PAST.search(folded)
+    return (short and _says(text, SKIP_WORDS)) or _says(text, _SKIP_PHRASES)
 
 
 def faq_digression(text: str, intent: str | None, confidence: float) -> str | None:

@@ -22,7 +22,8 @@ LEVELS = ("à bâtir", "de base", "en place", "avancé")
 SOCIAL_NETWORKS = {
     "facebook": "Facebook", "fb": "Facebook", "instagram": "Instagram", "insta": "Instagram",
     "tiktok": "TikTok", "linkedin": "LinkedIn", "pinterest": "Pinterest", "youtube": "YouTube",
-    "x": "X", "twitter": "X", "threads": "Threads",
+    "x": "X", "twitter": "X", "threads": "Threads", "fesse bouc": "Facebook", "fessebouc": "Facebook",
+    "face de bouc": "Facebook",
 }  # fmt: skip
 TOOLS = {
     "caisse": "point de vente", "point de vente": "point de vente", "pos": "point de vente",
@@ -32,6 +33,8 @@ TOOLS = {
     "lightspeed": "point de vente", "square": "point de vente", "clover": "point de vente",
     "moneris": "point de vente", "terminal": "point de vente", "acomba": "comptabilité",
     "xero": "comptabilité", "agenda": "réservations", "calendrier": "réservations",
+    "liste de mes clients": "gestion des clients", "liste des clients": "gestion des clients",
+    "liste de clients": "gestion des clients", "fichier client": "gestion des clients",
 }  # fmt: skip
 GOALS = {
     "visibilite": "visibilité", "visible": "visibilité", "local": "clientèle locale",
@@ -39,6 +42,7 @@ GOALS = {
     "vendre": "ventes en ligne", "fidel": "fidélisation", "temps": "gagner du temps en gestion",
     "gestion": "gagner du temps en gestion", "connaitre": "visibilité", "coin": "clientèle locale",
     "voisin": "clientèle locale", "reviennent": "fidélisation", "revenir": "fidélisation",
+    "se faire voir": "visibilité", "paperasse": "gagner du temps en gestion",
 }  # fmt: skip
 OBSTACLES = {
     "temps": "le temps", "competence": "les compétences", "connais": "les compétences",
@@ -48,6 +52,7 @@ OBSTACLES = {
     "perdu": "savoir par où commencer", "time": "le temps", "busy": "le temps",
     "occupe": "le temps", "deborde": "le temps", "dans le jus": "le temps",
     "fiable": "trouver un fournisseur de confiance", "agence": "trouver un fournisseur de confiance",
+    "cash": "le budget", "piasse": "le budget", "sous": "le budget", "techno": "les compétences",
 }  # fmt: skip
 UNKNOWN = "je ne sais pas"
 
@@ -65,13 +70,14 @@ def _keywords(text: str, vocabulary: dict[str, str]) -> list[str]:
 
 
 _WEBSITE_WORDS = (
-    (("aucun", "pas de site", "non", "nope", "pantoute", "jamais", "pas encore", "juste une page",
+    (("aucun", "pas de site", "non", "nope", "pantoute", "jamais eu", "pas encore", "juste une page",
       "seulement une page", "rien"), Website.NONE),
     (("vient de", "refait", "cette annee", "l an passe", "l an dernier", "l annee passee",
       "cet automne", "cet ete", "cet hiver", "ce printemps", "dernier", "derniere"), Website.RECENT),
     (
         ("vieux", "ancien", "date", "desuet", "vieillot", "refaire", "annees", "ans",
-         "pas a jour", "plus a jour", "moderniser", "depasse"),
+         "pas a jour", "plus a jour", "moderniser", "depasse", "cellulaire", "mobile", "marche pas",
+         "jamais touche", "jamais mis a jour"),
         Website.OLD,
     ),
     (("recent", "nouveau", "neuf", "moderne", "oui", "a jour"), Website.RECENT),
@@ -87,7 +93,12 @@ def read_website(text: str) -> str:
     if is_unsure(text):
         return UNKNOWN
     folded = f" {fold(text)} "
+    first = f" {first_clause(text)} "  # « ouais mais pas à jour pantoute »: the « mais » part says
+    if first.strip() not in {"oui", "ouais", "ouin"}:
+        first = folded
     for words, label in _WEBSITE_WORDS:
+        if label == Website.NONE and not any(f" {w}" in first for w in words):
+            continue
         if label != Website.NONE and (year := _YEAR.search(folded)):
             age = date.today().year - int(year.group())
             return Website.OLD if age >= OLD_AFTER_YEARS else Website.RECENT
@@ -109,11 +120,12 @@ def read_list(text: str, vocabulary: dict[str, str], expected: str) -> str:
     if found:
         return ", ".join(found)
     negated = _NONE_OF_THEM.search(fold(text))  # « on n'est sur aucun réseau »
-    if (
-        negated
-        or first_clause(text) in {"aucun", "aucune", "rien"}
-        or find_yes_no(text) is Answer.NO
-    ):
+    nothing = first_clause(text).split()[:1] in (
+        ["aucun"],
+        ["aucune"],
+        ["rien"],
+    )  # « rien de spécial »
+    if negated or nothing or find_yes_no(text) is Answer.NO:
         return "aucun"
     raise NotUnderstood(expected)
 
@@ -123,7 +135,7 @@ def read_yes_no(text: str) -> str:
 
 
 _FREQUENCIES = (
-    (("jour", "quotidien", "tous les jours", "chaque matin"), "chaque jour"),
+    (("jour", "quotidien", "tous les jours", "chaque matin", "tlj", "daily"), "chaque jour"),
     (("semaine", "hebdo", "fin de semaine", "weekly", "lundi", "mardi", "mercredi", "jeudi",
       "vendredi", "samedi", "dimanche"), "chaque semaine"),
     (("mois", "mensuel"), "chaque mois"),

@@ -20,12 +20,13 @@ from bot.text import one_line
 from bot.vocabulary import Answer
 
 
-def _yes_no_unsure(signs: tuple[str, ...]) -> Callable[[str], str]:
-    """Oui, non or « je ne sais pas »; `signs` are words that say yes (« un peu sur Etsy »)."""
+def _yes_no_unsure(signs: tuple[str, ...], against: tuple[str, ...] = ()) -> Callable[[str], str]:
+    """Oui, non or « je ne sais pas »; `signs` are words that say yes (« un peu sur Etsy »),
+    `against` words that say no (« juste en boutique »)."""
 
     def read(text: str) -> str:
         try:
-            answer = parse_yes_no(text, signs)
+            answer = parse_yes_no(text, signs, against)
         except NotUnderstood:
             raise NotUnderstood("oui ou non") from None
         return d.UNKNOWN if answer is Answer.UNSURE else answer.value
@@ -51,6 +52,8 @@ def _listing(question: str, vocabulary: dict[str, str], expected: str) -> Reader
 
 
 YES_NO = (("Oui", "oui"), ("Non", "non"))
+OFFLINE = ("juste en boutique", "seulement en boutique", "juste en magasin", "seulement en magasin",
+           "sur place seulement", "juste sur place", "par telephone seulement", "juste par telephone")  # fmt: skip
 DIAGNOSTIC = Form(
     questions=(
         Question("diag_website", _reading("diag_website", d.read_website), "ancien", optional=True,
@@ -69,11 +72,11 @@ DIAGNOSTIC = Form(
                  asked=lambda a: a.get("diag_social_networks") not in {None, "aucun", d.UNKNOWN}),
         Question("diag_google_profile", _reading("diag_google_profile", _yes_no_unsure(("fiche", "avis", "etoiles"))), "oui",
                  optional=True, buttons=YES_NO_UNSURE, words=("google", "avis", "fiche")),
-        Question("diag_online_sales", _reading("diag_online_sales", _yes_no_unsure(("etsy", "marketplace", "shopify", "amazon", "ebay"))), "non",
+        Question("diag_online_sales", _reading("diag_online_sales", _yes_no_unsure(("etsy", "marketplace", "shopify", "amazon", "ebay"), OFFLINE)), "non",
                  optional=True, buttons=YES_NO, words=("vente", "ventes", "vente en ligne")),
-        Question("diag_newsletter", _reading("diag_newsletter", _yes_no_unsure(("mailchimp", "cyberimpact"))), "non",
+        Question("diag_newsletter", _reading("diag_newsletter", _yes_no_unsure(("mailchimp", "cyberimpact", "on envoie", "j envoie", "nous envoyons"))), "non",
                  optional=True, buttons=YES_NO, words=("infolettre",)),
-        Question("diag_online_booking", _reading("diag_online_booking", _yes_no_unsure(("calendly", "opentable", "libro", "uber eats", "doordash", "skip"))), "oui",
+        Question("diag_online_booking", _reading("diag_online_booking", _yes_no_unsure(("calendly", "opentable", "libro", "uber eats", "doordash", "skip", "fresha", "peuvent"), OFFLINE)), "oui",
                  optional=True, buttons=YES_NO, words=("reservation", "commande")),
         Question("diag_tools", _listing("diag_tools", d.TOOLS, "vos outils de gestion"),
                  "caisse, comptabilité", optional=True,

@@ -16,7 +16,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.conversation import Turn, field_named, first_unanswered, interruption, wants_to_skip
+from bot.conversation import (
+    Turn,
+    field_named,
+    firmly_stops,
+    first_unanswered,
+    interruption,
+    wants_to_skip,
+)
 from bot.parsing import NotUnderstood
 from bot.vocabulary import Answer, find_yes_no, is_unsure, mentions_unsure
 
@@ -89,6 +96,11 @@ class Form:
     def next_question(self, answers: dict[str, Any]) -> str | None:
         return first_unanswered(self.asked(answers), answers)
 
+    @property
+    def names(self) -> set[str]:
+        """The names of the form's questions."""
+        return {q.name for q in self.questions}
+
     def buttons(self, name: str) -> list[dict[str, str]]:
         """The buttons shown with the question `name` when it is first asked."""
         return as_buttons(next((q.buttons for q in self.questions if q.name == name), ()))
@@ -116,8 +128,9 @@ def take_turn(
             turn.say.append((form.resumed, {}))
         return turn
     interrupted = interruption(text, question, intent, confidence, form.paused)
-    if interrupted and not interrupted.paused and _answers(form, question, text, answers):
-        interrupted = None  # « Vous pouvez me joindre au 418 555-0101. » is an answer
+    answers_it = (not interrupted.paused or not firmly_stops(text)) if interrupted else False
+    if answers_it and _answers(form, question, text, answers):
+        interrupted = None  # « Vous pouvez me joindre au 418 555-0101. », « pas le temps »
     if interrupted:
         if not interrupted.paused:  # a question about the program: then ask again in full
             interrupted.updates[FAILURES] = 0

@@ -139,7 +139,8 @@ def _hours(text: str, answers: dict[str, Any]) -> dict[str, Any]:
 
 def _readiness(text: str, answers: dict[str, Any]) -> dict[str, Any]:
     folded = fold(_clean("readiness", text))
-    exploring = ("inform", "sais pas", "pas sur", "curieux", "regarde", "magasin", "renseign")
+    exploring = ("inform", "sais pas", "pas sur", "curieux", "regarde", "magasin", "renseign",
+                 "voir ce que", "avant de m engager")  # fmt: skip
     if any(w in folded for w in exploring):
         return {"readiness": Readiness.EXPLORING.value}
     soon = ("mois", "bientot", "plus tard", "automne", "printemps", "annee", "fetes", "apres",

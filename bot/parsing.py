@@ -35,9 +35,23 @@ def parse_email(text: str) -> str:
         raise NotUnderstood("une adresse courriel complète") from None
 
 
+_DIGIT_WORDS = {
+    "zero": "0", "un": "1", "deux": "2", "trois": "3", "quatre": "4", "cinq": "5", "six": "6",
+    "sept": "7", "huit": "8", "neuf": "9",
+}  # fmt: skip
+
+
+def _spelled_digits(text: str) -> str:
+    """« quatre un huit, cinq cinq cinq… » in digits when the text spells ten digits or more."""
+    words = fold(text).split()
+    if sum(w in _DIGIT_WORDS for w in words) < 10:
+        return text
+    return " ".join(_DIGIT_WORDS.get(w, w) for w in words)
+
+
 def parse_phone(text: str) -> str:
     """A Canadian or US phone number in E.164 form (+14185551234)."""
-    for match in phonenumbers.PhoneNumberMatcher(text, "CA"):
+    for match in phonenumbers.PhoneNumberMatcher(_spelled_digits(text), "CA"):
         number = match.number
         if phonenumbers.is_valid_number(number) and number.country_code == 1:
             return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
@@ -67,14 +81,15 @@ def parse_postal_code(text: str) -> str:
     return code
 
 
-def parse_yes_no(text: str, signs: tuple[str, ...] = ()) -> Answer:
+def parse_yes_no(text: str, signs: tuple[str, ...] = (), against: tuple[str, ...] = ()) -> Answer:
     """Yes, no or "not sure", as merchants say them ("ouais", "pantoute", "chu pas sûr", "je
-    pense pas"), `signs` being words that say yes to this question (`lean_yes_no`)."""
+    pense pas"), `signs` and `against` being words that say yes or no to this question
+    (`lean_yes_no`)."""
     answer = find_yes_no(text)
     if answer is None and mentions_unsure(text):
         return Answer.UNSURE
     if answer is None:
-        answer = lean_yes_no(text, signs)
+        answer = lean_yes_no(text, signs, against)
     if answer is None:
         raise NotUnderstood("oui ou non (ou « je ne sais pas »)")
     return answer
@@ -93,7 +108,7 @@ _SECTOR_WORDS: dict[Sector, tuple[str, ...]] = {
         "detail", "boutique", "magasin", "depanneur", "epicerie", "librairie", "quincaillerie",
         "fleuriste", "pharmacie", "vetement", "bijouterie", "boulangerie", "patisserie",
         "fromagerie", "boucherie", "poissonnerie", "animalerie", "friperie", "cadeaux",
-        "chaussures", "commerce", "vente", "marche", "retail", "papeterie", "sport",
+        "chaussures", "commerce", "vente", "marche", "retail", "papeterie", "sport", "vend", "livre",
     ),
     Sector.ACCOMMODATION: (
         "hebergement", "gite", "hotel", "auberge", "motel", "couette", "b b", "bnb",
@@ -108,7 +123,9 @@ _SECTOR_WORDS: dict[Sector, tuple[str, ...]] = {
         "service", "coiffure", "coiffeur", "salon", "esthetique", "garage", "mecanique",
         "nettoyeur", "spa", "clinique", "comptable", "photographe", "studio", "agence",
         "massotherapie", "barbier", "toilettage", "reparation", "cordonnerie", "gym",
-        "entrainement", "atelier", "imprimerie", "ecole",
+        "entrainement", "atelier", "imprimerie", "ecole", "plombier", "plomberie", "electricien",
+        "menuisier", "peintre", "entretien", "notaire", "avocat", "dentiste", "veterinaire",
+        "tatou", "yoga", "traiteur",
     ),
 }  # fmt: skip
 

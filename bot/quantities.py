@@ -58,6 +58,7 @@ _CLEANING: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     (re.compile(r"(?<=[a-z0-9$]) ?- ?(?=\d)"), " a "),  # "5-10", "2h-3h", "1000$-3000$"
     (re.compile(r"(?<=\d)[.,](?=\d{3}(?!\d))"), ""),  # thousands: "1.500", "1,500"
     (re.compile(r"(?<=\d),(?=\d)"), "."),  # decimal comma
+    (re.compile(r"\b(\d{1,3}) a (\d{1,3}) ?k\b"), r"\1k a \2k"),  # "3-8k": thousands both
     (re.compile(r"(?<![\w.])(\d+(?:\.\d+)?) ?k\b"), lambda m: _digits(float(m[1]) * 1000)),
     (
         re.compile(r"(?<=\d) (?:et )?([13])/([24])\b"),
@@ -209,7 +210,8 @@ def number(text: str) -> float | None:
 # Head count -----------------------------------------------------------------------------------
 
 _SELF_AND = re.compile(
-    r"(?:^| )moi (?:meme )?(?:,|et|pis|puis|plus|avec) |(?:^| )(?:,|et|pis|puis|plus|avec) moi\b"
+    r"(?:^| )moi (?:meme )?(?:,|et|pis|puis|plus|avec) |(?:^| )(?:,|et|pis|puis|plus|avec) moi\b|"
+    r"\bje (?:travaille|suis) avec "  # « je travaille avec mon mari »
 )
 _SELF_INCLUDED = re.compile(
     r"\b(?:avec moi|moi (?:compris|inclus|incluse)|y compris moi|incluant moi|en me comptant)\b|"
@@ -290,7 +292,7 @@ _AND_A_FRACTION = re.compile(
 )
 _FRACTIONS = {"demi": 0.5, "demie": 0.5, "quart": 0.25, "trois quarts": 0.75, "3 quarts": 0.75}
 _NO_TIME = re.compile(
-    r"^(?:rien|aucun|aucune|0)$|\bpas (?:1|le|de|une?) (?:min|h|temps|seconde)\b|"
+    r"^(?:rien|aucun|aucune|0)\b|\bpas (?:1|le|de|une?) (?:min|h|temps|seconde)\b|"
     r"\baucun temps\b|\baucune (?:heure|minute)\b|\b0 (?:h|min)\b"
 )
 _PER_DAY = re.compile(
@@ -352,7 +354,7 @@ def hours(text: str) -> float | None:
 
 _NOTHING = re.compile(
     r"^(?:rien|aucun|aucune|nada|pantoute|0)(?: du tout| pantoute)?(?: \$)?$|"
-    r"\bpas (?:une?|1) (?:cenne|sou|rond|\$)|"
+    r"\bpas (?:une?|1) (?:\w+ )?(?:cenne|sou|rond|\$)|"
     r"\b(?:pas (?:vraiment |beaucoup |gros |trop )?de|pas d|aucun|sans) (?:budget|argent|cash)\b|"
     r"\brien (?:du tout|pantoute)\b"
 )

@@ -31,8 +31,9 @@ _UNSURE = {
     "je sais pas", "je ne sais pas", "jsais pas", "chais pas", "sais pas", "pas sur",
     "chu pas sur", "je suis pas sur", "je ne suis pas sur", "peut etre", "aucune idee", "jsp",
     "j sais pas", "je le sais pas", "aucune espece d idee", "pas certain", "pas certaine",
-    "je ne le sais pas", "ne sais pas", "idk", "?", "bonne question", "ca depend",
+    "je ne le sais pas", "ne sais pas", "idk", "?", "bonne question",
     "je sais pas trop", "je ne sais pas trop", "sais pas trop", "pas trop sur", "pas trop sure",
+    "che pas", "chepas", "ch sais pas", "j en sais rien",
 }  # fmt: skip
 # Words that may follow a yes or no without changing it (« oui merci », « non pas pour l'instant »).
 _COURTESY = (
@@ -94,16 +95,19 @@ _HAS_ONE = re.compile(
 _NOT_AN_ANSWER = re.compile(r"\?|\bcompri|\bcomprend|\bquoi\b")
 
 
-def lean_yes_no(text: str, signs: tuple[str, ...] = ()) -> Answer | None:
+def lean_yes_no(
+    text: str, signs: tuple[str, ...] = (), against: tuple[str, ...] = ()
+) -> Answer | None:
     """Yes or no said in other words, for a yes/no question: « je pense pas », « on a essayé
     mais on a arrêté » (no); « y'en a une mais c'est pas moi qui l'a faite », « un peu sur
-    Etsy », or one of the question's own `signs` (« on a pignon sur rue ») (yes). The first
-    clause decides when it can; a question or « j'ai pas compris » is no answer."""
+    Etsy », or one of the question's own `signs` (« on a pignon sur rue ») (yes), or words
+    `against` it (« juste en boutique » to « vendez-vous en ligne? ») (no). The first clause
+    decides when it can; a question or « j'ai pas compris » is no answer."""
     folded = fold(text)
     if not folded or _NOT_AN_ANSWER.search(text.casefold()):
         return None
     for part in (first_clause(text), folded):
-        if _NEGATED.search(part):
+        if _NEGATED.search(part) or any(re.search(rf"\b{re.escape(w)}", part) for w in against):
             return Answer.NO
         if _HAS_ONE.search(part) or any(re.search(rf"\b{re.escape(s)}", part) for s in signs):
             return Answer.YES

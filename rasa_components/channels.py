@@ -19,7 +19,7 @@ from sanic.response import HTTPResponse
 
 from bot import log_privacy
 from bot.messages import InvalidMessage, parse_message
-from rasa_components import failed_actions, remote_actions, typed_buttons
+from rasa_components import asked_questions, failed_actions, remote_actions, typed_buttons
 
 # Loaded before the server logs any message: e-mails, phones and postal codes masked in every
 # log record of the Rasa server (Rasa's, Sanic's and ours, see `bot/log_privacy.py`).
@@ -27,10 +27,12 @@ log_privacy.install()
 # This module is loaded by every `rasa run` (credentials.yml): the place to patch the whole
 # server (each patch refuses to install on a Rasa other than 3.6.21): a faster check of action
 # server responses, a French apology when a custom action fails, and typed button titles or a
-# plain yes/no handled as the click they mean.
+# plain yes/no handled as the click they mean, a form question asked once per turn without a
+# second call to the action server.
 remote_actions.install()
 failed_actions.install()
 typed_buttons.install()
+asked_questions.install()
 
 
 class ValidatedRestInput(RestInput):
