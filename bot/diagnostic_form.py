@@ -87,7 +87,7 @@ DIAGNOSTIC = Form(
                  choices=same("Être plus visible", "Vendre en ligne", "Fidéliser mes clients", "Gagner du temps en gestion"),
                  words=("objectifs", "objectif", "buts")),
         Question("diag_obstacles", _listing("diag_obstacles", d.OBSTACLES, "ce qui vous freine"),
-                 "le temps, le budget", optional=True,
+                 "le temps, le budget", optional=True, hears=("pas le temps",),
                  choices=same("Le temps", "Le budget", "Les compétences", "Savoir par où commencer"),
                  words=("freins", "obstacles", "defis")),
         Question("diag_budget", _reading("diag_budget", d.read_budget), "environ 2 000 $", optional=True,

@@ -25,6 +25,7 @@ from bot.conversation import (
     wants_to_skip,
 )
 from bot.parsing import NotUnderstood
+from bot.text import fold
 from bot.vocabulary import Answer, find_yes_no, is_unsure, mentions_unsure
 
 UNKNOWN = "je ne sais pas"
@@ -56,6 +57,7 @@ class Question:
     example: str  # shown when re-asking
     buttons: tuple[Choice, ...] = ()  # closed choices shown with the question
     choices: tuple[Choice, ...] = ()  # shown after a second failed answer (default: buttons)
+    hears: tuple[str, ...] = ()  # phrases that answer it but would stop another (« pas le temps »)
     optional: bool = False  # « je ne sais pas » and « passer » are answers
     asked: Callable[[dict[str, Any]], bool] = _always  # given the answers so far
     label: str = ""  # in the recap
@@ -128,7 +130,7 @@ def take_turn(
             turn.say.append((form.resumed, {}))
         return turn
     interrupted = interruption(text, question, intent, confidence, form.paused)
-    answers_it = (not interrupted.paused or not firmly_stops(text)) if interrupted else False
+    answers_it = interrupted and (not interrupted.paused or _hears(form, question, text))
     if answers_it and _answers(form, question, text, answers):
         interrupted = None  # « Vous pouvez me joindre au 418 555-0101. », « pas le temps »
     if interrupted:
@@ -138,6 +140,13 @@ def take_turn(
     if question in {form.recap, form.correct}:
         return _recap_turn(form, answers, question, text)
     return _answer_turn(form, form.question(question), answers, text, failures)
+
+
+def _hears(form: Form, question: str, text: str) -> bool:
+    """Whether `text` says one of the phrases that answer `question` (not a firm stop)."""
+    heard = form.question(question).hears if question in form.names else ()
+    folded = f" {fold(text)} "
+    return not firmly_stops(text) and any(f" {phrase} " in folded for phrase in heard)
 
 
 def _answers(form: Form, question: str, text: str, answers: dict[str, Any]) -> bool:

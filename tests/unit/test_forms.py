@@ -79,6 +79,16 @@ def test_je_ne_sais_pas_and_passer_answer_an_optional_question_only() -> None:
 def test_passe_in_a_date_is_not_passer() -> None:
     turn = take_turn(DIAGNOSTIC, {}, "diag_website", "on l'a refait l'été passé")
     assert turn.updates["diag_website"] == "récent"
+    turn = take_turn(DIAGNOSTIC, {}, "diag_online_booking", "non, faut passer en boutique")
+    assert turn.updates["diag_online_booking"] == "non"
+
+
+def test_pas_le_temps_answers_the_hours_question_and_stops_the_others() -> None:
+    assert (
+        take_turn(INTAKE, {}, "hours_per_week", "zéro, pas le temps").updates["hours_per_week"] == 0
+    )
+    assert take_turn(INTAKE, {}, "sector", "pas le temps").paused
+    assert take_turn(INTAKE, {}, "hours_per_week", "on arrête").paused
 
 
 def test_every_question_has_an_example_and_a_domain_question() -> None:

@@ -66,6 +66,27 @@ CASES: list[tuple[str, str, Any]] = [
     ("readiness", "après le temps des fêtes", "d'ici quelques mois"),
     ("readiness", "le plus vite possible svp", "prêt à commencer"),
     ("readiness", "je magasine encore", "s'informe"),
+    # The second independent corpus's misses, reworded.
+    ("employees", "je travaille avec ma sœur, c'est tout", 2),
+    ("hours_per_week", "zéro, j'ai vraiment pas le temps", 0),
+    ("diag_posting", "tlj sur insta", "chaque jour"),
+    ("diag_budget", "pas une seule cenne", "moins de 1 000 $"),
+    ("diag_budget", "4-9k", "plus de 5 000 $"),
+    ("sdc_member", "ché pas trop", "je ne sais pas"),
+    ("sector", "électricien", "services"),
+    ("sector", "on vend des vélos usagés", "commerce de détail"),
+    ("readiness", "je voulais juste voir ce que vous offrez", "s'informe"),
+    ("phone", "quatre un huit cinq cinq cinq zéro un quatre deux", "+14185550142"),
+    ("diag_website", "oui mais il s'affiche mal sur mobile", "ancien"),
+    ("diag_social_networks", "fesse-bouc pis insta", "Facebook, Instagram"),
+    ("diag_online_sales", "seulement en magasin", "non"),
+    ("diag_online_booking", "non, faut passer au comptoir", "non"),
+    ("diag_newsletter", "on envoie une infolettre par mois", "oui"),
+    ("diag_online_booking", "les clients peuvent réserver sur notre site", "oui"),
+    ("diag_tools", "une liste de clients dans Excel", "gestion des clients"),
+    ("diag_goals", "moins de paperasse", "gagner du temps en gestion"),
+    ("diag_obstacles", "le cash surtout", "le budget"),
+    ("diag_obstacles", "rien de particulier", "aucun"),
 ]  # fmt: skip
 
 NOT_READ: list[tuple[str, str]] = [
@@ -73,6 +94,8 @@ NOT_READ: list[tuple[str, str]] = [
     ("diag_google_profile", "Google c'est compliqué pour moi"),
     ("diag_social_networks", "les réseaux, c'est pas mon fort"),
     ("storefront", "j'ai pas compris la question"),
+    ("diag_budget", "ça dépend"),
+    ("sdc_member", "on vend surtout des bottes"),
 ]
 
 
