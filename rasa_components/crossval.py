@@ -26,7 +26,7 @@ from rasa.shared.nlu.training_data.loading import load_data
 from sklearn.metrics import classification_report
 from sklearn.model_selection import StratifiedKFold
 
-from rasa_components.intent_model import build_model, prepare, probabilities
+from rasa_components.intent_model import build_model, fit, probabilities
 
 ROOT = Path(__file__).resolve().parent.parent
 FALLBACK = "nlu_fallback"
@@ -79,7 +79,7 @@ def main() -> None:
     confidence = np.zeros(len(y))
     folds = StratifiedKFold(args.folds, shuffle=True, random_state=settings.get("random_state"))
     for train, test in folds.split(x, y):
-        model = build_model(settings).fit([prepare(t) for t in x[train]], y[train])
+        model = fit(build_model(settings), list(x[train]), list(y[train]))
         found = probabilities(model, list(x[test]))
         predicted[test] = model.classes_[found.argmax(axis=1)]
         confidence[test] = found.max(axis=1)
@@ -92,7 +92,7 @@ def main() -> None:
         print(f"  {count:3d}  {true} -> {wrong}")
 
     noise = gibberish(300)
-    full = build_model(settings).fit([prepare(t) for t in x], y)
+    full = fit(build_model(settings), list(x), list(y))
     noise_confidence = probabilities(full, noise).max(axis=1)
     right = predicted == y
     print("\nthreshold  macro-F1  right answers falling back  wrong caught  gibberish passing")

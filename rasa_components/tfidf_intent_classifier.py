@@ -26,7 +26,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.pipeline import Pipeline
 
-from rasa_components.intent_model import DEFAULTS, build_model, prepare, probabilities
+from rasa_components.intent_model import DEFAULTS, build_model, fit, probabilities
 
 logger = logging.getLogger(__name__)
 MODEL_FILE = "classifier.joblib"
@@ -71,9 +71,11 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
         if not examples:
             logger.debug("No intent examples: the intent classifier is not trained.")
             return self._resource
-        self._model = build_model({k: v for k, v in self._config.items() if k in DEFAULTS})
-        texts = [prepare(e.get(TEXT)) for e in examples]
-        self._model.fit(texts, [e.get(INTENT) for e in examples])
+        self._model = fit(
+            build_model({k: v for k, v in self._config.items() if k in DEFAULTS}),
+            [e.get(TEXT) for e in examples],
+            [e.get(INTENT) for e in examples],
+        )
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump(self._model, directory / MODEL_FILE)
         return self._resource
