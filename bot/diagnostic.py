@@ -21,7 +21,7 @@ LEVELS = ("à bâtir", "de base", "en place", "avancé")
 
 SOCIAL_NETWORKS = {
     "facebook": "Facebook", "fb": "Facebook", "instagram": "Instagram", "insta": "Instagram",
-    "tiktok": "TikTok", "linkedin": "LinkedIn", "pinterest": "Pinterest", "youtube": "YouTube",
+    "ig": "Instagram", "tiktok": "TikTok", "linkedin": "LinkedIn", "pinterest": "Pinterest", "youtube": "YouTube",
     "x": "X", "twitter": "X", "threads": "Threads", "fesse bouc": "Facebook", "fessebouc": "Facebook",
     "face de bouc": "Facebook",
 }  # fmt: skip
@@ -35,6 +35,7 @@ TOOLS = {
     "xero": "comptabilité", "agenda": "réservations", "calendrier": "réservations",
     "liste de mes clients": "gestion des clients", "liste des clients": "gestion des clients",
     "liste de clients": "gestion des clients", "fichier client": "gestion des clients",
+    "dossiers clients": "gestion des clients", "dossier client": "gestion des clients",
 }  # fmt: skip
 GOALS = {
     "visibilite": "visibilité", "visible": "visibilité", "local": "clientèle locale",
@@ -76,7 +77,7 @@ _WEBSITE_WORDS = (
       "cet automne", "cet ete", "cet hiver", "ce printemps", "dernier", "derniere"), Website.RECENT),
     (
         ("vieux", "ancien", "date", "desuet", "vieillot", "refaire", "annees", "ans",
-         "pas a jour", "plus a jour", "moderniser", "depasse", "cellulaire", "mobile", "marche pas",
+         "pas a jour", "plus a jour", "moderniser", "depasse", "pas adapte", "mal sur", "marche pas",
          "jamais touche", "jamais mis a jour"),
         Website.OLD,
     ),
@@ -111,21 +112,30 @@ _NOT_THIS = re.compile(r"\b(?:pas|aucun|aucune|jamais) (?:de |d |sur )?\w+")
 _NONE_OF_THEM = re.compile(r"\b(?:aucun|aucune)\b|\b(?:pas|jamais) (?:de|d|sur)\b")
 
 
-def read_list(text: str, vocabulary: dict[str, str], expected: str) -> str:
-    """A list of known items ("Facebook, Instagram"), "aucun", or "je ne sais pas"."""
+_EVERYTHING = {"tout", "toute", "toutes", "tous", "tout ca", "toute ca", "all", "toute la liste"}
+_BY_HAND = re.compile(r"\b(?:papier|crayon|a la main|cahier)\b")
+
+
+def read_list(text: str, vocabulary: dict[str, str], expected: str, lacking: bool = False) -> str:
+    """A list of known items ("Facebook, Instagram"), "aucun", "je ne sais pas", or « toute! »
+    (every item). A negated item is not named (« on n'a pas de Facebook »), unless the list is
+    of what is `lacking` (« pas de temps, pas d'argent » are the obstacles)."""
     if is_unsure(text):
         return UNKNOWN
-    said = _NOT_THIS.sub(" ", fold(text))  # « on n'a pas de Facebook » names no network
+    folded = fold(text)
+    if folded in _EVERYTHING:
+        return ", ".join(dict.fromkeys(vocabulary.values()))
+    said = folded if lacking else _NOT_THIS.sub(" ", folded)
     found = _keywords(said, vocabulary)
     if found:
         return ", ".join(found)
-    negated = _NONE_OF_THEM.search(fold(text))  # « on n'est sur aucun réseau »
+    negated = _NONE_OF_THEM.search(folded)  # « on n'est sur aucun réseau »
     nothing = first_clause(text).split()[:1] in (
         ["aucun"],
         ["aucune"],
         ["rien"],
     )  # « rien de spécial »
-    if negated or nothing or find_yes_no(text) is Answer.NO:
+    if negated or nothing or _BY_HAND.search(folded) or find_yes_no(text) is Answer.NO:
         return "aucun"
     raise NotUnderstood(expected)
 

@@ -47,8 +47,10 @@ def _reading(question: str, read: Callable[[str], str]) -> Reader:
     return lambda text, answers: {question: read(text)}
 
 
-def _listing(question: str, vocabulary: dict[str, str], expected: str) -> Reader:
-    return _reading(question, lambda text: d.read_list(text, vocabulary, expected))
+def _listing(
+    question: str, vocabulary: dict[str, str], expected: str, lacking: bool = False
+) -> Reader:
+    return _reading(question, lambda text: d.read_list(text, vocabulary, expected, lacking))
 
 
 YES_NO = (("Oui", "oui"), ("Non", "non"))
@@ -86,7 +88,7 @@ DIAGNOSTIC = Form(
                  "plus de visibilité, vendre en ligne", optional=True,
                  choices=same("Être plus visible", "Vendre en ligne", "Fidéliser mes clients", "Gagner du temps en gestion"),
                  words=("objectifs", "objectif", "buts")),
-        Question("diag_obstacles", _listing("diag_obstacles", d.OBSTACLES, "ce qui vous freine"),
+        Question("diag_obstacles", _listing("diag_obstacles", d.OBSTACLES, "ce qui vous freine", lacking=True),
                  "le temps, le budget", optional=True, hears=("pas le temps",),
                  choices=same("Le temps", "Le budget", "Les compétences", "Savoir par où commencer"),
                  words=("freins", "obstacles", "defis")),

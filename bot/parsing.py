@@ -116,7 +116,7 @@ _SECTOR_WORDS: dict[Sector, tuple[str, ...]] = {
     ),
     Sector.RESTAURANT: (
         "restauration", "restaurant", "resto", "cafe", "bistro", "bar", "brasserie",
-        "pizzeria", "casse croute", "traiteur", "microbrasserie", "cantine", "creperie",
+        "pizzeria", "casse croute", "cassecroute", "traiteur", "microbrasserie", "cantine", "creperie",
         "food truck", "buvette",
     ),
     Sector.SERVICES: (
@@ -130,11 +130,18 @@ _SECTOR_WORDS: dict[Sector, tuple[str, ...]] = {
 }  # fmt: skip
 
 
+_EATING_THERE = re.compile(r"\b(?:mangent|manger|mange|bouffer) (?:sur place|ici|chez nous)\b")
+
+
 def parse_sector(text: str) -> Sector:
     """The program's sector for a free-text answer ("dépanneur", "gîte", "resto"...)."""
     folded = fold(text)
     if folded in {"autre", "autres", "other"}:
         return Sector.OTHER
+    if find_yes_no(text) or folded in {"lol", "ok", "euh", "hmm", "bof"}:
+        raise NotUnderstood("votre secteur (commerce de détail, restauration, hébergement…)")
+    if _EATING_THERE.search(folded):  # « boulangerie-café, les gens mangent sur place »
+        return Sector.RESTAURANT
     for sector, words in _SECTOR_WORDS.items():
         if typo_tolerant(folded, words, shortest=6):
             return sector

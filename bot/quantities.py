@@ -226,7 +226,7 @@ _UNCOUNTED = re.compile(
 )
 _ALONE = re.compile(
     r"^(?:c est )?moi$|\b(?:juste|seulement|rien que|que|uniquement) moi\b|\bseule?\b|"
-    r"\bsolo\b|\bpersonne d autre\b|\bmoi meme\b"
+    r"\bsolo\b|\bpersonne d autre\b|\bmoi meme\b|\b(?:just|only) me\b|^myself$"
 )
 _NOBODY = re.compile(
     r"^(?:aucun|aucune|personne|nobody)$|\b(?:aucun|aucune|pas d|pas de|sans|0) "
@@ -248,10 +248,17 @@ def _count(text: str, figures: list[_Figure]) -> float:
     gaps = [text[a.end : b.start] for a, b in pairwise(figures)]
     if gaps and all(re.search(r"\b(?:et|pis|puis|plus|avec)\b", gap) for gap in gaps):
         return sum(f.value for f in figures)
+    if figures[0].value == 1 and len(figures) > 1:  # « une équipe de 8 »: an article, not a count
+        return figures[1].value
     return figures[0].value
 
 
 _IN_ALL = re.compile(r"(\w+) (?:en tout|au total)\b|\b(?:en tout|au total),? (\w+)")
+_TOTALS = (  # a total said as such: « six en tout », « donc trois personnes », « 2 moi et ma mère »
+    _IN_ALL,
+    re.compile(r"\bdonc,? (\w+) (?:personnes|en tout|au total)\b"),
+    re.compile(r"^(\d+)(?: \w+)? (?=moi (?:et|pis|puis|plus|avec)\b)|^(\w+),? (?=moi\b)"),
+)
 _BOTH_PARENTS = re.compile(r"\b(?:mes|nos) (?:deux )?parents\b")
 
 
@@ -261,8 +268,8 @@ def headcount(text: str) -> int | None:
     (10: a range gives its upper bound), "aucun employé" (1: the owner), "j'ai 3 employés" (4).
     Years, phone numbers, postal codes, durations and amounts are not counts; a total said as
     such wins ("cinq plus moi, donc six en tout" is 6)."""
-    said = _IN_ALL.search(fold(text))
-    if said and (stated := headcount(said.group(1) or said.group(2))) is not None:
+    said = next((m for p in _TOTALS if (m := p.search(fold(text)))), None)
+    if said and (stated := headcount(next(g for g in said.groups() if g))) is not None:
         return stated
     folded = _figures(_BOTH_PARENTS.sub("2 parents", text.casefold()))
     people = [f for f in _tokens(folded) if not f.unit and f.value < 1000]

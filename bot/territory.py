@@ -39,7 +39,7 @@ PLACES: tuple[Place, ...] = (
     Place("Vieux-Québec", True, ("vieux quebec",)),
     Place("Montcalm", True, ("montcalm",)),
     Place("Sillery", True, ("sillery",)),
-    Place("Sainte-Foy", True, ("sainte foy",)),
+    Place("Sainte-Foy", True, ("sainte foy", "saint foy")),
     Place("Cap-Rouge", True, ("cap rouge",)),
     Place("Charlesbourg", True, ("charlesbourg",)),
     Place("Beauport", True, ("beauport",)),

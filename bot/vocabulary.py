@@ -20,6 +20,7 @@ _YES = {
     "absolument", "exact", "exactement", "correct", "effectivement", "bien sur", "en plein",
     "tout a fait", "evidemment", "affirmatif", "oui oui", "ben oui", "c est ca", "o", "d accord",
     "daccord", "parfait", "j accepte", "avec plaisir", "volontiers", "bien entendu", "sure",
+    "ya", "yah", "yeah", "yup",
 }  # fmt: skip
 _NO = {
     "non", "nope", "nah", "pantoute", "pas pantoute", "pas vraiment", "pas du tout", "nenon",
@@ -106,6 +107,8 @@ def lean_yes_no(
     folded = fold(text)
     if not folded or _NOT_AN_ANSWER.search(text.casefold()):
         return None
+    if any(re.search(rf"\b{re.escape(s)} (?:rien|pas|plus|jamais)\b", folded) for s in signs):
+        return Answer.NO  # « on a une liste mais on envoie rien »
     for part in (first_clause(text), folded):
         if _NEGATED.search(part) or any(re.search(rf"\b{re.escape(w)}", part) for w in against):
             return Answer.NO

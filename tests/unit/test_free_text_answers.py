@@ -87,6 +87,20 @@ CASES: list[tuple[str, str, Any]] = [
     ("diag_goals", "moins de paperasse", "gagner du temps en gestion"),
     ("diag_obstacles", "le cash surtout", "le budget"),
     ("diag_obstacles", "rien de particulier", "aucun"),
+    # The third independent corpus's misses, reworded.
+    ("employees", "une équipe de 6 avec moi", 6),
+    ("employees", "only me", 1),
+    ("employees", "3, moi pis mes deux gars", 3),
+    ("employees", "moi, ma sœur et un employé, donc trois personnes", 3),
+    ("storefront", "yeah", "oui"),
+    ("sector", "café-boulangerie où le monde mange sur place", "restauration"),
+    ("municipality", "ste-foy", "Sainte-Foy"),
+    ("diag_website", "oui, à jour et adapté aux cellulaires", "récent"),
+    ("diag_social_networks", "fb pis ig", "Facebook, Instagram"),
+    ("diag_newsletter", "on a les courriels des clients mais on envoie pas d'infolettre", "non"),
+    ("diag_tools", "un cahier pis un crayon", "aucun"),
+    ("diag_goals", "tout", "visibilité, clientèle locale, touristes, ventes en ligne, fidélisation, gagner du temps en gestion"),
+    ("diag_obstacles", "pas de temps pis pas d'argent", "le temps, le budget"),
 ]  # fmt: skip
 
 NOT_READ: list[tuple[str, str]] = [
@@ -96,6 +110,7 @@ NOT_READ: list[tuple[str, str]] = [
     ("storefront", "j'ai pas compris la question"),
     ("diag_budget", "ça dépend"),
     ("sdc_member", "on vend surtout des bottes"),
+    ("sector", "oui"),
 ]
 
 
