@@ -14,14 +14,21 @@ from datetime import date
 from bot import quantities
 from bot.parsing import NotUnderstood, parse_yes_no
 from bot.text import fold, typo_tolerant
-from bot.vocabulary import Answer, find_yes_no, first_clause, is_unsure, opens_unsure
+from bot.vocabulary import (
+    Answer,
+    find_yes_no,
+    first_clause,
+    is_unsure,
+    mentions_unsure,
+    opens_unsure,
+)
 
 AREAS = ("visibilité", "marketing", "ventes", "gestion")
 LEVELS = ("à bâtir", "de base", "en place", "avancé")
 
 SOCIAL_NETWORKS = {
     "facebook": "Facebook", "fb": "Facebook", "instagram": "Instagram", "insta": "Instagram",
-    "ig": "Instagram", "tiktok": "TikTok", "linkedin": "LinkedIn", "pinterest": "Pinterest", "youtube": "YouTube",
+    "ig": "Instagram", "fcbk": "Facebook", "ytb": "YouTube", "yt": "YouTube", "tiktok": "TikTok", "linkedin": "LinkedIn", "pinterest": "Pinterest", "youtube": "YouTube",
     "x": "X", "twitter": "X", "threads": "Threads", "fesse bouc": "Facebook", "fessebouc": "Facebook",
     "face de bouc": "Facebook",
 }  # fmt: skip
@@ -32,17 +39,18 @@ TOOLS = {
     "reservation": "réservations", "rendez vous": "réservations", "crm": "gestion des clients",
     "lightspeed": "point de vente", "square": "point de vente", "clover": "point de vente",
     "moneris": "point de vente", "terminal": "point de vente", "acomba": "comptabilité",
-    "xero": "comptabilité", "agenda": "réservations", "calendrier": "réservations",
+    "xero": "comptabilité", "compta": "comptabilité", "wave": "comptabilité", "agenda": "réservations", "calendrier": "réservations",
     "liste de mes clients": "gestion des clients", "liste des clients": "gestion des clients",
     "liste de clients": "gestion des clients", "fichier client": "gestion des clients",
     "dossiers clients": "gestion des clients", "dossier client": "gestion des clients",
+    "coordonnees de mes clients": "gestion des clients",
 }  # fmt: skip
 GOALS = {
     "visibilite": "visibilité", "visible": "visibilité", "local": "clientèle locale",
     "quartier": "clientèle locale", "touris": "touristes", "vente": "ventes en ligne",
     "vendre": "ventes en ligne", "fidel": "fidélisation", "temps": "gagner du temps en gestion",
     "gestion": "gagner du temps en gestion", "connaitre": "visibilité", "coin": "clientèle locale",
-    "voisin": "clientèle locale", "reviennent": "fidélisation", "revenir": "fidélisation",
+    "voisin": "clientèle locale", "revien": "fidélisation", "revenir": "fidélisation",
     "se faire voir": "visibilité", "paperasse": "gagner du temps en gestion",
 }  # fmt: skip
 OBSTACLES = {
@@ -53,7 +61,7 @@ OBSTACLES = {
     "perdu": "savoir par où commencer", "time": "le temps", "busy": "le temps",
     "occupe": "le temps", "deborde": "le temps", "dans le jus": "le temps",
     "fiable": "trouver un fournisseur de confiance", "agence": "trouver un fournisseur de confiance",
-    "cash": "le budget", "piasse": "le budget", "sous": "le budget", "techno": "les compétences",
+    "savent pas": "les compétences", "cash": "le budget", "piasse": "le budget", "sous": "le budget", "techno": "les compétences",
 }  # fmt: skip
 UNKNOWN = "je ne sais pas"
 
@@ -71,9 +79,9 @@ def _keywords(text: str, vocabulary: dict[str, str]) -> list[str]:
 
 
 _WEBSITE_WORDS = (
-    (("aucun", "pas de site", "non", "nope", "pantoute", "jamais eu", "pas encore", "juste une page",
+    (("aucun", "pas de site", "non", "no ", "nop", "nope", "pantoute", "jamais eu", "pas encore", "juste une page",
       "seulement une page", "rien"), Website.NONE),
-    (("vient de", "refait", "cette annee", "l an passe", "l an dernier", "l annee passee",
+    (("vient de", "refait", "brand new", "new ", "launched", "cette annee", "l an passe", "l an dernier", "l annee passee",
       "cet automne", "cet ete", "cet hiver", "ce printemps", "dernier", "derniere"), Website.RECENT),
     (
         ("vieux", "ancien", "date", "desuet", "vieillot", "refaire", "annees", "ans",
@@ -81,7 +89,7 @@ _WEBSITE_WORDS = (
          "jamais touche", "jamais mis a jour"),
         Website.OLD,
     ),
-    (("recent", "nouveau", "neuf", "moderne", "oui", "a jour"), Website.RECENT),
+    (("recent", "nouveau", "neuf", "moderne", "oui", "yes", "a jour"), Website.RECENT),
 )  # fmt: skip
 
 
@@ -167,11 +175,13 @@ def read_frequency(text: str) -> str:
     photos du pain du jour » is weekly)."""
     if opens_unsure(text):
         return UNKNOWN
-    folded = f" {fold(text)} "
+    folded = f" {fold(text)} ".replace(" journal", " ").replace(" aucune idee", " ")
     said = [
         (folded.find(f" {w}"), label) for words, label in _FREQUENCIES for w in words
         if f" {w}" in folded
     ]  # fmt: skip
+    if not said and mentions_unsure(text):  # « c'est ma fille qui s'en occupe, aucune idée »
+        return UNKNOWN
     if not said:
         raise NotUnderstood("à quelle fréquence vous publiez")
     return min(said)[1]

@@ -179,7 +179,10 @@ def _answer_turn(
             turn.updates = question.read(text, answers) | extra | {FAILURES: 0}
         except NotUnderstood as expected:
             turn.updates = extra
-            if question.optional and mentions_unsure(text):  # « ouf, je le sais pas pantoute »
+            unsure = (
+                mentions_unsure(text) or find_yes_no(text) is Answer.UNSURE
+            )  # « jsp, c mon frère… »
+            if question.optional and unsure:  # « ouf, je le sais pas pantoute »
                 turn.updates |= {question.name: UNKNOWN, FAILURES: 0}
             else:
                 _escalate(form, turn, question, str(expected), failures + 1)

@@ -139,7 +139,7 @@ def _hours(text: str, answers: dict[str, Any]) -> dict[str, Any]:
 
 def _readiness(text: str, answers: dict[str, Any]) -> dict[str, Any]:
     folded = fold(_clean("readiness", text))
-    exploring = ("inform", "sais pas", "pas sur", "curieux", "regarde", "magasin", "renseign",
+    exploring = ("inform", "sais pas", "pas sur", "curieux", "curieuse", "regarde", "magasin", "renseign",
                  "voir ce que", "avant de m engager")  # fmt: skip
     if any(w in folded for w in exploring):
         return {"readiness": Readiness.EXPLORING.value}
@@ -194,7 +194,7 @@ INTAKE = Form(
                  clears=("postal_code", "municipality")),
         Question("municipality", _municipality, "Québec", asked=_municipality_needed,
                  label="Municipalité", words=("municipalite", "ville")),
-        Question("storefront", _yes_no("storefront", ("pignon", "local", "comptoir", "vitrine")), "oui", buttons=YES_NO,
+        Question("storefront", _yes_no("storefront", ("pignon", "local", "comptoir", "vitrine", "succursale", "ouvert au public", "ouverte au public")), "oui", buttons=YES_NO,
                  label="Local ouvert à la clientèle", words=("local", "pignon")),
         Question("sector", _sector, "commerce de détail",
                  buttons=same("Commerce de détail", "Hébergement", "Restauration", "Services", "Autre"),

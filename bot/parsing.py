@@ -27,7 +27,11 @@ def find_email(text: str) -> str | None:
     return match.group(0).rstrip(".") if match else None
 
 
+_AT = re.compile(r"\s+(?:arobas|arobase|a commercial|at)\s+", re.I)  # « nom arobas gmail.com »
+
+
 def parse_email(text: str) -> str:
+    text = _AT.sub("@", text)
     candidate = find_email(text) or text.strip()
     try:
         return str(validate_email(candidate, check_deliverability=False).normalized)
@@ -130,7 +134,9 @@ _SECTOR_WORDS: dict[Sector, tuple[str, ...]] = {
 }  # fmt: skip
 
 
-_EATING_THERE = re.compile(r"\b(?:mangent|manger|mange|bouffer) (?:sur place|ici|chez nous)\b")
+_EATING_THERE = re.compile(
+    r"\b(?:mangent|manger|mange|bouffer) (?:sur place|ici|chez nous)\b|\btables\b|places assises"
+)
 
 
 def parse_sector(text: str) -> Sector:
@@ -138,7 +144,7 @@ def parse_sector(text: str) -> Sector:
     folded = fold(text)
     if folded in {"autre", "autres", "other"}:
         return Sector.OTHER
-    if find_yes_no(text) or folded in {"lol", "ok", "euh", "hmm", "bof"}:
+    if find_yes_no(text) or folded in {"lol", "ok", "euh", "hmm", "bof", "ca depend"}:
         raise NotUnderstood("votre secteur (commerce de détail, restauration, hébergement…)")
     if _EATING_THERE.search(folded):  # « boulangerie-café, les gens mangent sur place »
         return Sector.RESTAURANT

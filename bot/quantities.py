@@ -52,6 +52,12 @@ _CLEANING: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     (re.compile(r"\b(?:piastres?|piasses?|piaces?|dollars?|bucks)\b"), "$"),
     (re.compile(r"\bcents\b"), "cent"),  # "cinq cents": hundreds, never cents, in a budget
     (re.compile(r"\bmilles\b"), "mille"),
+    (
+        re.compile(
+            r"\b(?:une )?(dizaine|quinzaine|vingtaine) de mille\b"
+        ),  # « une quinzaine de mille »
+        lambda m: {"dizaine": "10000", "quinzaine": "15000", "vingtaine": "20000"}[m[1]],
+    ),
     (re.compile(r"\bmoe\b"), "moi"),
     (re.compile(r"\bmoin\b"), "moins"),  # a frequent typo
     (re.compile(r"(?<=[a-z])-(?=[a-z])"), " "),  # "vingt-cinq", "demi-heure", "peut-être"
@@ -211,6 +217,7 @@ def number(text: str) -> float | None:
 
 _SELF_AND = re.compile(
     r"(?:^| )moi (?:meme )?(?:,|et|pis|puis|plus|avec) |(?:^| )(?:,|et|pis|puis|plus|avec) moi\b|"
+    r"(?:^| )me and |"
     r"\bje (?:travaille|suis) avec "  # « je travaille avec mon mari »
 )
 _SELF_INCLUDED = re.compile(
@@ -218,8 +225,9 @@ _SELF_INCLUDED = re.compile(
     r"\b(?:on est|on n est que|nous sommes|on sera|nous serons) \d"
 )
 _ONE_OTHER = re.compile(
-    r"\b(?:mon|ma|notre|son|sa)\b(?! \d| (?:commerce|business|entreprise|boutique|magasin|"
-    r"compagnie|resto|restaurant|equipe|staff|personnel)\b)"
+    r"\b(?:mon|ma|notre|son|sa|my)\b(?! \d| (?:commerce|business|entreprise|boutique|magasin|"
+    r"compagnie|resto|restaurant|equipe|staff|personnel|machine|chien|chat|char|camion|truck|"
+    r"ordi|ordinateur|cellulaire|auto|voiture|four)\b)"
 )
 _UNCOUNTED = re.compile(
     r"\b(?:mes|nos|les|des|quelques|plusieurs|(?:mon|ma|notre) (?:equipe|staff|personnel))\b(?! \d)"
@@ -257,6 +265,7 @@ _IN_ALL = re.compile(r"(\w+) (?:en tout|au total)\b|\b(?:en tout|au total),? (\w
 _TOTALS = (  # a total said as such: « six en tout », « donc trois personnes », « 2 moi et ma mère »
     _IN_ALL,
     re.compile(r"\bdonc,? (\w+) (?:personnes|en tout|au total)\b"),
+    re.compile(r"\b(?:on est|nous sommes) (\d+)\b,? (?=moi\b)"),  # « on est 3, moi pis deux chums »
     re.compile(r"^(\d+)(?: \w+)? (?=moi (?:et|pis|puis|plus|avec)\b)|^(\w+),? (?=moi\b)"),
 )
 _BOTH_PARENTS = re.compile(r"\b(?:mes|nos) (?:deux )?parents\b")
@@ -363,7 +372,7 @@ _NOTHING = re.compile(
     r"^(?:rien|aucun|aucune|nada|pantoute|0)(?: du tout| pantoute)?(?: \$)?$|"
     r"\bpas (?:une?|1) (?:\w+ )?(?:cenne|sou|rond|\$)|"
     r"\b(?:pas (?:vraiment |beaucoup |gros |trop )?de|pas d|aucun|sans) (?:budget|argent|cash)\b|"
-    r"\brien (?:du tout|pantoute)\b"
+    r"\brien (?:du tout|pantoute)\b|\bpresque rien\b"
 )
 
 

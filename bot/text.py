@@ -50,5 +50,7 @@ def typo_tolerant(folded: str, words: Iterable[str], shortest: int = 5) -> list[
     long_keys = [w for w in keys if " " not in w and len(w) >= shortest]
     for token in folded.split():
         if len(token) >= shortest and not any(token.startswith(w) for w in found):
-            found += get_close_matches(token, long_keys, n=1, cutoff=0.8)
+            found += get_close_matches(
+                token, long_keys, n=1, cutoff=0.82
+            )  # not « vient »/« vente »
     return found

@@ -23,7 +23,7 @@ _YES = {
     "ya", "yah", "yeah", "yup",
 }  # fmt: skip
 _NO = {
-    "non", "nope", "nah", "pantoute", "pas pantoute", "pas vraiment", "pas du tout", "nenon",
+    "non", "no", "nope", "nop", "nah", "pantoute", "pas pantoute", "pas vraiment", "pas du tout", "nenon",
     "jamais", "aucunement", "negatif", "non non", "ben non", "n", "pas encore", "aucun", "aucune",
     "non merci", "pas tout de suite", "pas maintenant", "pas pour l instant", "plus tard",
     "je refuse", "pas pour le moment", "une autre fois", "pas aujourd hui",
@@ -34,7 +34,8 @@ _UNSURE = {
     "j sais pas", "je le sais pas", "aucune espece d idee", "pas certain", "pas certaine",
     "je ne le sais pas", "ne sais pas", "idk", "?", "bonne question",
     "je sais pas trop", "je ne sais pas trop", "sais pas trop", "pas trop sur", "pas trop sure",
-    "che pas", "chepas", "ch sais pas", "j en sais rien",
+    "che pas", "chepas", "ch sais pas", "j en sais rien", "pas sure", "je suis pas sure",
+    "jsuis pas sur", "jsuis pas sure",
 }  # fmt: skip
 # Words that may follow a yes or no without changing it (« oui merci », « non pas pour l'instant »).
 _COURTESY = (
@@ -87,11 +88,11 @@ def plain_yes_no(text: str) -> Answer | None:
 
 _CLAUSE = re.compile(r"\s*(?:[,.;!]|\bmais\b)\s*")
 _NEGATED = re.compile(
-    r"\b(?:pas|plus|jamais|aucun|aucune|rien|non)\b|\barret"  # « on a arrêté »
+    r"\b(?:pas|plus|jamais|aucun|aucune|rien|non|no|not|never)\b|\barret"  # « on a arrêté »
 )
 _HAS_ONE = re.compile(
-    r"\b(?:oui|y en a|il y en a|on en a|j en ai|nous en avons|(?:on|j|nous) (?:a|ai|avons) "
-    r"(?:un|une|des|deja)|un peu|des fois|parfois|a l occasion|de temps en temps)\b"
+    r"\b(?:oui|yes|y en a|il y en a|on en a|j en ai|nous en avons|un peu|des fois|parfois|"
+    r"a l occasion|de temps en temps)\b"
 )
 _NOT_AN_ANSWER = re.compile(r"\?|\bcompri|\bcomprend|\bquoi\b")
 

@@ -101,6 +101,23 @@ CASES: list[tuple[str, str, Any]] = [
     ("diag_tools", "un cahier pis un crayon", "aucun"),
     ("diag_goals", "tout", "visibilité, clientèle locale, touristes, ventes en ligne, fidélisation, gagner du temps en gestion"),
     ("diag_obstacles", "pas de temps pis pas d'argent", "le temps, le budget"),
+    # The fourth independent corpus's misses, reworded.
+    ("employees", "juste moi pis mon chien", 1),
+    ("employees", "me and my sister", 2),
+    ("employees", "on est 4, moi pis trois cousins", 4),
+    ("diag_budget", "presque rien cette année", "moins de 1 000 $"),
+    ("diag_budget", "une vingtaine de mille", "plus de 5 000 $"),
+    ("diag_posting", "aucune idée, c'est mon gars qui publie", "je ne sais pas"),
+    ("sdc_member", "no, not a member", "non"),
+    ("sector", "café avec une vingtaine de places assises", "restauration"),
+    ("readiness", "je suis curieuse, sans plus", "s'informe"),
+    ("email", "boutique.lys arobas gmail.com", "boutique.lys@gmail.com"),
+    ("diag_website", "yes, brand new", "récent"),
+    ("diag_social_networks", "fcbk pis ytb", "Facebook, YouTube"),
+    ("diag_google_profile", "je crois que oui mais je suis pas sure", "je ne sais pas"),
+    ("diag_tools", "Wave pour la compta", "comptabilité"),
+    ("diag_goals", "des gens du coin qui viennent dîner", "clientèle locale"),
+    ("diag_obstacles", "mes employés savent pas utiliser ça", "les compétences"),
 ]  # fmt: skip
 
 NOT_READ: list[tuple[str, str]] = [
@@ -111,6 +128,8 @@ NOT_READ: list[tuple[str, str]] = [
     ("diag_budget", "ça dépend"),
     ("sdc_member", "on vend surtout des bottes"),
     ("sector", "oui"),
+    ("diag_newsletter", "on a des cartes de fidélité en carton"),
+    ("diag_posting", "c'est quoi publier, des annonces dans le journal?"),
 ]
 
 
