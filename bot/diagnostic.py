@@ -28,9 +28,10 @@ LEVELS = ("à bâtir", "de base", "en place", "avancé")
 
 SOCIAL_NETWORKS = {
     "facebook": "Facebook", "fb": "Facebook", "instagram": "Instagram", "insta": "Instagram",
-    "ig": "Instagram", "fcbk": "Facebook", "ytb": "YouTube", "yt": "YouTube", "tiktok": "TikTok", "linkedin": "LinkedIn", "pinterest": "Pinterest", "youtube": "YouTube",
+    "tiktok": "TikTok", "linkedin": "LinkedIn", "pinterest": "Pinterest", "youtube": "YouTube",
     "x": "X", "twitter": "X", "threads": "Threads", "fesse bouc": "Facebook", "fessebouc": "Facebook",
-    "face de bouc": "Facebook",
+    "face de bouc": "Facebook", "face": "Facebook", "ig": "Instagram", "fcbk": "Facebook",
+    "ytb": "YouTube", "yt": "YouTube",
 }  # fmt: skip
 TOOLS = {
     "caisse": "point de vente", "point de vente": "point de vente", "pos": "point de vente",
@@ -50,7 +51,8 @@ GOALS = {
     "quartier": "clientèle locale", "touris": "touristes", "vente": "ventes en ligne",
     "vendre": "ventes en ligne", "fidel": "fidélisation", "temps": "gagner du temps en gestion",
     "gestion": "gagner du temps en gestion", "connaitre": "visibilité", "coin": "clientèle locale",
-    "voisin": "clientèle locale", "revien": "fidélisation", "revenir": "fidélisation",
+    "voisin": "clientèle locale", "revien": "fidélisation", "revenir": "fidélisation", "comptab": "gagner du temps en gestion",
+    "nous voi": "visibilité",
     "se faire voir": "visibilité", "paperasse": "gagner du temps en gestion",
 }  # fmt: skip
 OBSTACLES = {
@@ -61,7 +63,10 @@ OBSTACLES = {
     "perdu": "savoir par où commencer", "time": "le temps", "busy": "le temps",
     "occupe": "le temps", "deborde": "le temps", "dans le jus": "le temps",
     "fiable": "trouver un fournisseur de confiance", "agence": "trouver un fournisseur de confiance",
-    "savent pas": "les compétences", "cash": "le budget", "piasse": "le budget", "sous": "le budget", "techno": "les compétences",
+    "savent pas": "les compétences", "ordinateur": "les compétences", "computer": "les compétences",
+    "pas mon fort": "les compétences", "webmestre": "trouver un fournisseur de confiance",
+    "fait avoir": "trouver un fournisseur de confiance", "quel bout": "savoir par où commencer",
+    "trop de choix": "savoir par où commencer", "cash": "le budget", "piasse": "le budget", "sous": "le budget", "techno": "les compétences",
 }  # fmt: skip
 UNKNOWN = "je ne sais pas"
 
@@ -85,7 +90,7 @@ _WEBSITE_WORDS = (
       "cet automne", "cet ete", "cet hiver", "ce printemps", "dernier", "derniere"), Website.RECENT),
     (
         ("vieux", "ancien", "date", "desuet", "vieillot", "refaire", "annees", "ans",
-         "pas a jour", "plus a jour", "moderniser", "depasse", "pas adapte", "mal sur", "marche pas",
+         "pas a jour", "plus a jour", "moderniser", "depasse", "pas adapte", "mal sur", "marche pas", "depuis longtemps", "plus bon",
          "jamais touche", "jamais mis a jour"),
         Website.OLD,
     ),
@@ -153,10 +158,11 @@ def read_yes_no(text: str) -> str:
 
 
 _FREQUENCIES = (
-    (("jour", "quotidien", "tous les jours", "chaque matin", "tlj", "daily"), "chaque jour"),
-    (("semaine", "hebdo", "fin de semaine", "weekly", "lundi", "mardi", "mercredi", "jeudi",
+    (("jour", "quotidien", "tous les jours", "chaque matin", "tlj", "daily", "every day",
+      "everyday"), "chaque jour"),
+    (("semaine", "hebdo", "fin de semaine", "weekly", "fois sem", "every week", "lundi", "mardi", "mercredi", "jeudi",
       "vendredi", "samedi", "dimanche"), "chaque semaine"),
-    (("mois", "mensuel"), "chaque mois"),
+    (("mois", "mensuel", "monthly", "every month"), "chaque mois"),
     (
         (
             "rarement", "presque jamais", "de temps en temps", "pas souvent", "peu souvent",
@@ -166,7 +172,8 @@ _FREQUENCIES = (
         ),
         "rarement",
     ),
-    (("jamais", "aucun", "pantoute", "on publie pas", "je publie pas"), "jamais"),
+    (("jamais", "aucun", "pantoute", "on publie pas", "je publie pas", "publie rien", "never"),
+     "jamais"),
 )  # fmt: skip
 
 

@@ -76,7 +76,7 @@ DIAGNOSTIC = Form(
                  optional=True, buttons=YES_NO_UNSURE, words=("google", "avis", "fiche")),
         Question("diag_online_sales", _reading("diag_online_sales", _yes_no_unsure(("etsy", "marketplace", "shopify", "amazon", "ebay"), OFFLINE)), "non",
                  optional=True, buttons=YES_NO, words=("vente", "ventes", "vente en ligne")),
-        Question("diag_newsletter", _reading("diag_newsletter", _yes_no_unsure(("mailchimp", "cyberimpact", "on envoie", "j envoie", "nous envoyons"))), "non",
+        Question("diag_newsletter", _reading("diag_newsletter", _yes_no_unsure(("mailchimp", "cyberimpact", "on envoie", "j envoie", "nous envoyons"), ("pas d infolettre", "pas de newsletter"))), "non",
                  optional=True, buttons=YES_NO, words=("infolettre",)),
         Question("diag_online_booking", _reading("diag_online_booking", _yes_no_unsure(("calendly", "opentable", "libro", "uber eats", "doordash", "skip", "fresha", "peuvent"), OFFLINE)), "oui",
                  optional=True, buttons=YES_NO, words=("reservation", "commande")),

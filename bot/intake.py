@@ -139,7 +139,7 @@ def _hours(text: str, answers: dict[str, Any]) -> dict[str, Any]:
 
 def _readiness(text: str, answers: dict[str, Any]) -> dict[str, Any]:
     folded = fold(_clean("readiness", text))
-    exploring = ("inform", "sais pas", "pas sur", "curieux", "curieuse", "regarde", "magasin", "renseign",
+    exploring = ("inform", "sais pas", "pas sur", "curieux", "curieuse", "regarde", "magasin", "renseign", "info",
                  "voir ce que", "avant de m engager")  # fmt: skip
     if any(w in folded for w in exploring):
         return {"readiness": Readiness.EXPLORING.value}

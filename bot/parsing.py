@@ -112,7 +112,7 @@ _SECTOR_WORDS: dict[Sector, tuple[str, ...]] = {
         "detail", "boutique", "magasin", "depanneur", "epicerie", "librairie", "quincaillerie",
         "fleuriste", "pharmacie", "vetement", "bijouterie", "boulangerie", "patisserie",
         "fromagerie", "boucherie", "poissonnerie", "animalerie", "friperie", "cadeaux",
-        "chaussures", "commerce", "vente", "marche", "retail", "papeterie", "sport", "vend", "livre",
+        "chaussures", "commerce", "vente", "marche", "retail", "papeterie", "sport", "vend", "livre", "galerie", "gallery", "sell",
     ),
     Sector.ACCOMMODATION: (
         "hebergement", "gite", "hotel", "auberge", "motel", "couette", "b b", "bnb",
@@ -129,14 +129,18 @@ _SECTOR_WORDS: dict[Sector, tuple[str, ...]] = {
         "massotherapie", "barbier", "toilettage", "reparation", "cordonnerie", "gym",
         "entrainement", "atelier", "imprimerie", "ecole", "plombier", "plomberie", "electricien",
         "menuisier", "peintre", "entretien", "notaire", "avocat", "dentiste", "veterinaire",
-        "tatou", "yoga", "traiteur",
+        "tatou", "yoga", "repare", "reparons",
     ),
 }  # fmt: skip
 
 
 _EATING_THERE = re.compile(
-    r"\b(?:mangent|manger|mange|bouffer) (?:sur place|ici|chez nous)\b|\btables\b|places assises"
+    r"\b(?:mangent|manger|mange|bouffer) (?:sur place|ici|chez nous)\b|\btables\b|"
+    r"(?<!pas de )places assises"
 )
+
+
+_MOST_SPECIFIC_FIRST = (Sector.ACCOMMODATION, Sector.RESTAURANT, Sector.SERVICES, Sector.RETAIL)
 
 
 def parse_sector(text: str) -> Sector:
@@ -148,8 +152,8 @@ def parse_sector(text: str) -> Sector:
         raise NotUnderstood("votre secteur (commerce de détail, restauration, hébergement…)")
     if _EATING_THERE.search(folded):  # « boulangerie-café, les gens mangent sur place »
         return Sector.RESTAURANT
-    for sector, words in _SECTOR_WORDS.items():
-        if typo_tolerant(folded, words, shortest=6):
+    for sector in _MOST_SPECIFIC_FIRST:  # « hôtel boutique » is a hotel, « on répare » a service
+        if typo_tolerant(folded, _SECTOR_WORDS[sector], shortest=6):
             return sector
     return Sector.OTHER
 

@@ -23,7 +23,7 @@ _YES = {
     "ya", "yah", "yeah", "yup",
 }  # fmt: skip
 _NO = {
-    "non", "no", "nope", "nop", "nah", "pantoute", "pas pantoute", "pas vraiment", "pas du tout", "nenon",
+    "non", "no", "nope", "nop", "nah", "nan", "nn", "pantoute", "pas pantoute", "pas vraiment", "pas du tout", "nenon",
     "jamais", "aucunement", "negatif", "non non", "ben non", "n", "pas encore", "aucun", "aucune",
     "non merci", "pas tout de suite", "pas maintenant", "pas pour l instant", "plus tard",
     "je refuse", "pas pour le moment", "une autre fois", "pas aujourd hui",
@@ -35,7 +35,7 @@ _UNSURE = {
     "je ne le sais pas", "ne sais pas", "idk", "?", "bonne question",
     "je sais pas trop", "je ne sais pas trop", "sais pas trop", "pas trop sur", "pas trop sure",
     "che pas", "chepas", "ch sais pas", "j en sais rien", "pas sure", "je suis pas sure",
-    "jsuis pas sur", "jsuis pas sure",
+    "jsuis pas sur", "jsuis pas sure", "chsais pas", "je sais meme pas", "sais meme pas",
 }  # fmt: skip
 # Words that may follow a yes or no without changing it (« oui merci », « non pas pour l'instant »).
 _COURTESY = (

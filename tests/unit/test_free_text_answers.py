@@ -118,6 +118,21 @@ CASES: list[tuple[str, str, Any]] = [
     ("diag_tools", "Wave pour la compta", "comptabilité"),
     ("diag_goals", "des gens du coin qui viennent dîner", "clientèle locale"),
     ("diag_obstacles", "mes employés savent pas utiliser ça", "les compétences"),
+    # The fifth independent corpus's misses, reworded.
+    ("storefront", "nan", "non"),
+    ("diag_posting", "2 fois/sem", "chaque semaine"),
+    ("diag_posting", "every day", "chaque jour"),
+    ("diag_posting", "on publie rien pantoute", "jamais"),
+    ("diag_social_networks", "tiktok pis youtube", "TikTok, YouTube"),
+    ("diag_social_networks", "face pis insta", "Facebook, Instagram"),
+    ("diag_newsletter", "des rappels par texto, mais pas d'infolettre", "non"),
+    ("sector", "auberge boutique dans le Vieux", "hébergement"),
+    ("sector", "on répare des ordinateurs", "services"),
+    ("sector", "pâtisserie, juste pour emporter, pas de places assises", "commerce de détail"),
+    ("readiness", "juste de l'info pour le moment", "s'informe"),
+    ("diag_website", "il existe mais il est plus bon depuis longtemps", "ancien"),
+    ("diag_obstacles", "les ordinateurs, c'est pas mon fort", "les compétences"),
+    ("diag_obstacles", "je sais pas par quel bout commencer", "savoir par où commencer"),
 ]  # fmt: skip
 
 NOT_READ: list[tuple[str, str]] = [
