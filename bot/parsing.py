@@ -140,6 +140,12 @@ _EATING_THERE = re.compile(
 )
 
 
+_SECTOR_NAMES = {  # the sector named as such wins over what the business does
+    Sector.RETAIL: ("commerce de detail", "au detail", "retail"),
+    Sector.ACCOMMODATION: ("hebergement",),
+    Sector.RESTAURANT: ("restauration",),
+    Sector.SERVICES: ("services",),
+}
 _MOST_SPECIFIC_FIRST = (Sector.ACCOMMODATION, Sector.RESTAURANT, Sector.SERVICES, Sector.RETAIL)
 
 
@@ -152,6 +158,11 @@ def parse_sector(text: str) -> Sector:
         raise NotUnderstood("votre secteur (commerce de détail, restauration, hébergement…)")
     if _EATING_THERE.search(folded):  # « boulangerie-café, les gens mangent sur place »
         return Sector.RESTAURANT
+    named = [
+        s for s, words in _SECTOR_NAMES.items() if any(f" {w}" in f" {folded} " for w in words)
+    ]
+    if named:  # « retail, on vend des vélos pis on fait la réparation »
+        return named[0]
     for sector in _MOST_SPECIFIC_FIRST:  # « hôtel boutique » is a hotel, « on répare » a service
         if typo_tolerant(folded, _SECTOR_WORDS[sector], shortest=6):
             return sector
