@@ -22,7 +22,7 @@ from rasa.core.actions import action
 from rasa.core.actions.action import Action
 from rasa.shared.core.events import BotUttered, Event, UserUttered
 
-from rasa_components.patching import require_rasa_version
+from rasa_components.patching import wrap
 
 PATCHED = {
     "rasa.core.actions.action.action_for_name_or_text": (
@@ -31,7 +31,7 @@ PATCHED = {
 }
 ASK_PREFIX = "action_ask_"
 FAILURES = "form_failures"  # bot.forms.FAILURES (the Rasa process does not import the forms)
-_ORIGINAL: Callable[..., Action] | None = None
+Lookup = Callable[[str, Any, Any], Action]
 
 
 def already_asked(events: list[Event], question: str) -> bool:
@@ -63,16 +63,14 @@ class AskUnlessAsked(Action):
         return list(await self._remote.run(output_channel, nlg, tracker, domain))
 
 
-def _action_for_name_or_text(name: str, domain: Any, endpoint: Any) -> Action:
-    assert _ORIGINAL is not None
-    found = _ORIGINAL(name, domain, endpoint)
-    return AskUnlessAsked(found) if name.startswith(ASK_PREFIX) else found
+def _asking_once(original: Lookup) -> Lookup:
+    def action_for_name_or_text(name: str, domain: Any, endpoint: Any) -> Action:
+        found = original(name, domain, endpoint)
+        return AskUnlessAsked(found) if name.startswith(ASK_PREFIX) else found
+
+    return action_for_name_or_text
 
 
 def install() -> None:
-    """Wrap Rasa's action lookup (only on the Rasa it was written for; once)."""
-    global _ORIGINAL
-    require_rasa_version(__name__)
-    if _ORIGINAL is None:
-        _ORIGINAL = action.action_for_name_or_text
-        action.action_for_name_or_text = _action_for_name_or_text
+    """Wrap Rasa's action lookup (once; only on the Rasa it was written for)."""
+    wrap(__name__, action, "action_for_name_or_text", _asking_once)

@@ -21,7 +21,7 @@ from typing import Any
 
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 
-from rasa_components.patching import require_rasa_version
+from rasa_components.patching import wrap
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,6 @@ PATCHED = {
 }
 
 Run = Callable[[RemoteAction, Any, Any, Any, Any], Awaitable[list[Any]]]
-_ORIGINAL_RUN: Run | None = None
 # The last message of each conversation that got an apology (bounded: oldest forgotten first).
 _apologised: OrderedDict[str, object] = OrderedDict()
 _REMEMBERED = 10_000
@@ -68,27 +67,25 @@ async def apologise(output_channel: Any, nlg: Any, tracker: Any) -> None:
     await output_channel.send_response(tracker.sender_id, message)
 
 
-async def _run(
-    self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any
-) -> list[Any]:
-    assert _ORIGINAL_RUN is not None
-    try:
-        return await _ORIGINAL_RUN(self, output_channel, nlg, tracker, domain)
-    except ActionExecutionRejection:
-        raise
-    except Exception:
-        log.warning("custom action %s failed: telling %s", self.name(), tracker.sender_id)
+def _apologising(original: Run) -> Run:
+    async def run(
+        self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any
+    ) -> list[Any]:
         try:
-            await apologise(output_channel, nlg, tracker)
+            return await original(self, output_channel, nlg, tracker, domain)
+        except ActionExecutionRejection:
+            raise
         except Exception:
-            log.exception("could not send %s", RESPONSE)
-        raise
+            log.warning("custom action %s failed: telling %s", self.name(), tracker.sender_id)
+            try:
+                await apologise(output_channel, nlg, tracker)
+            except Exception:
+                log.exception("could not send %s", RESPONSE)
+            raise
+
+    return run
 
 
 def install() -> None:
     """Wrap `RemoteAction.run` (once; only on the Rasa it was written for)."""
-    global _ORIGINAL_RUN
-    require_rasa_version(__name__)
-    if _ORIGINAL_RUN is None:
-        _ORIGINAL_RUN = RemoteAction.run
-        RemoteAction.run = _run
+    wrap(__name__, RemoteAction, "run", _apologising)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import inspect
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import rasa
@@ -31,6 +31,18 @@ def require_rasa_version(patch: str) -> None:
             "patch, then update their source hashes and PATCHED_RASA_VERSION in "
             "rasa_components/patching.py"
         )
+
+
+def wrap(patch: str, owner: Any, name: str, wrapper: Callable[[Any], Any]) -> None:
+    """Replace `owner.name` by `wrapper(original)`, once, and only on the Rasa the patch module
+    `patch` was written for (installing it twice wraps once)."""
+    require_rasa_version(patch)
+    original = getattr(owner, name)
+    if getattr(original, "__wrapped_by__", None) == patch:
+        return
+    wrapped = wrapper(original)
+    wrapped.__wrapped_by__ = patch
+    setattr(owner, name, wrapped)
 
 
 def resolve(dotted: str) -> Any:

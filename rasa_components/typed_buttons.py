@@ -19,7 +19,7 @@ from rasa.core.processor import MessageProcessor
 from rasa.shared.core.events import BotUttered, UserUttered
 
 from bot.buttons import typed_choice
-from rasa_components.patching import require_rasa_version
+from rasa_components.patching import wrap
 
 PATCHED = {
     "rasa.core.processor.MessageProcessor._handle_message_with_tracker": (
@@ -27,7 +27,6 @@ PATCHED = {
     ),
 }
 Handle = Callable[[MessageProcessor, UserMessage, Any], Awaitable[None]]
-_ORIGINAL: Handle | None = None
 
 
 def last_buttons(events: list[Any]) -> list[dict[str, Any]]:
@@ -57,15 +56,13 @@ def as_clicked(message: UserMessage, tracker: Any) -> UserMessage:
     )
 
 
-async def _handle(self: MessageProcessor, message: UserMessage, tracker: Any) -> None:
-    assert _ORIGINAL is not None
-    await _ORIGINAL(self, as_clicked(message, tracker), tracker)
+def _clicking(original: Handle) -> Handle:
+    async def handle(self: MessageProcessor, message: UserMessage, tracker: Any) -> None:
+        await original(self, as_clicked(message, tracker), tracker)
+
+    return handle
 
 
 def install() -> None:
     """Wrap the processor's handling of a message (once; only on the Rasa it was written for)."""
-    global _ORIGINAL
-    require_rasa_version(__name__)
-    if _ORIGINAL is None:
-        _ORIGINAL = MessageProcessor._handle_message_with_tracker
-        MessageProcessor._handle_message_with_tracker = _handle
+    wrap(__name__, MessageProcessor, "_handle_message_with_tracker", _clicking)

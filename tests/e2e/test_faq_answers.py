@@ -52,8 +52,8 @@ def test_faq_response_selection_accuracy(stack: Settings, responses: Responses) 
 # An independent set is measured once with the model of its day, then registered here and
 # guarded at that figure until it is folded into the held-out set (docs/NLU.md); the held-out
 # set must reach 0.95.
-# Set no. 2 (0.8949, 332/371, on 2026-11-24) is now part of the held-out set.
-MEASURED: dict[str, float] = {}
+# Sets no. 2 (0.8949) and 3 (0.9063) are now part of the held-out set (tests/nlu/README.md).
+MEASURED = {"independent_4": 0.97}  # 2026-11-24: 0.9725 (353/363), measured once
 
 
 def minimum(path: Path) -> float:

@@ -119,7 +119,7 @@ async def rejecting(*args):
 
 async def main():
     outcomes = [await attempt("m1"), await attempt("m1"), await attempt("m2")]
-    failed_actions._ORIGINAL_RUN = rejecting
+    RemoteAction.run = failed_actions._apologising(rejecting)
     outcomes.append(await attempt("m3"))
     return outcomes
 
