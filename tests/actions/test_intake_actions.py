@@ -66,7 +66,19 @@ async def test_an_answer_is_stored_and_the_next_question_requested() -> None:
     )
     assert events_by_name(events)["email"] == "Luc@gite.ca"  # domain lower-cased only
     assert events_by_name(events)["requested_slot"] == "phone"
-    assert dispatcher.messages == []
+    # The validation asks the next question itself (Rasa's action_ask_phone then stays silent).
+    assert [m["response"] for m in dispatcher.messages] == ["utter_ask_phone"]
+
+
+async def test_the_next_question_comes_with_its_buttons() -> None:
+    dispatcher = CollectingDispatcher()
+    slots = {"requested_slot": "municipality", "address": "12, rue X, G1K 3A5"}
+    slots |= {"business_name": "X", "contact_name": "Y", "contact_role": "Z"}
+    slots |= {"email": "a@b.ca", "phone": "+14185550101", "postal_code": "G1K 3A5"}
+    await ValidateIntakeForm().run(dispatcher, tracker(slots, "Québec", "nlu_fallback", 0.1), {})
+    [asked] = dispatcher.messages
+    assert asked["response"] == "utter_ask_storefront"
+    assert [b["title"] for b in asked["buttons"]] == ["Oui", "Non", "Je ne sais pas"]
 
 
 async def test_a_question_mid_form_is_answered_and_the_same_question_asked_again() -> None:
@@ -76,7 +88,8 @@ async def test_a_question_mid_form_is_answered_and_the_same_question_asked_again
         tracker({"requested_slot": "business_name"}, "c'est gratuit?", "faq_cost", 0.9),
         {},
     )
-    assert [m["response"] for m in dispatcher.messages] == ["utter_faq_cost"]
+    said = [m["response"] for m in dispatcher.messages]
+    assert said == ["utter_faq_cost", "utter_ask_business_name"]
     assert events_by_name(events)["requested_slot"] == "business_name"
 
 
