@@ -179,10 +179,9 @@ def _answer_turn(
             turn.updates = question.read(text, answers) | extra | {FAILURES: 0}
         except NotUnderstood as expected:
             turn.updates = extra
-            unsure = (
-                mentions_unsure(text) or find_yes_no(text) is Answer.UNSURE
-            )  # « jsp, c mon frère… »
-            if question.optional and unsure:  # « ouf, je le sais pas pantoute »
+            # « ouf, je le sais pas pantoute », « jsp, c'est mon frère qui gère ça »
+            unsure = mentions_unsure(text) or find_yes_no(text) is Answer.UNSURE
+            if question.optional and unsure:
                 turn.updates |= {question.name: UNKNOWN, FAILURES: 0}
             else:
                 _escalate(form, turn, question, str(expected), failures + 1)

@@ -23,8 +23,8 @@ _YES = {
     "ya", "yah", "yeah", "yup",
 }  # fmt: skip
 _NO = {
-    "non", "no", "nope", "nop", "nah", "nan", "nn", "pantoute", "pas pantoute", "pas vraiment", "pas du tout", "nenon",
-    "jamais", "aucunement", "negatif", "non non", "ben non", "n", "pas encore", "aucun", "aucune",
+    "non", "no", "nope", "nop", "nah", "nan", "nn", "pantoute", "pas pantoute", "pas vraiment",
+    "pas du tout", "nenon", "jamais", "aucunement", "negatif", "non non", "ben non", "n", "pas encore", "aucun", "aucune",
     "non merci", "pas tout de suite", "pas maintenant", "pas pour l instant", "plus tard",
     "je refuse", "pas pour le moment", "une autre fois", "pas aujourd hui",
 }  # fmt: skip

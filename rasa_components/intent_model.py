@@ -153,11 +153,13 @@ def probabilities(model: Pipeline, texts: list[str]) -> np.ndarray:
     whole = model.predict_proba([prepare(text) for text in texts])
     small_talk = np.isin(model.classes_, list(_SMALL_TALK))
     for row, text in enumerate(texts):
-        sentences = [s for s in _sentences(text) if prepare(s)][:MAX_SENTENCES]
-        if len(sentences) < 2 or whole[row].max() >= UNSURE_WHOLE:
+        if whole[row].max() >= UNSURE_WHOLE:
             continue
-        parts = model.predict_proba([prepare(s) for s in sentences])
-        asked = np.array([s.rstrip().endswith("?") for s in sentences])
+        sentences = [(s, p) for s in _sentences(text) if (p := prepare(s))][:MAX_SENTENCES]
+        if len(sentences) < 2:
+            continue
+        parts = model.predict_proba([prepared for _, prepared in sentences])
+        asked = np.array([said.rstrip().endswith("?") for said, _ in sentences])
         keep = ~small_talk[parts.argmax(axis=1)]
         if (keep & asked).any():  # a question says what the merchant wants more than a story
             keep &= asked
