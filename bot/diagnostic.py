@@ -83,15 +83,21 @@ def _keywords(text: str, vocabulary: dict[str, str]) -> list[str]:
     return [label for label in dict.fromkeys(vocabulary.values()) if label in said]
 
 
-_WEBSITE_WORDS = (
-    (("aucun", "pas de site", "non", "no ", "nop", "nope", "pantoute", "jamais eu", "pas encore", "juste une page",
-      "seulement une page", "rien"), Website.NONE),
-    (("vient de", "refait", "brand new", "new ", "launched", "cette annee", "l an passe", "l an dernier", "l annee passee",
-      "cet automne", "cet ete", "cet hiver", "ce printemps", "dernier", "derniere"), Website.RECENT),
+_NO_WEBSITE = (
+    "aucun", "pas de site", "non", "no ", "nop", "nope", "pantoute", "jamais eu", "pas encore",
+    "juste une page", "seulement une page", "rien",
+)  # fmt: skip
+_WEBSITE_WORDS = (  # checked in this order, after « none » and a year
+    (
+        ("vient de", "refait", "brand new", "new ", "launched", "cette annee", "l an passe",
+         "l an dernier", "l annee passee", "cet automne", "cet ete", "cet hiver", "ce printemps",
+         "dernier", "derniere"),
+        Website.RECENT,
+    ),
     (
         ("vieux", "ancien", "date", "desuet", "vieillot", "refaire", "annees", "ans",
-         "pas a jour", "plus a jour", "moderniser", "depasse", "pas adapte", "mal sur", "marche pas", "depuis longtemps", "plus bon",
-         "jamais touche", "jamais mis a jour"),
+         "pas a jour", "plus a jour", "moderniser", "depasse", "pas adapte", "mal sur",
+         "marche pas", "depuis longtemps", "plus bon", "jamais touche", "jamais mis a jour"),
         Website.OLD,
     ),
     (("recent", "nouveau", "neuf", "moderne", "oui", "yes", "a jour"), Website.RECENT),
@@ -107,15 +113,14 @@ def read_website(text: str) -> str:
     if is_unsure(text):
         return UNKNOWN
     folded = f" {fold(text)} "
-    first = f" {first_clause(text)} "  # « ouais mais pas à jour pantoute »: the « mais » part says
-    if first.strip() not in {"oui", "ouais", "ouin"}:
-        first = folded
+    first = first_clause(text)  # after a bare « ouais, mais… » the rest says which
+    said_none = folded if first not in {"oui", "ouais", "ouin"} else f" {first} "
+    if any(f" {w}" in said_none for w in _NO_WEBSITE):
+        return Website.NONE
+    if year := _YEAR.search(folded):
+        age = date.today().year - int(year.group())
+        return Website.OLD if age >= OLD_AFTER_YEARS else Website.RECENT
     for words, label in _WEBSITE_WORDS:
-        if label == Website.NONE and not any(f" {w}" in first for w in words):
-            continue
-        if label != Website.NONE and (year := _YEAR.search(folded)):
-            age = date.today().year - int(year.group())
-            return Website.OLD if age >= OLD_AFTER_YEARS else Website.RECENT
         if any(f" {w}" in folded for w in words):
             return label
     raise NotUnderstood("si vous avez un site Web, et s'il est ancien ou récent")
@@ -143,11 +148,7 @@ def read_list(text: str, vocabulary: dict[str, str], expected: str, lacking: boo
     if found:
         return ", ".join(found)
     negated = _NONE_OF_THEM.search(folded)  # « on n'est sur aucun réseau »
-    nothing = first_clause(text).split()[:1] in (
-        ["aucun"],
-        ["aucune"],
-        ["rien"],
-    )  # « rien de spécial »
+    nothing = first_clause(text).split()[:1] in (["aucun"], ["aucune"], ["rien"])  # « rien de… »
     if negated or nothing or _BY_HAND.search(folded) or find_yes_no(text) is Answer.NO:
         return "aucun"
     raise NotUnderstood(expected)

@@ -54,8 +54,25 @@ def _listing(
 
 
 YES_NO = (("Oui", "oui"), ("Non", "non"))
-OFFLINE = ("juste en boutique", "seulement en boutique", "juste en magasin", "seulement en magasin",
-           "sur place seulement", "juste sur place", "par telephone seulement", "juste par telephone")  # fmt: skip
+# Words that say yes or no to the yes/no questions, beyond « oui » and « non » (`lean_yes_no`).
+OFFLINE = (
+    "juste en boutique", "seulement en boutique", "juste en magasin", "seulement en magasin",
+    "sur place seulement", "juste sur place", "par telephone seulement", "juste par telephone",
+)  # fmt: skip
+REVIEWS = ("fiche", "avis", "etoiles")
+SHOPS_ONLINE = ("etsy", "marketplace", "shopify", "amazon", "ebay")
+NEWSLETTERS = ("mailchimp", "cyberimpact", "on envoie", "j envoie", "nous envoyons")
+NO_NEWSLETTER = ("pas d infolettre", "pas de newsletter")
+BOOKING_APPS = (
+    "calendly",
+    "opentable",
+    "libro",
+    "uber eats",
+    "doordash",
+    "skip",
+    "fresha",
+    "peuvent",
+)
 DIAGNOSTIC = Form(
     questions=(
         Question("diag_website", _reading("diag_website", d.read_website), "ancien", optional=True,
@@ -72,13 +89,13 @@ DIAGNOSTIC = Form(
         Question("diag_posting", _reading("diag_posting", d.read_frequency), "chaque semaine", optional=True,
                  buttons=(("Chaque semaine", "chaque semaine"), ("Chaque mois", "chaque mois"), ("Rarement", "rarement")),
                  asked=lambda a: a.get("diag_social_networks") not in {None, "aucun", d.UNKNOWN}),
-        Question("diag_google_profile", _reading("diag_google_profile", _yes_no_unsure(("fiche", "avis", "etoiles"))), "oui",
+        Question("diag_google_profile", _reading("diag_google_profile", _yes_no_unsure(REVIEWS)), "oui",
                  optional=True, buttons=YES_NO_UNSURE, words=("google", "avis", "fiche")),
-        Question("diag_online_sales", _reading("diag_online_sales", _yes_no_unsure(("etsy", "marketplace", "shopify", "amazon", "ebay"), OFFLINE)), "non",
+        Question("diag_online_sales", _reading("diag_online_sales", _yes_no_unsure(SHOPS_ONLINE, OFFLINE)), "non",
                  optional=True, buttons=YES_NO, words=("vente", "ventes", "vente en ligne")),
-        Question("diag_newsletter", _reading("diag_newsletter", _yes_no_unsure(("mailchimp", "cyberimpact", "on envoie", "j envoie", "nous envoyons"), ("pas d infolettre", "pas de newsletter"))), "non",
+        Question("diag_newsletter", _reading("diag_newsletter", _yes_no_unsure(NEWSLETTERS, NO_NEWSLETTER)), "non",
                  optional=True, buttons=YES_NO, words=("infolettre",)),
-        Question("diag_online_booking", _reading("diag_online_booking", _yes_no_unsure(("calendly", "opentable", "libro", "uber eats", "doordash", "skip", "fresha", "peuvent"), OFFLINE)), "oui",
+        Question("diag_online_booking", _reading("diag_online_booking", _yes_no_unsure(BOOKING_APPS, OFFLINE)), "oui",
                  optional=True, buttons=YES_NO, words=("reservation", "commande")),
         Question("diag_tools", _listing("diag_tools", d.TOOLS, "vos outils de gestion"),
                  "caisse, comptabilité", optional=True,

@@ -176,6 +176,17 @@ def _municipality_needed(answers: dict[str, Any]) -> bool:
 
 
 YES_NO = (("Oui", "oui"), ("Non", "non"), ("Je ne sais pas", "je ne sais pas"))
+# Words that say yes to the yes/no questions, beyond « oui » (`bot.vocabulary.lean_yes_no`).
+STOREFRONT = (
+    "pignon",
+    "local",
+    "comptoir",
+    "vitrine",
+    "succursale",
+    "ouvert au public",
+    "ouverte au public",
+)
+MEMBER = ("sdc", "membre", "artere", "regroupement", "association")
 INTAKE = Form(
     questions=(
         Question("business_name", _name("business_name"), "Boulangerie du Quartier",
@@ -194,7 +205,7 @@ INTAKE = Form(
                  clears=("postal_code", "municipality")),
         Question("municipality", _municipality, "Québec", asked=_municipality_needed,
                  label="Municipalité", words=("municipalite", "ville")),
-        Question("storefront", _yes_no("storefront", ("pignon", "local", "comptoir", "vitrine", "succursale", "ouvert au public", "ouverte au public")), "oui", buttons=YES_NO,
+        Question("storefront", _yes_no("storefront", STOREFRONT), "oui", buttons=YES_NO,
                  label="Local ouvert à la clientèle", words=("local", "pignon")),
         Question("sector", _sector, "commerce de détail",
                  buttons=same("Commerce de détail", "Hébergement", "Restauration", "Services", "Autre"),
@@ -202,7 +213,7 @@ INTAKE = Form(
         Question("sector_detail", _sector_detail, "atelier de couture",
                  asked=lambda a: a.get("sector") == Sector.OTHER.value and not a.get("sector_detail_given"),
                  label="Précision sur le secteur"),
-        Question("sdc_member", _yes_no("sdc_member", ("sdc", "membre", "artere", "regroupement", "association")), "oui", buttons=YES_NO,
+        Question("sdc_member", _yes_no("sdc_member", MEMBER), "oui", buttons=YES_NO,
                  label="Artère avec SDC ou regroupement d'affaires", words=("sdc", "regroupement", "association")),
         Question("association_name", _text("association_name"), "SDC Saint-Roch", optional=True,
                  asked=lambda a: a.get("sdc_member") == Answer.YES.value,

@@ -52,10 +52,8 @@ _CLEANING: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
     (re.compile(r"\b(?:piastres?|piasses?|piaces?|dollars?|bucks)\b"), "$"),
     (re.compile(r"\bcents\b"), "cent"),  # "cinq cents": hundreds, never cents, in a budget
     (re.compile(r"\bmilles\b"), "mille"),
-    (
-        re.compile(
-            r"\b(?:une )?(dizaine|quinzaine|vingtaine) de mille\b"
-        ),  # « une quinzaine de mille »
+    (  # « une quinzaine de mille »
+        re.compile(r"\b(?:une )?(dizaine|quinzaine|vingtaine) de mille\b"),
         lambda m: {"dizaine": "10000", "quinzaine": "15000", "vingtaine": "20000"}[m[1]],
     ),
     (re.compile(r"\bmoe\b"), "moi"),
@@ -277,7 +275,8 @@ def headcount(text: str) -> int | None:
     (10: a range gives its upper bound), "aucun employé" (1: the owner), "j'ai 3 employés" (4).
     Years, phone numbers, postal codes, durations and amounts are not counts; a total said as
     such wins ("cinq plus moi, donc six en tout" is 6)."""
-    said = next((m for p in _TOTALS if (m := p.search(fold(text)))), None)
+    folded_text = fold(text)
+    said = next((m for p in _TOTALS if (m := p.search(folded_text))), None)
     if said and (stated := headcount(next(g for g in said.groups() if g))) is not None:
         return stated
     folded = _figures(_BOTH_PARENTS.sub("2 parents", text.casefold()))

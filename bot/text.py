@@ -50,7 +50,6 @@ def typo_tolerant(folded: str, words: Iterable[str], shortest: int = 5) -> list[
     long_keys = [w for w in keys if " " not in w and len(w) >= shortest]
     for token in folded.split():
         if len(token) >= shortest and not any(token.startswith(w) for w in found):
-            found += get_close_matches(
-                token, long_keys, n=1, cutoff=0.82
-            )  # not « vient »/« vente »
+            # 0.82: « budjet » is « budget », but « vient » is not « vente »
+            found += get_close_matches(token, long_keys, n=1, cutoff=0.82)
     return found
