@@ -18,7 +18,7 @@ from actions.faq import answer_territory
 from bot.conversation import Turn
 from bot.forms import FAILURES, Form
 from bot.settings import load_settings
-from bot.storage.database import sessions_for
+from bot.storage.database import sessions_of
 from bot.territory import find_place
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ async def stored(dispatcher: CollectingDispatcher, work: Callable[[], T]) -> T:
 
 def database() -> sessionmaker[Session]:
     """The application database's sessions (DATABASE_URL, read from the settings)."""
-    return sessions_for(load_settings().database_url)
+    return sessions_of(load_settings())
 
 
 def latest_message(tracker: Tracker) -> tuple[str, str | None, float]:

@@ -7,7 +7,7 @@ The conversation logic is `bot.intake.take_turn`; the rules are `bot.eligibility
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -27,6 +27,7 @@ from bot.eligibility import Outcome, decide, priority
 from bot.forms import FAILURES
 from bot.intake import INTAKE, LABELS, QUESTIONS, recap, take_turn, to_intake
 from bot.notifications import NEW_LEAD, REVIEW_REQUESTED, tell_team
+from bot.settings import load_settings
 from bot.storage.leads import (
     ConsentRecord,
     ContactInfo,
@@ -54,7 +55,7 @@ class ActionRecordConsent(Action):
     ) -> list[dict[str, Any]]:
         return [
             SlotSet("consent_given", True),
-            SlotSet("consent_at", datetime.now(timezone.utc).isoformat()),
+            SlotSet("consent_at", load_settings().clock().isoformat()),
         ]
 
 

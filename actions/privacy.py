@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any
 
 from rasa_sdk import FormValidationAction, Tracker
@@ -15,7 +14,7 @@ from bot.conversation import Turn
 from bot.mail import mail_settings
 from bot.privacy.chat import ERASED, STATE, Context, take_turn
 from bot.settings import load_settings
-from bot.storage.database import sessions_for
+from bot.storage.database import sessions_of
 
 
 class ValidatePrivacyForm(FormValidationAction):
@@ -28,14 +27,13 @@ class ValidatePrivacyForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         settings = load_settings()
-        frozen = settings.frozen_clock
         context = Context(
-            sessions=sessions_for(settings.database_url),
+            sessions=sessions_of(settings),
             mail=mail_settings(settings),
             tracker_url=settings.tracker_url,
             outbox=settings.var_dir / "outbox",
             scheduler=lambda: scheduler_for(settings),
-            clock=(lambda: frozen) if frozen else (lambda: datetime.now(timezone.utc)),
+            clock=settings.clock,
             conversation_id=tracker.sender_id,
         )
         state = {name: tracker.get_slot(name) for name in STATE}

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from bot.booking import Scheduler
 from bot.booking_form import take_turn
+from bot.clock import fixed
 from bot.mail import MailSettings
 from bot.scheduling import TIMEZONE
 from bot.scheduling.config import load_availability
@@ -53,7 +54,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'bench.db'}"
         upgrade(url)
-        sessions = make_sessions(make_engine(url))
+        sessions = make_sessions(make_engine(url), fixed(NOW))
         mail = MailSettings("noreply@example.org", outbox=Path(folder) / "outbox")
         scheduler = Scheduler(sessions, load_availability(), mail, "https://site", lambda: NOW)
         lead = (save_submission(sessions, submission()), "admissible")

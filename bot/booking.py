@@ -8,13 +8,13 @@ Plain Python over the storage (`bot.storage`), the availability (`config/advisor
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta
 from email.utils import parseaddr
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clock import Clock
 from bot.mail import MailSettings, mail_settings, message, send
 from bot.notifications import CALLBACK_REQUESTED, Team, notify_team, team_for
 from bot.scheduling import TIMEZONE
@@ -27,9 +27,9 @@ from bot.scheduling.slots import Busy, Slot, free_slots, horizon
 from bot.settings import Settings
 from bot.storage import bookings
 from bot.storage.bookings import AlreadyBooked, DayLimit, SlotTaken, UnknownBooking
-from bot.storage.database import sessions_for
+from bot.storage.database import sessions_of
 from bot.storage.leads import LeadCard, lead_card, request_callback
-from bot.storage.models import Booking
+from bot.storage.models import Booking, as_utc
 
 log = logging.getLogger(__name__)
 __all__ = ["AlreadyBooked", "Appointment", "Scheduler", "SlotTaken", "UnknownBooking"]
@@ -90,7 +90,7 @@ class Scheduler:
         availability: Availability,
         mail: MailSettings,
         website: str,
-        clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+        clock: Clock,
         team: Team | None = None,
     ) -> None:
         self.sessions = sessions
@@ -150,8 +150,8 @@ class Scheduler:
     def _appointment(self, booking: Booking) -> Appointment:
         return Appointment(
             reference=booking.reference,
-            starts_at=bookings.utc(booking.starts_at),
-            ends_at=bookings.utc(booking.ends_at),
+            starts_at=as_utc(booking.starts_at),
+            ends_at=as_utc(booking.ends_at),
             advisor=self.advisors[booking.advisor_id],
             sequence=booking.sequence,
             lead_id=booking.lead_id,
@@ -285,6 +285,7 @@ class Scheduler:
             description=f"Numéro de réservation : {appointment.reference}",
             organizer_email=parseaddr(self.mail.sender)[1],
             attendee_emails=attendees,
+            stamped_at=self.now(),
             cancelled=cancelled,
         )
 
@@ -387,12 +388,11 @@ class Scheduler:
 
 def scheduler_for(settings: Settings) -> Scheduler:
     """The scheduler of the running product: its database, advisors file, mail and clock."""
-    frozen = settings.frozen_clock
     return Scheduler(
-        sessions_for(settings.database_url),
+        sessions_of(settings),
         load_availability(settings.advisors_file),
         mail_settings(settings),
         settings.program_website,
-        clock=(lambda: frozen) if frozen else (lambda: datetime.now(timezone.utc)),
+        clock=settings.clock,
         team=team_for(settings),
     )

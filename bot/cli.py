@@ -18,7 +18,6 @@ import getpass
 import logging
 import sys
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 from bot import log_privacy
@@ -30,7 +29,7 @@ from bot.scheduling.config import load_availability
 from bot.settings import Settings, load_settings
 from bot.storage.accounts import AccountError, create_account, set_active
 from bot.storage.backup import BackupError, backup, restore
-from bot.storage.database import make_engine, make_sessions, sessions_for, upgrade
+from bot.storage.database import make_engine, make_sessions, sessions_of, upgrade
 from bot.storage.leads import export_csv, export_json, lead_rows
 
 log = logging.getLogger("bot.jobs")
@@ -83,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "privacy":
         return privacy.run(settings, args)
     engine = make_engine(settings.database_url)
-    rows = lead_rows(make_sessions(engine))
+    rows = lead_rows(make_sessions(engine, settings.clock))
     engine.dispose()
     if args.format == "json":
         text = export_json(rows)
@@ -115,7 +114,7 @@ def digest(settings: Settings) -> int:
         print("TEAM_EMAIL is empty: no digest sent", file=sys.stderr)
         return 1
     engine = make_engine(settings.database_url)
-    count = send_digest(settings, make_sessions(engine), datetime.now(timezone.utc))
+    count = send_digest(settings, make_sessions(engine, settings.clock), settings.clock())
     engine.dispose()
     print(f"digest: {count} lead(s) of the last day" + ("" if count else ", nothing sent"))
     return 0
@@ -133,7 +132,7 @@ def read_password() -> str:
 
 
 def manage_accounts(settings: Settings, args: argparse.Namespace) -> int:
-    sessions = sessions_for(settings.database_url)
+    sessions = sessions_of(settings)
     try:
         if args.action == "create":
             if args.advisor and args.advisor not in {

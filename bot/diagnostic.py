@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
 
 from bot import quantities
+from bot.clock import system_now
 from bot.parsing import NotUnderstood, parse_yes_no
 from bot.text import fold, typo_tolerant
 from bot.vocabulary import (
@@ -118,7 +118,7 @@ def read_website(text: str) -> str:
     if any(f" {w}" in said_none for w in _NO_WEBSITE):
         return Website.NONE
     if year := _YEAR.search(folded):
-        age = date.today().year - int(year.group())
+        age = system_now().year - int(year.group())  # the year it is where the merchant is
         return Website.OLD if age >= OLD_AFTER_YEARS else Website.RECENT
     for words, label in _WEBSITE_WORDS:
         if any(f" {w}" in folded for w in words):

@@ -14,15 +14,15 @@ import json
 import logging
 import os
 import smtplib
-import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
 
+from bot.clock import system_now
 from bot.settings import Settings
 from bot.text import multi_line, one_line
 
@@ -142,7 +142,7 @@ def send(settings: MailSettings, mail: EmailMessage, now: datetime | None = None
         return None
     except (OSError, smtplib.SMTPException) as error:
         log.warning("SMTP failed (%s); mail kept in the outbox for retry", type(error).__name__)
-        moment = now or datetime.now(timezone.utc)
+        moment = now or system_now()
         return _keep(settings, raw, Retry(1, moment, moment + FIRST_RETRY, type(error).__name__))
 
 
@@ -153,9 +153,10 @@ class RetryReport:
     given_up: list[str] = field(default_factory=list)
 
 
-def _claim(schedule: Path) -> Path | None:
-    """Rename the schedule so that no other runner takes this mail; None if one already did."""
-    claimed = schedule.with_suffix(".sending")
+def _claim(schedule: Path, now: datetime) -> Path | None:
+    """Rename the schedule so that no other runner takes this mail, the claim's time in its
+    name (`<name>.retry.json.<seconds>.sending`); None if another runner already did."""
+    claimed = schedule.with_name(f"{schedule.name}.{int(now.timestamp())}.sending")
     try:
         os.rename(schedule, claimed)
     except FileNotFoundError:
@@ -163,11 +164,14 @@ def _claim(schedule: Path) -> Path | None:
     return claimed
 
 
-def _release_stale_claims(outbox: Path) -> None:
-    for claimed in outbox.glob("*.retry.sending"):
+def _release_stale_claims(outbox: Path, now: datetime) -> None:
+    """Give back the claims older than STALE_CLAIM by `now` (their runner died)."""
+    for claimed in outbox.glob("*.retry.json.*.sending"):
+        schedule, claimed_at = claimed.name.removesuffix(".sending").rsplit(".", 1)
+        if now.timestamp() - int(claimed_at) <= STALE_CLAIM:
+            continue
         try:
-            if time.time() - claimed.stat().st_mtime > STALE_CLAIM:
-                os.rename(claimed, claimed.with_suffix(".json"))
+            os.rename(claimed, claimed.with_name(schedule))
         except FileNotFoundError:
             continue
 
@@ -177,8 +181,8 @@ def retry_outbox(settings: MailSettings, now: datetime | None = None) -> RetryRe
     report = RetryReport()
     if not settings.smtp_host or not settings.outbox.is_dir():
         return report
-    now = now or datetime.now(timezone.utc)
-    _release_stale_claims(settings.outbox)
+    now = now or system_now()
+    _release_stale_claims(settings.outbox, now)
     for schedule in sorted(settings.outbox.glob("*.retry.json")):
         name = schedule.name.removesuffix(".retry.json")
         try:
@@ -188,7 +192,7 @@ def retry_outbox(settings: MailSettings, now: datetime | None = None) -> RetryRe
         if not due:
             report.waiting.append(name)
             continue
-        claimed = _claim(schedule)
+        claimed = _claim(schedule, now)
         if claimed is None:  # another runner has it
             continue
         outcome = _retry(settings, name, Retry.read(claimed), now)

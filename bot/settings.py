@@ -10,6 +10,8 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
+from bot.clock import Clock, clock_of
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -82,7 +84,8 @@ class Settings:
     workspace_url: str = ""
     # A lead still "nouveau" after this many days waits for its first contact (workspace queue).
     first_contact_days: int = 2
-    # Tests and demos only: a fake, fixed "now" for scheduling (dates proposed, past dates).
+    # Tests and demos only: a fake, fixed "now" for the whole product (the dates proposed, the
+    # rows' stamps, queues, retention); see bot/clock.py.
     frozen_clock: datetime | None = None
     # The workspace's JSON API for a CRM (`Authorization: Bearer …`); empty: the API is off.
     workspace_api_token: str = ""
@@ -91,6 +94,11 @@ class Settings:
     # Other sites (scheme://host[:port]) allowed to host the chat widget; the web app's own
     # address is always allowed, every other origin is refused a conversation.
     allowed_origins: tuple[str, ...] = ()
+
+    @property
+    def clock(self) -> Clock:
+        """The product's clock: the system's, or FROZEN_CLOCK's moment."""
+        return clock_of(self.frozen_clock)
 
     @property
     def rasa_url(self) -> str:

@@ -24,7 +24,11 @@ from sqlalchemy import create_engine, text
 from bot.settings import ROOT, Settings, load_settings
 from bot.stack import Stack
 
-# The fake "now" of the running product's scheduling: Monday 23 November 2026, 10 h in Québec.
+# The tests' clock: Monday 23 November 2026, 10 h in Québec. Fixed so that « mardi » is always
+# ambiguous, the dates proposed are reproducible and the test data's dates keep their meaning.
+# Every test that seeds or compares times uses it: the storage tests' sessions stamp their rows
+# with it, the running product gets it as FROZEN_CLOCK. `make test-any-date` runs the unit,
+# storage, web and action suites with the system clock moved 400 days ahead to prove it.
 FROZEN_NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("America/Toronto"))
 
 POSTGRES_ADMIN_URL = os.environ.get(

@@ -24,8 +24,7 @@ from bot.parsing import NotUnderstood, find_email, parse_yes_no
 from bot.privacy import codes
 from bot.privacy.erasure import erase_lead
 from bot.privacy.person import as_csv, as_json, correct, person_file
-from bot.storage.bookings import utc
-from bot.storage.models import Consent, Contact, Lead
+from bot.storage.models import Consent, Contact, Lead, as_utc
 from bot.text import fold
 
 # The requests, by intent
@@ -194,7 +193,7 @@ def _erase(ctx: Context, lead_id: int, withdraw: bool) -> Turn:
     if withdraw:
         with ctx.sessions.begin() as session:
             for consent in session.scalars(select(Consent).where(Consent.lead_id == lead_id)):
-                consent.withdrawn_at = consent.withdrawn_at or utc(now)
+                consent.withdrawn_at = consent.withdrawn_at or as_utc(now)
     report = erase_lead(ctx.sessions, lead_id, tracker_url=ctx.tracker_url, outbox=ctx.outbox,
                         now=now, scheduler=ctx.scheduler())  # fmt: skip
     cancelled = (

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ from bot.privacy.person import CORRECTABLE, as_csv, as_json, correct, find_peopl
 from bot.privacy.retention import RetentionReport, run_retention
 from bot.privacy.tracker import erase_idle
 from bot.settings import Settings
-from bot.storage.database import sessions_for
+from bot.storage.database import sessions_of
 
 log = logging.getLogger("bot.jobs")
 
@@ -43,23 +42,19 @@ def add_commands(commands: Any) -> None:
     retention.add_argument("--dry-run", action="store_true", help="only list what it would erase")
 
 
-def now_of(settings: Settings) -> datetime:
-    return settings.frozen_clock or datetime.now(timezone.utc)
-
-
 def retention(settings: Settings, dry_run: bool) -> RetentionReport:
     return run_retention(
-        sessions_for(settings.database_url), settings.tracker_url, settings.var_dir / "outbox",
-        now_of(settings), settings.retention_days, dry_run,
+        sessions_of(settings), settings.tracker_url, settings.var_dir / "outbox",
+        settings.clock(), settings.retention_days, dry_run,
     )  # fmt: skip
 
 
 def scheduled(settings: Settings) -> None:
     """The privacy part of `bot.cli jobs`: erase the conversations now idle, forget the old
     one-time codes, then retention."""
-    sessions = sessions_for(settings.database_url)
+    sessions = sessions_of(settings)
     erased = erase_idle(sessions, settings.tracker_url)
-    codes.forget_expired(sessions, now_of(settings))
+    codes.forget_expired(sessions, settings.clock())
     if erased:
         log.info("privacy: %d conversation(s) erased from the tracker store", len(erased))
     report = retention(settings, dry_run=False)
@@ -68,7 +63,7 @@ def scheduled(settings: Settings) -> None:
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
-    sessions = sessions_for(settings.database_url)
+    sessions = sessions_of(settings)
     if args.action == "find":
         for m in find_people(sessions, args.query):
             print(f"{m.lead_id:>5}  {m.business[:30]:<30} {m.contact[:25]:<25} {m.email} {m.phone}")
@@ -95,7 +90,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         else:
             report = erase_lead(
                 sessions, args.lead, tracker_url=settings.tracker_url,
-                outbox=settings.var_dir / "outbox", now=now_of(settings),
+                outbox=settings.var_dir / "outbox", now=settings.clock(),
                 scheduler=scheduler_for(settings),
             )  # fmt: skip
             print(

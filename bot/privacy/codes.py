@@ -15,8 +15,7 @@ from enum import Enum
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.storage.bookings import utc
-from bot.storage.models import PrivacyCode
+from bot.storage.models import PrivacyCode, as_utc
 
 LIFETIME = timedelta(minutes=10)
 MAX_TRIES = 5
@@ -54,7 +53,7 @@ def issue(
 ) -> str:
     """A new code for the conversation (its earlier waiting codes are void); return it."""
     code = f"{secrets.randbelow(10**DIGITS):0{DIGITS}d}"
-    now = utc(now)
+    now = as_utc(now)
     with sessions.begin() as session:
         hour = PrivacyCode.created_at > now - timedelta(hours=1)
         here = select(func.count()).where(hour, PrivacyCode.conversation_id == conversation_id)
@@ -83,7 +82,7 @@ def check(
     sessions: sessionmaker[Session], conversation_id: str, typed: str, now: datetime
 ) -> Result:
     """Check the code typed in the conversation against its latest code."""
-    now = utc(now)
+    now = as_utc(now)
     with sessions.begin() as session:
         row = session.scalar(
             select(PrivacyCode)
@@ -96,7 +95,7 @@ def check(
             return Result(Check.NONE)
         if row.attempts >= MAX_TRIES:
             return Result(Check.LOCKED)
-        if utc(row.expires_at) <= now:
+        if as_utc(row.expires_at) <= now:
             return Result(Check.EXPIRED)
         digits = "".join(c for c in typed if c.isdigit())
         if not hmac.compare_digest(row.code_hash, _hash(conversation_id, digits)):
@@ -111,7 +110,7 @@ def authorised_lead(
     sessions: sessionmaker[Session], conversation_id: str, now: datetime
 ) -> int | None:
     """The lead whose code this conversation used within `AUTHORISED_FOR`, if any."""
-    now = utc(now)
+    now = as_utc(now)
     with sessions() as session:
         return session.scalar(
             select(PrivacyCode.lead_id)
@@ -149,7 +148,7 @@ def revoke(sessions: sessionmaker[Session], conversation_id: str) -> None:
 
 def forget_expired(sessions: sessionmaker[Session], now: datetime) -> int:
     """Delete the codes older than a day (the scheduled job)."""
-    now = utc(now)
+    now = as_utc(now)
     with sessions.begin() as session:
         result = session.execute(
             delete(PrivacyCode).where(PrivacyCode.created_at < now - timedelta(days=1))

@@ -34,6 +34,7 @@ from bot.storage.models import (
     Lead,
     LeadEvent,
     PrivacyCode,
+    as_utc,
 )
 
 ANONYMOUS_BUSINESS = "Commerce anonymisé"
@@ -117,7 +118,7 @@ def _anonymise(session: Session, lead: Lead, needles: list[str], now: datetime) 
     for entry in session.scalars(select(AuditEntry).where(AuditEntry.lead_id == lead.id)):
         entry.detail = scrub(entry.detail, needles)
     lead.conversation_id = ""
-    lead.anonymised_at = bookings.utc(now)
+    lead.anonymised_at = as_utc(now)
 
 
 def erase_lead(

@@ -14,8 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.parsing import NotUnderstood, parse_email
 from bot.scheduling import TIMEZONE
-from bot.storage.bookings import utc
-from bot.storage.models import Incident, RightsRequest
+from bot.storage.models import Incident, RightsRequest, as_utc
 from bot.text import multi_line, one_line
 from bot.workspace import NotAllowed, Viewer
 
@@ -108,7 +107,7 @@ def incidents(sessions: sessionmaker[Session]) -> list[dict[str, Any]]:
         rows = session.scalars(select(Incident).order_by(Incident.id.desc())).all()
         return [{"id": i.id, **{name: getattr(i, name) for name in INCIDENT_FIELDS},
                  "risk_label": RISKS.get(i.serious_injury_risk, i.serious_injury_risk),
-                 "updated_at": utc(i.updated_at)} for i in rows]  # fmt: skip
+                 "updated_at": as_utc(i.updated_at)} for i in rows]  # fmt: skip
 
 
 def incident(sessions: sessionmaker[Session], incident_id: int) -> dict[str, Any] | None:
@@ -149,7 +148,7 @@ def record_request(
     due = (now.astimezone(TIMEZONE) + ANSWER_WITHIN).date()
     with sessions.begin() as session:
         session.add(RightsRequest(name=name, email=address, kind=kind, message=text,
-                                  received_at=utc(now), due_on=due))  # fmt: skip
+                                  received_at=as_utc(now), due_on=due))  # fmt: skip
     return due
 
 
@@ -158,8 +157,8 @@ def requests(sessions: sessionmaker[Session]) -> list[Request]:
     with sessions() as session:
         rows = session.scalars(select(RightsRequest)).all()
         found = [
-            Request(r.id, r.name, r.email, r.kind, r.message, utc(r.received_at), r.due_on,
-                    utc(r.answered_at) if r.answered_at else None)
+            Request(r.id, r.name, r.email, r.kind, r.message, as_utc(r.received_at), r.due_on,
+                    as_utc(r.answered_at) if r.answered_at else None)
             for r in rows
         ]  # fmt: skip
     return sorted(found, key=lambda r: (r.answered_at is not None, r.due_on, r.id))
@@ -173,4 +172,4 @@ def mark_answered(
         if row is None:
             raise LookupError(request_id)
         if row.answered_at is None:
-            row.answered_at, row.answered_by = utc(now), viewer.account_id
+            row.answered_at, row.answered_by = as_utc(now), viewer.account_id

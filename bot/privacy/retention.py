@@ -14,8 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.privacy.erasure import erase_lead
 from bot.privacy.tracker import ANONYMOUS, anonymise_conversation
-from bot.storage.bookings import utc
-from bot.storage.models import Booking, Diagnostic, Lead, LeadEvent
+from bot.storage.models import Booking, Diagnostic, Lead, LeadEvent, as_utc
 from bot.storage.transcripts import tracker_engine
 
 
@@ -46,7 +45,7 @@ def inactive_leads(sessions: sessionmaker[Session], cutoff: datetime, now: datet
     )
     with sessions() as session:
         last = {
-            lead_id: utc(updated)
+            lead_id: as_utc(updated)
             for lead_id, updated in session.execute(
                 select(Lead.id, Lead.updated_at).where(Lead.anonymised_at.is_(None))
             )
@@ -54,7 +53,7 @@ def inactive_leads(sessions: sessionmaker[Session], cutoff: datetime, now: datet
         for query in activity:
             for lead_id, moment in session.execute(query):
                 if lead_id in last and moment is not None:
-                    last[lead_id] = max(last[lead_id], utc(moment))
+                    last[lead_id] = max(last[lead_id], as_utc(moment))
         coming = set(
             session.scalars(
                 select(Booking.lead_id).where(Booking.status == "booked", Booking.starts_at > now)

@@ -12,12 +12,13 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, inspect, select, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clock import system_now
 from bot.storage.analytics import CONSENT_SLOT
 from bot.storage.models import TrackerErasure
 from bot.storage.transcripts import tracker_engine
@@ -89,8 +90,8 @@ def erase_idle(
     idle: timedelta = IDLE,
 ) -> list[str]:
     """Erase the requested conversations that have had no event for `idle` (before `now`, by
-    default the real time of the tracker's timestamps); return them."""
-    now = now or datetime.now(timezone.utc)
+    default the system time, the clock of the tracker's timestamps); return them."""
+    now = now or system_now()  # Rasa stamps its events with the system time
     with sessions() as session:
         pending = list(session.scalars(select(TrackerErasure).order_by(TrackerErasure.id)))
     if not pending:

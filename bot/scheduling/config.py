@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.scheduling.closures import Closures, YearlyClosure
 from bot.settings import ROOT
 
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
@@ -32,7 +33,7 @@ class Availability:
     buffer_minutes: int = 15
     max_sessions_per_day: int = 4
     horizon_weeks: int = 3
-    holidays: frozenset[date] = field(default_factory=frozenset)
+    closures: Closures = field(default_factory=Closures)
 
 
 def _period(text: str) -> tuple[time, time]:
@@ -44,6 +45,28 @@ def _period(text: str) -> tuple[time, time]:
 
 def _date(value: object) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _month_day(value: object, where: str) -> tuple[int, int]:
+    try:
+        month, day = (int(part) for part in str(value).split("-"))
+        date(2028, month, day)  # a leap year: 02-29 is allowed
+    except ValueError:
+        raise ValueError(f"{where}: {value!r} is not a month and day such as 12-24") from None
+    return month, day
+
+
+def _closures(data: dict[str, object]) -> Closures:
+    if "holidays" in data:
+        raise ValueError("holidays: statutory holidays are computed; list closed_days instead")
+    yearly = []
+    for raw in data.get("yearly_closures") or []:  # type: ignore[attr-defined]
+        name = str(raw["name"])
+        start = _month_day(raw["from"], f"yearly closure {name!r}")
+        end = _month_day(raw["to"], f"yearly closure {name!r}")
+        yearly.append(YearlyClosure(name, start, end))
+    days = frozenset(_date(d) for d in data.get("closed_days") or [])  # type: ignore[attr-defined]
+    return Closures(tuple(yearly), days)
 
 
 def load_availability(path: Path = ROOT / "config" / "advisors.yml") -> Availability:
@@ -74,5 +97,5 @@ def load_availability(path: Path = ROOT / "config" / "advisors.yml") -> Availabi
         buffer_minutes=int(data.get("buffer_minutes", 15)),
         max_sessions_per_day=int(data.get("max_sessions_per_day", 4)),
         horizon_weeks=int(data.get("horizon_weeks", 3)),
-        holidays=frozenset(_date(d) for d in data.get("holidays") or []),
+        closures=_closures(data),
     )

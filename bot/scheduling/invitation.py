@@ -45,10 +45,12 @@ def invitation(
     description: str,
     organizer_email: str,
     attendee_emails: list[str],
+    stamped_at: datetime,
     cancelled: bool = False,
 ) -> bytes:
     """An iCalendar invitation: METHOD:REQUEST, or METHOD:CANCEL with the same UID. Texts and
-    addresses are put on one line first: a typed line break never starts a property."""
+    addresses are put on one line first: a typed line break never starts a property.
+    `stamped_at`: when the invitation is written (its DTSTAMP)."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -56,7 +58,7 @@ def invitation(
     event = Event()
     event.add("uid", uid)
     event.add("sequence", sequence)
-    event.add("dtstamp", datetime.now(timezone.utc))
+    event.add("dtstamp", stamped_at.astimezone(timezone.utc))
     event.add("dtstart", starts_at.astimezone(timezone.utc))
     event.add("dtend", ends_at.astimezone(timezone.utc))
     event.add("summary", one_line(summary))

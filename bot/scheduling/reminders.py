@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.scheduling import TIMEZONE
-from bot.storage.bookings import utc
-from bot.storage.models import Booking
+from bot.storage.models import Booking, as_utc
 
 log = logging.getLogger(__name__)
 
@@ -34,11 +33,11 @@ def _due(sessions: sessionmaker[Session], now: datetime) -> list[Booking]:
             select(Booking).where(
                 Booking.status == "booked",
                 Booking.reminded_at.is_(None),
-                Booking.starts_at >= utc(start),
-                Booking.starts_at < utc(start + timedelta(days=1)),
+                Booking.starts_at >= as_utc(start),
+                Booking.starts_at < as_utc(start + timedelta(days=1)),
             )
         ).all()
-    return [b for b in rows if utc(b.updated_at) <= utc(b.starts_at) - timedelta(days=1)]
+    return [b for b in rows if as_utc(b.updated_at) <= as_utc(b.starts_at) - timedelta(days=1)]
 
 
 def _mark(sessions: sessionmaker[Session], booking_id: int, at: datetime | None) -> bool:
@@ -47,8 +46,8 @@ def _mark(sessions: sessionmaker[Session], booking_id: int, at: datetime | None)
         query = update(Booking).where(Booking.id == booking_id, Booking.status == "booked")
         if at is not None:
             query = query.where(Booking.reminded_at.is_(None))
-        # updated_at stays: it tells when the session itself was booked or moved
-        query = query.values(reminded_at=at, updated_at=Booking.updated_at)
+        # updated_at stays (a Core update is not stamped): it tells when the session was booked
+        query = query.values(reminded_at=at)
         return bool(session.execute(query).rowcount == 1)  # type: ignore[attr-defined]
 
 
@@ -58,7 +57,7 @@ def send_due_reminders(
     """Remind the bookings of tomorrow not reminded yet, each once; return their references."""
     done = []
     for booking in _due(sessions, now):
-        if not _mark(sessions, booking.id, datetime.now(timezone.utc)):
+        if not _mark(sessions, booking.id, now):
             continue  # another runner has it
         try:
             remind(booking)

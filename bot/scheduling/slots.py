@@ -1,4 +1,5 @@
-"""Free session slots from working hours, buffers, days off, holidays and existing bookings.
+"""Free session slots from working hours, buffers, days off, closed days (bot.scheduling.closures)
+and existing bookings.
 
 Times are built in local time (America/Toronto) and compared as aware datetimes, so a slot at
 9:00 stays at 9:00 across the daylight-saving changes.
@@ -49,7 +50,7 @@ def advisor_slots(
     slots = []
     local_start = start.astimezone(TIMEZONE)
     for day in _days(local_start.date(), end.astimezone(TIMEZONE).date() + timedelta(days=1)):
-        if day in availability.holidays or day in advisor.days_off:
+        if availability.closures.closed(day) or day in advisor.days_off:
             continue
         if per_day[day] >= availability.max_sessions_per_day:
             continue

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timezone
+from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.storage.bookings import utc
-from bot.storage.models import Account, LoginAttempt, WebSession
+from bot.storage.models import Account, LoginAttempt, WebSession, as_utc, now_of
 from bot.text import one_line
 from bot.workspace import (
     ADVISOR,
@@ -105,7 +104,7 @@ def sign_in(
 ) -> tuple[str, Viewer] | None:
     """A new session token for the right password of an active account, else None; raise
     Throttled after too many failures (even with the right password, until the window ends)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or now_of(sessions)
     email = _normal(email)[:254]
     with sessions.begin() as session:
         if _failures(session, email, now) >= THROTTLE_FAILURES:
@@ -143,10 +142,10 @@ def session_of(
     or a disabled account)."""
     if not token:
         return None
-    now = now or datetime.now(timezone.utc)
+    now = now or now_of(sessions)
     with sessions() as session:
         row = session.scalar(select(WebSession).where(WebSession.token_hash == _digest(token)))
-        if row is None or utc(row.expires_at) <= now or not row.account.active:
+        if row is None or as_utc(row.expires_at) <= now or not row.account.active:
             return None
         return _viewer(row.account), row.csrf_token
 

@@ -11,9 +11,8 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.storage.bookings import utc
 from bot.storage.followup import add_event
-from bot.storage.models import Booking, Business, Lead
+from bot.storage.models import Booking, Business, Lead, as_utc
 from bot.workspace import Viewer
 
 SESSION_EVENT = "rencontre"  # the lead's history: a session moved or cancelled by the team
@@ -51,8 +50,8 @@ def _line(booking: Booking, business: str | None) -> SessionLine:
         lead_id=booking.lead_id,
         business=business,
         advisor_id=booking.advisor_id,
-        starts_at=utc(booking.starts_at),
-        ends_at=utc(booking.ends_at),
+        starts_at=as_utc(booking.starts_at),
+        ends_at=as_utc(booking.ends_at),
     )
 
 
@@ -65,9 +64,9 @@ def booked_sessions(
 ) -> list[SessionLine]:
     """The booked sessions `viewer` may see starting in [start, end) (no end: every later
     one), earliest first."""
-    query = _booked(viewer, advisor).where(Booking.starts_at >= utc(start))
+    query = _booked(viewer, advisor).where(Booking.starts_at >= as_utc(start))
     if end is not None:
-        query = query.where(Booking.starts_at < utc(end))
+        query = query.where(Booking.starts_at < as_utc(end))
     with sessions() as session:
         rows = session.execute(query.order_by(Booking.starts_at, Booking.advisor_id)).all()
     return [_line(booking, business) for booking, business in rows]

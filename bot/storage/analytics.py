@@ -12,9 +12,8 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.analytics import Conversation, LeadFacts, SessionFacts
-from bot.storage.bookings import utc
 from bot.storage.followup import latest_decisions
-from bot.storage.models import Booking, Business, Diagnostic, Lead
+from bot.storage.models import Booking, Business, Diagnostic, Lead, as_utc
 
 CONSENT_SLOT = "consent_given"
 _STARTS = text(
@@ -46,7 +45,7 @@ def conversations(tracker_url: str) -> list[Conversation]:
         if event.get("name") == CONSENT_SLOT and event.get("value") is True:
             consented.add(sender)
     return [
-        Conversation(utc(_moment(started)), sender in consented)
+        Conversation(as_utc(_moment(started)), sender in consented)
         for sender, started in starts
         if started is not None
     ]
@@ -75,7 +74,7 @@ def leads(sessions: sessionmaker[Session]) -> list[LeadFacts]:
         rows = session.execute(query).all()
     return [
         LeadFacts(
-            created_at=utc(row.created_at),
+            created_at=as_utc(row.created_at),
             sector=row.sector,
             municipality=row.municipality,
             postal_code=row.postal_code,
@@ -94,4 +93,4 @@ def bookings(sessions: sessionmaker[Session]) -> list[SessionFacts]:
     """Every session ever booked: its start and its status (booked, cancelled, no_show)."""
     with sessions() as session:
         rows = session.execute(select(Booking.starts_at, Booking.status)).all()
-    return [SessionFacts(utc(starts_at), status) for starts_at, status in rows]
+    return [SessionFacts(as_utc(starts_at), status) for starts_at, status in rows]

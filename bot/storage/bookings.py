@@ -14,14 +14,14 @@ from __future__ import annotations
 import secrets
 import zlib
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.scheduling.slots import Busy, Slot
-from bot.storage.models import Booking, Lead
+from bot.storage.models import Booking, Lead, as_utc, now_of
 
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read aloud
 
@@ -54,7 +54,7 @@ class DayLimit:
 def _serialise(session: Session, advisor_id: str, day: DayLimit) -> None:
     """Make the bookings of one advisor and day wait for each other until commit."""
     if session.get_bind().dialect.name == "postgresql":
-        key = zlib.crc32(f"{advisor_id}|{utc(day.start).date()}".encode())
+        key = zlib.crc32(f"{advisor_id}|{as_utc(day.start).date()}".encode())
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
     else:  # SQLite: a first write takes the database's write lock (waiting busy_timeout)
         session.execute(text("UPDATE bookings SET id = id WHERE 0"))
@@ -76,21 +76,12 @@ def _check_rules(
             select(func.count()).where(
                 others,
                 Booking.advisor_id == slot.advisor_id,
-                Booking.starts_at >= utc(day.start),
-                Booking.starts_at < utc(day.end),
+                Booking.starts_at >= as_utc(day.start),
+                Booking.starts_at < as_utc(day.end),
             )
         )
         if (taken or 0) >= day.maximum:
             raise SlotTaken(slot)
-
-
-def utc(moment: datetime) -> datetime:
-    """Times are stored in UTC (SQLite keeps no offset: a naive value read back is UTC)."""
-    return (
-        moment.replace(tzinfo=timezone.utc)
-        if moment.tzinfo is None
-        else moment.astimezone(timezone.utc)
-    )
 
 
 def new_reference() -> str:
@@ -111,8 +102,8 @@ def book(
                 reference=new_reference(),
                 lead_id=lead_id,
                 advisor_id=slot.advisor_id,
-                starts_at=utc(slot.starts_at),
-                ends_at=utc(slot.ends_at),
+                starts_at=as_utc(slot.starts_at),
+                ends_at=as_utc(slot.ends_at),
                 status="booked",
                 sequence=0,
             )
@@ -121,7 +112,7 @@ def book(
                 session.execute(
                     update(Lead)
                     .where(Lead.id == lead_id, Lead.advisor_id.is_(None))
-                    .values(advisor_id=slot.advisor_id)
+                    .values(advisor_id=slot.advisor_id, updated_at=now_of(session))
                 )
         return booking
     except IntegrityError:
@@ -177,8 +168,8 @@ def reschedule(
             booking = _active(session, reference)
             _check_rules(session, slot, booking.lead_id, day, moving=booking.id)
             booking.advisor_id = slot.advisor_id
-            booking.starts_at = utc(slot.starts_at)
-            booking.ends_at = utc(slot.ends_at)
+            booking.starts_at = as_utc(slot.starts_at)
+            booking.ends_at = as_utc(slot.ends_at)
             booking.sequence += 1
             return booking
     except IntegrityError:
@@ -191,11 +182,11 @@ def busy_between(sessions: sessionmaker[Session], start: datetime, end: datetime
         rows = session.scalars(
             select(Booking).where(
                 Booking.status == "booked",
-                Booking.starts_at < utc(end),
-                Booking.ends_at > utc(start),
+                Booking.starts_at < as_utc(end),
+                Booking.ends_at > as_utc(start),
             )
         ).all()
-    return [Busy(b.advisor_id, utc(b.starts_at), utc(b.ends_at)) for b in rows]
+    return [Busy(b.advisor_id, as_utc(b.starts_at), as_utc(b.ends_at)) for b in rows]
 
 
 def last_assigned(sessions: sessionmaker[Session]) -> dict[str, datetime]:
@@ -204,4 +195,4 @@ def last_assigned(sessions: sessionmaker[Session]) -> dict[str, datetime]:
         rows = session.execute(
             select(Booking.advisor_id, func.max(Booking.created_at)).group_by(Booking.advisor_id)
         ).all()
-    return {advisor: utc(at) for advisor, at in rows}
+    return {advisor: as_utc(at) for advisor, at in rows}

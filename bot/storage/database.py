@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.settings import ROOT
+from bot.clock import Clock, clock_of
+from bot.settings import ROOT, Settings
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
@@ -30,14 +32,16 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-def make_sessions(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+def make_sessions(engine: Engine, clock: Clock) -> sessionmaker[Session]:
+    """Sessions on `engine` whose rows are stamped by `clock` (see `models.stamp`)."""
+    return sessionmaker(engine, expire_on_commit=False, info={"clock": clock})
 
 
 @lru_cache(maxsize=4)
-def sessions_for(url: str) -> sessionmaker[Session]:
-    """The process-wide session factory for `url` (one engine per process, a session per use)."""
-    return make_sessions(make_engine(url))
+def sessions_for(url: str, frozen: datetime | None = None) -> sessionmaker[Session]:
+    """The process-wide session factory for `url` (one engine per process, a session per use),
+    on the product's clock (`frozen`: the FROZEN_CLOCK setting)."""
+    return make_sessions(make_engine(url), clock_of(frozen))
 
 
 def upgrade(url: str) -> None:
@@ -49,3 +53,8 @@ def upgrade(url: str) -> None:
     config.set_main_option("script_location", str(ROOT / "migrations"))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     command.upgrade(config, "head")
+
+
+def sessions_of(settings: Settings) -> sessionmaker[Session]:
+    """The product's session factory: its database, on its clock."""
+    return sessions_for(settings.database_url, settings.frozen_clock)

@@ -11,7 +11,6 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.scheduling import TIMEZONE
-from bot.storage.bookings import utc
 from bot.storage.models import (
     AuditEntry,
     Booking,
@@ -21,6 +20,7 @@ from bot.storage.models import (
     Decision,
     Lead,
     LeadEvent,
+    as_utc,
 )
 from bot.text import multi_line, one_line
 from bot.workspace import NOTE_MAX, STATUSES, NotAllowed, Viewer, check_status_change
@@ -126,7 +126,7 @@ def list_leads(sessions: sessionmaker[Session], viewer: Viewer, filters: Filters
         )
     if filters.since is not None:
         start = datetime.combine(filters.since, time(0), TIMEZONE)
-        query = query.where(Lead.created_at >= utc(start))
+        query = query.where(Lead.created_at >= as_utc(start))
     if filters.with_session:
         query = query.where(upcoming.c.starts_at.is_not(None))
     if filters.search:
@@ -154,9 +154,9 @@ def list_leads(sessions: sessionmaker[Session], viewer: Viewer, filters: Filters
             score=row.score or 0,
             status=lead.status,
             advisor_id=lead.advisor_id,
-            next_session=utc(row.starts_at) if row.starts_at else None,
+            next_session=as_utc(row.starts_at) if row.starts_at else None,
             review_requested=bool(row.review_requested),
-            created_at=utc(lead.created_at),
+            created_at=as_utc(lead.created_at),
         )
         for row in rows
         for lead, business, contact in [(row.Lead, row.Business, row.Contact)]
@@ -232,20 +232,20 @@ def lead_file(sessions: sessionmaker[Session], viewer: Viewer, lead_id: int) -> 
                 "factors": decision.factors,
                 "review_requested": decision.review_requested,
                 "by": decision.reviewer.name if decision.reviewer else None,
-                "at": utc(decision.decided_at),
+                "at": as_utc(decision.decided_at),
             },
             brief=lead.diagnostic.brief if lead.diagnostic else None,
             bookings=[
                 {
                     "reference": b.reference,
-                    "starts_at": utc(b.starts_at),
+                    "starts_at": as_utc(b.starts_at),
                     "advisor_id": b.advisor_id,
                     "status": b.status,
                 }
                 for b in bookings
             ],
             callbacks=[
-                {"wish": c.wish, "status": c.status, "at": utc(c.created_at)} for c in callbacks
+                {"wish": c.wish, "status": c.status, "at": as_utc(c.created_at)} for c in callbacks
             ],
             history=[
                 {
@@ -254,7 +254,7 @@ def lead_file(sessions: sessionmaker[Session], viewer: Viewer, lead_id: int) -> 
                     "after": e.after,
                     "note": e.note,
                     "who": e.account.name if e.account else "—",
-                    "at": utc(e.at),
+                    "at": as_utc(e.at),
                 }
                 for e in events
             ],
@@ -339,7 +339,7 @@ def audit_log(sessions: sessionmaker[Session], limit: int = 200) -> list[dict[st
                 "action": e.action,
                 "lead_id": e.lead_id,
                 "detail": e.detail,
-                "at": utc(e.at),
+                "at": as_utc(e.at),
             }
             for e in entries
         ]

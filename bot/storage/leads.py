@@ -17,7 +17,6 @@ from bot.eligibility import Decision as DecisionResult
 from bot.eligibility import Intake, Priority
 from bot.limits import FREE_TEXT
 from bot.scheduling import TIMEZONE
-from bot.storage.bookings import utc
 from bot.storage.models import (
     Answer,
     Booking,
@@ -28,6 +27,7 @@ from bot.storage.models import (
     Decision,
     Diagnostic,
     Lead,
+    as_utc,
 )
 from bot.text import fold, multi_line, one_line
 
@@ -185,7 +185,7 @@ def lead_rows(sessions: sessionmaker[Session]) -> list[dict[str, Any]]:
         sessions_of = {
             b.lead_id: {
                 "reference": b.reference,
-                "starts_at": utc(b.starts_at).astimezone(TIMEZONE).isoformat(),
+                "starts_at": as_utc(b.starts_at).astimezone(TIMEZONE).isoformat(),
                 "advisor": b.advisor_id,
             }
             for b in session.scalars(

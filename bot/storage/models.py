@@ -20,14 +20,49 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
+    event,
+    inspect,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    mapped_column,
+    relationship,
+    sessionmaker,
+)
+
+from bot.clock import Clock, system_now
 
 
-def now() -> datetime:
-    return datetime.now(timezone.utc)
+class UtcDateTime(TypeDecorator[datetime]):
+    """A moment stored in UTC and read back aware, on every database: SQLite keeps no offset,
+    so a local time written as such would be read back hours off."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return None if value is None else as_utc(value)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return None if value is None else as_utc(value)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """`moment` in UTC; a naive one (as SQLite gives them back) is taken as UTC."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+# Stamped columns: filled by the session's clock when a row is added (CREATED), and again each
+# time it changes (UPDATED); see `stamp` below. No column reads the system time by itself.
+CREATED = {"stamp": "created"}
+UPDATED = {"stamp": "updated"}
 
 
 class Base(DeclarativeBase):
@@ -50,8 +85,8 @@ class Business(Base):
     sdc_or_association: Mapped[str] = mapped_column(String(20))
     association_name: Mapped[str | None] = mapped_column(String(200))
     employees: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, onupdate=now)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), info=CREATED)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), info=UPDATED)
 
     contacts: Mapped[list[Contact]] = relationship(back_populates="business")
     lead: Mapped[Lead | None] = relationship(back_populates="business")
@@ -67,7 +102,7 @@ class Contact(Base):
     role: Mapped[str | None] = mapped_column(String(120))
     email: Mapped[str] = mapped_column(String(320))
     phone: Mapped[str] = mapped_column(String(20))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), info=CREATED)
 
     business: Mapped[Business] = relationship(back_populates="contacts")
 
@@ -85,10 +120,10 @@ class Lead(Base):
     # The workspace's follow-up: see bot/workspace.py for the statuses and their order.
     status: Mapped[str] = mapped_column(String(40), default="nouveau", server_default="nouveau")
     advisor_id: Mapped[str | None] = mapped_column(String(60))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, onupdate=now)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), info=CREATED)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), info=UPDATED)
     # Set when the person's data was erased: the row keeps only what the statistics count.
-    anonymised_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    anonymised_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     business: Mapped[Business] = relationship(back_populates="lead")
     contact: Mapped[Contact] = relationship()
@@ -118,8 +153,8 @@ class Consent(Base):
     lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"))
     purpose: Mapped[str] = mapped_column(String(200))
     wording_version: Mapped[str] = mapped_column(String(40))
-    given_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    given_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     lead: Mapped[Lead] = relationship(back_populates="consents")
 
@@ -135,7 +170,7 @@ class Decision(Base):
     score: Mapped[int] = mapped_column(Integer)
     factors: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     review_requested: Mapped[bool] = mapped_column(Boolean, default=False)
-    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    decided_at: Mapped[datetime] = mapped_column(UtcDateTime(), info=CREATED)
     # A person's review of an automated decision (Law 25 s. 12.1): who, and which decision.
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
     review_of: Mapped[int | None] = mapped_column(ForeignKey("decisions.id", ondelete="SET NULL"))
@@ -156,7 +191,7 @@ class Diagnostic(Base):
     focus: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     brief: Mapped[str] = mapped_column(Text)
     completed: Mapped[bool] = mapped_column(Boolean, default=False)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, onupdate=now)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), info=UPDATED)
 
     lead: Mapped[Lead] = relationship(back_populates="diagnostic")
 
@@ -188,13 +223,13 @@ class Booking(Base):
     reference: Mapped[str] = mapped_column(String(16), unique=True)
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id", ondelete="SET NULL"))
     advisor_id: Mapped[str] = mapped_column(String(60))
-    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UtcDateTime())
     status: Mapped[str] = mapped_column(String(20), default="booked")
     sequence: Mapped[int] = mapped_column(Integer, default=0)
-    reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, onupdate=now)
+    reminded_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), info=CREATED)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), info=UPDATED)
 
 
 class CallbackRequest(Base):
@@ -211,11 +246,11 @@ class CallbackRequest(Base):
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(20))
     conversation_id: Mapped[str | None] = mapped_column(String(128))
-    consented_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    consented_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     status: Mapped[str] = mapped_column(String(20), default="open")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), info=CREATED)
     # Marked done in the workspace: when, and by whom.
-    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    done_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     done_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
 
 
@@ -231,7 +266,7 @@ class Account(Base):
     advisor_id: Mapped[str | None] = mapped_column(String(60))
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), info=CREATED)
 
 
 class WebSession(Base):
@@ -243,8 +278,8 @@ class WebSession(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     csrf_token: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), info=CREATED)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
     account: Mapped[Account] = relationship()
 
@@ -256,7 +291,7 @@ class LoginAttempt(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), index=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), info=CREATED)
 
 
 class LeadEvent(Base):
@@ -271,7 +306,7 @@ class LeadEvent(Base):
     before: Mapped[str | None] = mapped_column(String(60))
     after: Mapped[str | None] = mapped_column(String(60))
     note: Mapped[str | None] = mapped_column(Text)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), info=CREATED)
 
     account: Mapped[Account | None] = relationship()
 
@@ -286,7 +321,7 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(40))
     lead_id: Mapped[int | None] = mapped_column(Integer, index=True)
     detail: Mapped[str | None] = mapped_column(String(300))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), info=CREATED)
 
     account: Mapped[Account | None] = relationship()
 
@@ -301,10 +336,10 @@ class PrivacyCode(Base):
     conversation_id: Mapped[str] = mapped_column(String(128), index=True)
     lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"))
     code_hash: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), info=CREATED)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class TrackerErasure(Base):
@@ -315,7 +350,7 @@ class TrackerErasure(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sender_id: Mapped[str] = mapped_column(String(255), unique=True)
-    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime(), info=CREATED)
 
 
 class Incident(Base):
@@ -335,8 +370,8 @@ class Incident(Base):
     people_notified_on: Mapped[date | None] = mapped_column(Date)
     measures: Mapped[str] = mapped_column(Text)
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, onupdate=now)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), info=CREATED)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), info=UPDATED)
 
 
 class RightsRequest(Base):
@@ -349,7 +384,30 @@ class RightsRequest(Base):
     email: Mapped[str] = mapped_column(String(320))
     kind: Mapped[str] = mapped_column(String(20))
     message: Mapped[str] = mapped_column(Text)
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime(), info=CREATED)
     due_on: Mapped[date] = mapped_column(Date)
-    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     answered_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+
+
+def now_of(sessions: Session | sessionmaker[Session]) -> datetime:
+    """The time of the sessions' clock (`make_sessions(engine, clock)`), else the system's."""
+    info = sessions.info if isinstance(sessions, Session) else sessions.kw.get("info", {})
+    clock: Clock = info.get("clock", system_now)
+    return clock()
+
+
+@event.listens_for(Session, "before_flush")
+def stamp(session: Session, _context: Any, _instances: Any) -> None:
+    """Fill the stamped columns of the rows being written with the session's clock: CREATED and
+    UPDATED ones of a new row (unless set), UPDATED ones of a changed row."""
+    moment = now_of(session)
+    for row in session.new:
+        for column in inspect(row).mapper.columns:
+            if column.info and getattr(row, column.key) is None:
+                setattr(row, column.key, moment)
+    for row in session.dirty:
+        if session.is_modified(row, include_collections=False):
+            for column in inspect(row).mapper.columns:
+                if column.info == UPDATED:
+                    setattr(row, column.key, moment)

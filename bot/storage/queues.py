@@ -5,13 +5,12 @@ contact; each filtered by who may see the lead (`bot.workspace.Viewer.sees`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.eligibility import Outcome
-from bot.storage.bookings import utc
 from bot.storage.followup import add_event, latest_decisions, visible_to
 from bot.storage.leads import LeadCard, card_of
 from bot.storage.models import (
@@ -20,6 +19,8 @@ from bot.storage.models import (
     CallbackRequest,
     Decision,
     Lead,
+    as_utc,
+    now_of,
 )
 from bot.text import one_line
 from bot.workspace import NEW, NotAllowed, Viewer
@@ -83,8 +84,8 @@ class WaitingLine:
     advisor_id: str | None
 
 
-def _now(now: datetime | None) -> datetime:
-    return utc(now) if now else datetime.now(timezone.utc)
+def _now(sessions: sessionmaker[Session], now: datetime | None) -> datetime:
+    return as_utc(now) if now else now_of(sessions)
 
 
 def _waits_for_review(decision: Decision) -> bool:
@@ -119,7 +120,7 @@ def pending_reviews(sessions: sessionmaker[Session], viewer: Viewer) -> list[Rev
             business=row.name,
             reasons=list(row.reasons or []),
             score=row.score or 0,
-            decided_at=utc(row.decided_at),
+            decided_at=as_utc(row.decided_at),
             advisor_id=row.Lead.advisor_id,
         )
         for row in rows
@@ -152,7 +153,7 @@ def review(
         raise NotAllowed("Le motif est obligatoire : il est transmis au commerçant.")
     if len(text) > REASON_MAX:
         raise NotAllowed(f"Le motif dépasse {REASON_MAX} caractères.")
-    moment = _now(now)
+    moment = _now(sessions, now)
     with sessions.begin() as session:
         lead = session.get(Lead, lead_id, with_for_update=True)
         if lead is None or not viewer.sees(lead.advisor_id):
@@ -207,7 +208,7 @@ def open_callbacks(sessions: sessionmaker[Session], viewer: Viewer) -> list[Call
             lead_id=row.CallbackRequest.lead_id,
             business=row.name,
             wish=row.CallbackRequest.wish,
-            asked_at=utc(row.CallbackRequest.created_at),
+            asked_at=as_utc(row.CallbackRequest.created_at),
             advisor_id=row.Lead.advisor_id if row.Lead else None,
             name=row.CallbackRequest.name,
             email=row.CallbackRequest.email,
@@ -225,7 +226,7 @@ def mark_callback_done(
 ) -> int | None:
     """Mark the callback request done (who and when), with a history event on its lead if it
     has one; return its lead (None: a request from the widget without a lead)."""
-    moment = _now(now)
+    moment = _now(sessions, now)
     with sessions.begin() as session:
         callback = session.get(CallbackRequest, callback_id, with_for_update=True)
         if callback is None:
@@ -239,7 +240,7 @@ def mark_callback_done(
         if lead is None:
             return None
         wish = f" (souhait : {callback.wish})" if callback.wish else ""
-        note = f"Rappel demandé le {utc(callback.created_at):%Y-%m-%d} fait{wish}."
+        note = f"Rappel demandé le {as_utc(callback.created_at):%Y-%m-%d} fait{wish}."
         add_event(session, viewer, lead.id, "rappel", note=note, at=moment)
         return lead.id
 
@@ -249,7 +250,7 @@ def waiting_first_contact(
 ) -> list[WaitingLine]:
     """Eligible or to-be-examined leads still "nouveau" for more than `days` days and with no
     session booked (the session is their first contact), longest wait first."""
-    moment = _now(now)
+    moment = _now(sessions, now)
     decision = latest_decisions()
     booked = exists().where(Booking.lead_id == Lead.id, Booking.status == "booked")
     query = (
@@ -272,8 +273,8 @@ def waiting_first_contact(
             business=row.name,
             outcome=row.outcome,
             score=row.score or 0,
-            since=utc(row.Lead.created_at),
-            days=(moment - utc(row.Lead.created_at)).days,
+            since=as_utc(row.Lead.created_at),
+            days=(moment - as_utc(row.Lead.created_at)).days,
             advisor_id=row.Lead.advisor_id,
         )
         for row in rows
@@ -284,6 +285,6 @@ def leads_since(sessions: sessionmaker[Session], since: datetime) -> list[LeadCa
     """The leads created since `since` (for the team's daily digest), with their decision."""
     with sessions() as session:
         leads = session.scalars(
-            select(Lead).where(Lead.created_at >= utc(since)).order_by(Lead.id)
+            select(Lead).where(Lead.created_at >= as_utc(since)).order_by(Lead.id)
         ).all()
         return [card_of(lead) for lead in leads]

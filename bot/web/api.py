@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from datetime import datetime, timezone
 from functools import partial
 from typing import Any
 
@@ -30,7 +29,7 @@ from bot.mail import mail_settings, message, send
 from bot.messages import InvalidMessage, page_messages, parse_message
 from bot.settings import Settings
 from bot.storage.contact import save_contact_request
-from bot.storage.database import sessions_for
+from bot.storage.database import sessions_of
 from bot.storage.transcripts import Line, as_seen, form_in_progress, transcript
 
 log = logging.getLogger(__name__)
@@ -156,8 +155,8 @@ def create_api(settings: Settings) -> Blueprint:
             asked = parse_contact_request(body)
         except InvalidRequest as invalid:
             return _error("Vérifiez le formulaire.", 400, fields=invalid.errors)
-        database = sessions_for(settings.database_url)
-        moment = datetime.now(timezone.utc)
+        database = sessions_of(settings)
+        moment = settings.clock()
         await blocking(
             save_contact_request, database, sender, asked.name, asked.email, asked.phone,
             asked.message, moment,

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, timezone
 from html import escape
 from pathlib import Path
 from string import Template
@@ -20,7 +19,7 @@ from sanic.response import HTTPResponse
 from bot.privacy.register import record_request
 from bot.scheduling.invitation import french_date
 from bot.settings import Settings
-from bot.storage.database import sessions_for
+from bot.storage.database import sessions_of
 from bot.web.api import create_api
 from bot.web.workspace import create_workspace
 from bot.workspace import NotAllowed
@@ -71,10 +70,10 @@ def create_app(settings: Settings, name: str = "numeriqc_web") -> Sanic:
     async def rights_request(request: Request) -> HTTPResponse:
         """A rights request for the privacy officer (listed in the workspace with its due date)."""
         form = request.form or {}
-        moment = settings.frozen_clock or datetime.now(timezone.utc)
+        moment = settings.clock()
         try:
             due = await asyncio.to_thread(
-                record_request, sessions_for(settings.database_url), form.get("nom", ""),
+                record_request, sessions_of(settings), form.get("nom", ""),
                 form.get("courriel", ""), form.get("type", ""), form.get("message", ""), moment,
             )  # fmt: skip
         except NotAllowed as error:

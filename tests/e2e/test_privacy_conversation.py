@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from email.message import EmailMessage
 
 import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
+from bot.clock import system_now
 from bot.privacy.tracker import erase_idle
 from bot.settings import Settings
 from bot.storage.database import sessions_for
@@ -92,7 +93,7 @@ def test_a_merchant_erases_their_data_from_the_chat(
         )
 
     # The scheduled job erases the conversation once idle: run it as a minute later.
-    later = datetime.now(timezone.utc) + timedelta(minutes=2)
+    later = system_now() + timedelta(minutes=2)  # Rasa stamps its events on the system clock
     sessions = sessions_for(mailing_stack.database_url)
     assert erase_idle(sessions, mailing_stack.tracker_url, now=later) == [chat.sender]
     assert occurrences(mailing_stack.database_url, NEEDLES) == []

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from bot import booking_form, diagnostic_form, intake
 from bot.booking import Scheduler
+from bot.clock import fixed
 from bot.conversation import Turn
 from bot.mail import MailSettings
 from bot.messages import parse_message
@@ -102,7 +103,7 @@ def booking(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Schedule
     url = f"sqlite:///{folder / 'numeriqc.db'}"
     upgrade(url)
     engine = make_engine(url)
-    sessions = make_sessions(engine)
+    sessions = make_sessions(engine, fixed(NOW))
     mail = MailSettings("100 % NumériQC <noreply@example.org>", outbox=folder / "outbox")
     scheduler = Scheduler(sessions, RULES, mail, "https://100numeriqc.qcnum.com", clock=lambda: NOW)
     yield scheduler, save_submission(sessions, submission())

@@ -17,10 +17,10 @@ from bot import diagnostic_form, intake, parsing, territory, vocabulary
 from bot.parsing import NotUnderstood
 from bot.scheduling import TIMEZONE
 from bot.scheduling.dates import Wish, understand
-from tests.conftest import FIGURES
+from tests.conftest import FIGURES, FROZEN_NOW
 from tests.fuzz.texts import fuzz, texts
 
-NOW = datetime(2026, 11, 23, 10, 0, tzinfo=TIMEZONE)
+NOW = FROZEN_NOW  # the tests' clock: why it is fixed, in tests/conftest.py
 PARSERS = {
     name: function
     for module in (parsing, vocabulary)

@@ -9,7 +9,9 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clock import fixed
 from bot.storage.database import make_engine, make_sessions, upgrade
+from tests.conftest import FROZEN_NOW
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -44,5 +46,5 @@ def empty(url: str) -> None:
 @pytest.fixture
 def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
     engine = make_engine(database_url)
-    yield make_sessions(engine)
+    yield make_sessions(engine, fixed(FROZEN_NOW))
     engine.dispose()

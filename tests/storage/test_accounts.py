@@ -4,7 +4,7 @@ account, throttling that resets on success, and the CLI reading the password fro
 from __future__ import annotations
 
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -21,9 +21,10 @@ from bot.storage.accounts import (
     sign_out,
 )
 from bot.storage.models import Account, WebSession
+from tests.conftest import FROZEN_NOW
 
 PASSWORD = "une phrase de passe assez longue"
-NOW = datetime(2026, 11, 23, 15, 0, tzinfo=timezone.utc)
+NOW = FROZEN_NOW  # the tests' clock: why it is fixed, in tests/conftest.py
 
 
 def test_the_password_is_stored_as_an_argon2_hash(sessions: sessionmaker[Session]) -> None:

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, create_engine
@@ -22,10 +21,11 @@ from bot.storage import analytics
 from bot.storage.leads import request_review, save_submission
 from bot.storage.models import Booking, Diagnostic, Lead
 from bot.vocabulary import Answer
+from tests.conftest import FROZEN_NOW
 from tests.storage.test_leads import INTAKE, submission
 
 # Monday 23 November 2026, 10 h in Québec: ISO week 2026-S48.
-NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("America/Toronto"))
+NOW = FROZEN_NOW  # the tests' clock: why it is fixed, in tests/conftest.py
 THIS, LAST, BEFORE = "2026-S48", "2026-S47", "2026-S46"
 OUTSIDE = "adresse d'affaires hors de l'agglomération de Québec"
 NO_STOREFRONT = "pas de local ouvert à la clientèle"

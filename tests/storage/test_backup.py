@@ -13,10 +13,11 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cli import main
+from bot.clock import fixed
 from bot.storage.backup import BackupError, backup, restore
 from bot.storage.database import make_engine, make_sessions, upgrade
 from bot.storage.leads import lead_rows, save_submission
-from tests.conftest import new_postgres_database
+from tests.conftest import FROZEN_NOW, new_postgres_database
 from tests.storage.test_leads import submission
 
 
@@ -35,7 +36,7 @@ def leads_in(url: str) -> list[tuple[str, str, str | None]]:
     """Business, contact e-mail and decision of each lead, read through the repository."""
     engine = make_engine(url)
     try:
-        rows = lead_rows(make_sessions(engine))
+        rows = lead_rows(make_sessions(engine, fixed(FROZEN_NOW)))
     finally:
         engine.dispose()
     return [(r["business"], r["email"], r["outcome"]) for r in rows]

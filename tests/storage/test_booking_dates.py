@@ -3,7 +3,8 @@ a range of hours and a window of days give times that match; only « jeudi proch
 
 from __future__ import annotations
 
-from datetime import date, time
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,9 +13,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.booking import Scheduler
 from bot.booking_form import CONFIRM, DAY, WHEN
 from bot.mail import MailSettings
+from bot.scheduling import TIMEZONE
+from bot.scheduling.closures import statutory_holidays
+from bot.scheduling.config import load_availability
+from bot.storage.database import make_sessions
 from bot.storage.leads import save_submission
 from tests.storage.test_booking_form import NOW, RULES, Conversation
-from tests.storage.test_leads import submission
+from tests.storage.test_leads import INTAKE, submission
 
 
 @pytest.fixture
@@ -57,3 +62,33 @@ def test_only_jeudi_prochain_is_asked_back(chat: Conversation) -> None:
     chat.send("jeudi prochain en après-midi")
     assert chat.question == DAY
     assert chat.state["booking_days"] == ["2026-11-26", "2026-12-03"]
+
+
+def test_a_merchant_booking_on_the_eve_of_each_holiday_of_2027_and_2028_never_gets_it(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    """With the shipped availability and a clock on the eve of each weekday holiday (18 h), no
+    slot of the next three weeks is a closed day and the session booked is not the holiday."""
+    moment = [NOW]
+    stamped = make_sessions(sessions.kw["bind"], lambda: moment[0])  # rows on the same clock
+    mail = MailSettings("100 % NumériQC <noreply@example.org>", outbox=tmp_path / "outbox")
+    shipped = load_availability()
+    scheduler = Scheduler(stamped, shipped, mail, "https://site", clock=lambda: moment[0])
+    named = ("Vendredi saint", "Lundi de Pâques", "Journée nationale des patriotes",
+             "Fête nationale du Québec", "Fête du Canada", "Fête du Travail", "Action de grâce",
+             "Jour de Noël")  # fmt: skip
+    checked = []
+    for year in (2027, 2028):
+        for holiday, name in statutory_holidays(year).items():
+            if holiday.weekday() >= 5:
+                continue
+            moment[0] = datetime.combine(holiday - timedelta(days=1), time(18), TIMEZONE)
+            opened = {s.starts_at.astimezone(TIMEZONE).date() for s in scheduler.open_slots()}
+            assert opened and not any(shipped.closures.closed(day) for day in opened), holiday
+            shop = replace(INTAKE, business_name=f"Boutique {holiday}")  # a merchant each
+            lead = save_submission(stamped, submission(shop, f"m{holiday:%Y%m%d}@exemple.com"))
+            first = scheduler.next_free()[0]
+            booked = scheduler.book(first, lead)
+            assert booked.starts_at.astimezone(TIMEZONE).date() > holiday, (name, booked)
+            checked.append(name)
+    assert set(named) <= set(checked)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import email
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from threading import Barrier
 from typing import Any
@@ -19,18 +19,18 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.booking import Scheduler
 from bot.booking_form import CALLBACK, CANCEL, CONFIRM, DAY, LOOKUP, WHEN, take_turn
+from bot.clock import system_now
 from bot.conversation import Turn
 from bot.mail import MailSettings, retry_outbox
 from bot.scheduling import TIMEZONE
 from bot.scheduling.config import Advisor, Availability
-from bot.storage.bookings import utc
 from bot.storage.leads import save_submission
-from bot.storage.models import Booking, CallbackRequest
-from tests.conftest import free_port
+from bot.storage.models import Booking, CallbackRequest, as_utc
+from tests.conftest import FROZEN_NOW, free_port
 from tests.storage.test_leads import INTAKE, submission
 from tests.unit.test_mail import Inbox
 
-NOW = datetime(2026, 11, 23, 10, 0, tzinfo=TIMEZONE)  # a Monday morning
+NOW = FROZEN_NOW  # the tests' clock: why it is fixed, in tests/conftest.py
 MORNINGS = {d: [(time(9), time(12))] for d in range(5)}
 ANNE = Advisor("anne", "Anne Roy", "anne@example.org", "en personne", "Bureau de Québec", MORNINGS)
 BOB = Advisor(
@@ -145,7 +145,7 @@ def test_the_next_free_times_are_proposed_then_booked_with_invitations(
     assert reference in body_of(merchant) and "le mardi 24 novembre à 9 h" in body_of(merchant)
     assert "+14185551234" in body_of(advisor) and "Boutique Chez Marie" in body_of(advisor)
     [event] = calendar_of(merchant).walk("VEVENT")
-    assert event.decoded("DTSTART") == utc(local(24, 9))
+    assert event.decoded("DTSTART") == as_utc(local(24, 9))
     assert (str(event["UID"]), int(event["SEQUENCE"])) == (f"{reference}@numeriqc", 0)
 
 
@@ -239,11 +239,11 @@ def test_reschedule_by_reference_keeps_the_uid_and_bumps_the_sequence(
     chat.send("mercredi 25 novembre à 10 h 15")
     chat.send("oui")
     assert chat.said == ["utter_booking_moved"] and chat.state["booking_reference"] == reference
-    moved = utc(local(25, 10, minute=15))
+    moved = as_utc(local(25, 10, minute=15))
     with sessions() as session:
         row = session.scalar(select(Booking).where(Booking.reference == reference))
         assert row is not None
-        assert (utc(row.starts_at), row.sequence, row.advisor_id) == (moved, 1, "anne")
+        assert (as_utc(row.starts_at), row.sequence, row.advisor_id) == (moved, 1, "anne")
     assert sorted(m["To"] for m in mails(outbox)) == ["anne@example.org", "marie@exemple.com"]
     for mail in mails(outbox):
         [event] = calendar_of(mail).walk("VEVENT")
@@ -366,7 +366,7 @@ def test_the_daily_maximum_holds_when_merchants_confirm_at_once(
     said = confirm_at_once(chats)
     assert sorted(said) == [["utter_booking_done"]] * 2 + [["utter_booking_slot_taken"]]
     tuesday = [
-        b for b in active_bookings(sessions) if utc(b.starts_at).date() == date(2026, 11, 24)
+        b for b in active_bookings(sessions) if as_utc(b.starts_at).date() == date(2026, 11, 24)
     ]
     assert len(tuesday) == 2
 
@@ -376,7 +376,7 @@ def test_reminders_the_day_before_go_to_the_merchant_once(
 ) -> None:
     reference = booked(scheduler, lead)
     with sessions.begin() as session:  # booked a week ago
-        session.execute(update(Booking).values(updated_at=utc(local(16, 9))))
+        session.execute(update(Booking).values(updated_at=as_utc(local(16, 9))))
     for path in outbox.glob("*.eml"):
         path.unlink()
     scheduler.clock = lambda: local(23, 7)
@@ -432,7 +432,7 @@ def test_smtp_down_and_a_line_break_in_the_name_never_cost_the_booking(
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        sent = retry_outbox(mail, datetime.now(timezone.utc) + timedelta(minutes=1)).sent
+        sent = retry_outbox(mail, system_now() + timedelta(minutes=1)).sent  # the queue's clock
     finally:
         controller.stop()
     assert len(sent) == 2

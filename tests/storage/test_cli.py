@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.cli import main
 from bot.scheduling import TIMEZONE
 from bot.scheduling.slots import Slot
-from bot.storage.bookings import book, utc
+from bot.storage.bookings import book
 from bot.storage.leads import save_submission
-from bot.storage.models import Booking
+from bot.storage.models import Booking, as_utc
 from tests.storage.test_leads import submission
 
 
@@ -64,7 +64,7 @@ def test_reminders_command_mails_tomorrows_sessions_once(
     tuesday = datetime(2026, 11, 24, 9, 0, tzinfo=TIMEZONE)
     booking = book(sessions, Slot(tuesday, tuesday + timedelta(hours=1), "sophie"), lead_id)
     with sessions.begin() as session:  # booked last week
-        session.execute(update(Booking).values(updated_at=utc(tuesday - timedelta(days=8))))
+        session.execute(update(Booking).values(updated_at=as_utc(tuesday - timedelta(days=8))))
     assert main(["reminders"]) == 0
     assert main(["jobs"]) == 0  # the scheduled work again: nothing new
     [path] = (tmp_path / "outbox").glob("*.eml")

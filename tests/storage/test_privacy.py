@@ -10,7 +10,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.analytics import Figures, compute
 from bot.booking import Scheduler
+from bot.clock import system_now
 from bot.mail import MailSettings, message, send
 from bot.parsing import NotUnderstood
 from bot.privacy.erasure import erase_lead
@@ -236,7 +237,7 @@ def test_after_erasure_nothing_of_the_person_is_left_and_the_figures_are_unchang
     report = erase_lead(sessions, lead_id, tracker_url=tracker, outbox=outbox, now=NOW,
                         scheduler=scheduler)  # fmt: skip
     assert report.conversations == 1
-    assert erase_idle(sessions, tracker, now=datetime.now(NOW.tzinfo) + timedelta(hours=1)) == []
+    assert erase_idle(sessions, tracker, now=system_now() + timedelta(hours=1)) == []  # Rasa's
     assert occurrences(tracker, NEEDLES) == []
     assert figures(sessions, tracker) == before
     assert occurrences(tracker, OTHER)  # the other person is untouched
@@ -271,14 +272,14 @@ def test_a_conversation_going_on_is_erased_once_idle(
     lead_id = person(sessions, tracker, (NAME, EMAIL, PHONE), "conv-marie", False)
     tracker_events(tracker, "conv-marie", ["supprimez mes données"], {})
     engine = create_engine(tracker)
-    with engine.begin() as connection:  # the turn that asked for it has just been stored
+    with engine.begin() as connection:  # the turn that asked for it has just been stored, on
         connection.execute(text("UPDATE events SET timestamp = :t WHERE sender_id = 'conv-marie'"),
-                           {"t": datetime.now(NOW.tzinfo).timestamp()})  # fmt: skip
+                           {"t": system_now().timestamp()})  # fmt: skip # Rasa's clock
     engine.dispose()
     report = erase_lead(sessions, lead_id, tracker_url=tracker, outbox=tmp_path, now=NOW)
     assert (report.conversations, report.conversations_erased) == (1, 0)
     assert set(occurrences(tracker, NEEDLES)) == {"events.data"}
     assert erase_idle(sessions, tracker) == []  # still within a minute
-    later = datetime.now(NOW.tzinfo) + timedelta(minutes=2)
+    later = system_now() + timedelta(minutes=2)
     assert erase_idle(sessions, tracker, now=later) == ["conv-marie"]
     assert occurrences(tracker, NEEDLES) == []

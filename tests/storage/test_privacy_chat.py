@@ -22,8 +22,7 @@ from bot.mail import MailSettings
 from bot.privacy import codes
 from bot.privacy.chat import CODE, CONFIRM, EMAIL, ERASED, STATE, VALUE, WHICH, Context, take_turn
 from bot.privacy.person import person_file
-from bot.storage.bookings import utc
-from bot.storage.models import Consent, Lead
+from bot.storage.models import Consent, Lead, as_utc
 from tests.conftest import free_port
 from tests.storage.test_analytics import NOW
 from tests.storage.test_booking_form import RULES
@@ -212,7 +211,7 @@ def test_withdrawing_consent_records_it_and_erases(
     assert chat.send("oui") == ["utter_privacy_withdrawn"]
     with sessions() as session:
         withdrawn = session.scalars(select(Consent.withdrawn_at)).one()
-    assert withdrawn is not None and utc(withdrawn) == NOW
+    assert withdrawn is not None and as_utc(withdrawn) == NOW
     assert occurrences(tracker, NEEDLES) == []
 
 

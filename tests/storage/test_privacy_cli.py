@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -11,7 +11,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cli import main
-from tests.storage.test_analytics import EVENTS
+from tests.storage.test_analytics import EVENTS, NOW
 from tests.storage.test_privacy import EMAIL, NAME, NEEDLES, PHONE, occurrences, person
 
 
@@ -60,7 +60,7 @@ def test_the_scheduled_jobs_apply_the_retention(
     EVENTS.create(engine)
     engine.dispose()
     person(sessions, tracker, (NAME, EMAIL, PHONE), "conv-marie", False)
-    later = datetime.now(timezone.utc) + timedelta(days=400)
+    later = NOW + timedelta(days=400)  # the rows were stamped at NOW
     for name, value in {"DATABASE_URL": database_url, "VAR_DIR": str(tmp_path),
                         "RASA_TRACKER_DB": str(tmp_path / "tracker.db"),
                         "FROZEN_CLOCK": later.isoformat(), "RETENTION_DAYS": "365"}.items():  # fmt: skip

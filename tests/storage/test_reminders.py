@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.scheduling import TIMEZONE
 from bot.scheduling.reminders import send_due_reminders
 from bot.scheduling.slots import Slot
-from bot.storage.bookings import book, cancel, utc
-from bot.storage.models import Booking
+from bot.storage.bookings import book, cancel
+from bot.storage.models import Booking, as_utc
 
 BOOKED_AT = datetime(2026, 11, 20, 10, 0, tzinfo=TIMEZONE)
 
@@ -34,14 +34,14 @@ def test_reminders_go_out_once_for_tomorrows_sessions(sessions: sessionmaker[Ses
     cancel(sessions, cancelled.reference)
     with sessions.begin() as session:  # all booked three days ahead...
         session.execute(
-            update(Booking).values(created_at=utc(BOOKED_AT), updated_at=utc(BOOKED_AT))
+            update(Booking).values(created_at=as_utc(BOOKED_AT), updated_at=as_utc(BOOKED_AT))
         )
     fresh = book(sessions, at(date(2026, 11, 24), 14), None)  # ...this one today: no reminder
     with sessions.begin() as session:
         session.execute(
             update(Booking)
             .where(Booking.reference == fresh.reference)
-            .values(updated_at=utc(datetime(2026, 11, 23, 17, 0, tzinfo=TIMEZONE)))
+            .values(updated_at=as_utc(datetime(2026, 11, 23, 17, 0, tzinfo=TIMEZONE)))
         )
     sent: list[str] = []
 
@@ -62,7 +62,7 @@ def three_days_ahead(sessions: sessionmaker[Session], count: int) -> list[str]:
         book(sessions, at(date(2026, 11, 24), 9 + n), None).reference for n in range(count)
     ]
     with sessions.begin() as session:
-        session.execute(update(Booking).values(updated_at=utc(BOOKED_AT)))
+        session.execute(update(Booking).values(updated_at=as_utc(BOOKED_AT)))
     return references
 
 

@@ -15,9 +15,10 @@ from bot.analytics import (
     refusal_reason,
     territory,
 )
+from tests.conftest import FROZEN_NOW
 
 QUEBEC = ZoneInfo("America/Toronto")
-NOW = datetime(2026, 11, 23, 10, 0, tzinfo=QUEBEC)
+NOW = FROZEN_NOW  # the tests' clock: why it is fixed, in tests/conftest.py
 
 
 def lead(**changes: object) -> LeadFacts:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import email
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from email.message import Message
 from pathlib import Path
 
@@ -33,6 +33,7 @@ def ics(
         description="Première rencontre avec votre conseillère.",
         organizer_email="sophie@example.org",
         attendee_emails=["marie@exemple.com", "sophie@example.org"],
+        stamped_at=START - timedelta(days=1),
         cancelled=cancelled,
     )
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import email.policy
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from threading import Barrier
@@ -18,10 +18,10 @@ from aiosmtpd.handlers import Message as MessageHandler
 from icalendar import Calendar
 
 from bot.mail import LONGEST_WAIT, MailSettings, Retry, message, retry_outbox, send
-from tests.conftest import free_port
+from tests.conftest import FROZEN_NOW, free_port
 from tests.unit.test_invitations import ics, part
 
-NOW = datetime(2026, 11, 23, 15, 0, tzinfo=timezone.utc)
+NOW = FROZEN_NOW  # the tests' clock: why it is fixed, in tests/conftest.py
 TRICKY = "Café\r\nBcc: pirate@example.com\u2028X-Evil: 1\x85Fin"
 
 
@@ -147,7 +147,7 @@ def test_typed_line_breaks_never_add_a_calendar_property() -> None:
         uid="NQ-ABC234@numeriqc", sequence=0, starts_at=START, ends_at=END,
         summary=f"Rencontre — {TRICKY}\nATTENDEE:mailto:pirate@example.com",
         location=TRICKY, description=TRICKY, organizer_email="sophie@example.org",
-        attendee_emails=["marie@exemple.com"],
+        attendee_emails=["marie@exemple.com"], stamped_at=START,
     )  # fmt: skip
     [event] = Calendar.from_ical(raw).walk("VEVENT")
     attendees = event.get("attendee")

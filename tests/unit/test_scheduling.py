@@ -1,4 +1,4 @@
-"""Slot generation (hours, buffers, holidays, days off, DST) and fair assignment."""
+"""Slot generation (hours, buffers, closed days, days off, DST) and fair assignment."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from bot.scheduling import TIMEZONE
 from bot.scheduling.assignment import choose_slot
+from bot.scheduling.closures import Closures
 from bot.scheduling.config import Advisor, Availability, load_availability
 from bot.scheduling.slots import Busy, advisor_slots, free_slots, horizon
 
@@ -18,7 +19,7 @@ RULES = Availability(
     session_minutes=60,
     buffer_minutes=15,
     max_sessions_per_day=4,
-    holidays=frozenset({date(2026, 12, 25)}),
+    closures=Closures(days=frozenset({date(2026, 12, 2)})),
 )
 
 
@@ -42,7 +43,9 @@ def test_hours_and_buffers() -> None:
 
 def test_weekends_holidays_and_days_off() -> None:
     assert day_slots(ANNE, date(2026, 11, 28)) == []  # Saturday
-    assert day_slots(ANNE, date(2026, 12, 25)) == []  # Christmas
+    assert day_slots(ANNE, date(2026, 12, 25)) == []  # Christmas, statutory
+    assert day_slots(ANNE, date(2026, 12, 2)) == []  # a one-off closed day
+    assert day_slots(ANNE, date(2026, 12, 3)) == ["09:00", "10:15"]
     off = Advisor(
         "anne", "Anne", "a@x", "m", "p", MORNINGS, days_off=frozenset({date(2026, 11, 24)})
     )
@@ -111,4 +114,5 @@ def test_least_loaded_advisor_then_round_robin() -> None:
 def test_the_shipped_configuration_loads() -> None:
     availability = load_availability()
     assert {a.id for a in availability.advisors} == {"sophie", "marc"}
-    assert date(2026, 12, 25) in availability.holidays
+    assert availability.closures.closed(date(2026, 12, 28))  # the holiday break
+    assert availability.closures.closed(date(2027, 3, 26))  # Good Friday, computed

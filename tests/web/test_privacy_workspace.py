@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sanic import Sanic
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.scheduling import TIMEZONE
 from bot.scheduling.invitation import french_date
 from bot.settings import Settings
+from tests.conftest import FROZEN_NOW
 from tests.storage.test_analytics import EVENTS
 from tests.storage.test_privacy import EMAIL, NAME, NEEDLES, PHONE, occurrences, person
 from tests.web.test_workspace import app, settings, signed_in
@@ -83,7 +84,7 @@ def test_a_request_from_the_privacy_page_is_listed_with_its_due_date(app: Sanic)
         "nom": "Luc Gagné", "courriel": "luc@exemple.com", "type": "suppression",
         "message": "Effacez mon dossier <svp>",
     })  # fmt: skip
-    due = (datetime.now(TIMEZONE) + timedelta(days=30)).date()
+    due = (FROZEN_NOW.astimezone(TIMEZONE) + timedelta(days=30)).date()  # the app's clock
     assert sent.status == 200 and "Merci, votre demande est reçue" in sent.text
     assert f"au plus tard {french_date(due)}" in sent.text
     manager = signed_in(app, "gestion@qcnum.example")

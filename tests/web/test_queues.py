@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default
@@ -39,10 +39,11 @@ from bot.storage import queues
 from bot.storage.leads import request_callback, request_review
 from bot.storage.models import Account, Booking, CallbackRequest, Decision, Lead, LeadEvent
 from bot.workspace import Viewer
+from tests.conftest import FROZEN_NOW
 from tests.web.test_workspace import Browser, app, lead, signed_in
 
 __all__ = ["app"]
-NOW = datetime(2026, 11, 23, 15, 0, tzinfo=timezone.utc)  # Monday 23 November, 10 h in Québec
+NOW = FROZEN_NOW  # the tests' clock: why it is fixed, in tests/conftest.py
 REFUSAL = Verdict(Outcome.NOT_ELIGIBLE, ["Le commerce est hors de l'agglomération de Québec."])
 PAGES = ["/conseillers/files", "/conseillers/files/revisions/1"]
 FORMS = ["/conseillers/files/revisions/1", "/conseillers/files/rappels/1/fait"]

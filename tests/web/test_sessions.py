@@ -22,7 +22,7 @@ from bot.scheduling import TIMEZONE
 from bot.scheduling.slots import Slot
 from bot.settings import Settings, load_settings
 from bot.storage import bookings
-from bot.storage.models import Booking
+from bot.storage.models import Booking, as_utc
 from tests.conftest import FROZEN_NOW
 from tests.web.test_workspace import Browser, app, lead, signed_in
 
@@ -163,7 +163,7 @@ def test_moving_a_session_sends_the_same_invitation_updated(
     assert "La rencontre est déplacée" in sophie.get(reply.headers["location"]).text
     moved = booking(sessions, reference)
     assert (moved.status, moved.sequence, moved.advisor_id) == ("booked", 1, "sophie")
-    assert bookings.utc(moved.starts_at) == chosen
+    assert as_utc(moved.starts_at) == chosen
     sent = invitations(outbox, reference, 1)
     assert len(sent) == 2 and {method for _, method, _ in sent} == {"REQUEST"}
     assert sorted(to.split("@")[1] for to, _, _ in sent) == ["example.org", "x.ca"]

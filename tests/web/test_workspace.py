@@ -23,6 +23,7 @@ from bot.storage.accounts import create_account
 from bot.storage.leads import save_submission
 from bot.storage.models import AuditEntry, Lead
 from bot.web.app import create_app
+from tests.conftest import FROZEN_NOW
 from tests.storage.test_leads import INTAKE, submission
 
 PASSWORD = "une phrase de passe assez longue"
@@ -34,9 +35,11 @@ FORMS = ["/conseillers/pistes/1/statut", "/conseillers/pistes/1/note", "/conseil
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
+    """The web app on the test database and on the tests' clock (the seeded rows' clock)."""
     return dataclasses.replace(
-        load_settings(), database_url=database_url, var_dir=tmp_path, tracker_db=tmp_path / "t.db"
-    )
+        load_settings(), database_url=database_url, var_dir=tmp_path, tracker_db=tmp_path / "t.db",
+        frozen_clock=FROZEN_NOW,
+    )  # fmt: skip
 
 
 @pytest.fixture

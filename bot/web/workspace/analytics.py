@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timezone
 
 from sanic import Blueprint, Request, response
 from sanic.response import HTTPResponse
@@ -31,7 +30,7 @@ def figures_csv(figures: Figures) -> str:
 
 def register(workspace: Blueprint, site: Site) -> None:
     def figures() -> Figures:
-        now = site.settings.frozen_clock or datetime.now(timezone.utc)
+        now = site.settings.clock()
         return compute(
             analytics.conversations(site.settings.tracker_url),
             analytics.leads(site.database),

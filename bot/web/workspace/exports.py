@@ -3,8 +3,6 @@ safe by `bot.storage.leads.export_csv`), written in the audit log."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sanic import Blueprint, Request, response
 from sanic.response import HTTPResponse
 
@@ -24,7 +22,9 @@ def register(workspace: Blueprint, site: Site) -> None:
         rows = await site.blocking(export_rows, site.database, viewer)
         detail = f"CSV, {len(rows)} piste{'s' if len(rows) != 1 else ''}"
         await site.blocking(followup.record_access, site.database, viewer, "export", detail)
-        name = f"pistes-numeriqc-{datetime.now(TIMEZONE).date().isoformat()}.csv"
+        name = (
+            f"pistes-numeriqc-{site.settings.clock().astimezone(TIMEZONE).date().isoformat()}.csv"
+        )
         return response.text(
             BOM + export_csv(rows),
             content_type="text/csv; charset=utf-8",

@@ -6,7 +6,6 @@ is written to the audit log."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Any
 
 from sanic import Blueprint, Request, response
@@ -27,10 +26,6 @@ MANAGERS_ONLY = "Réservé aux gestionnaires (responsable de la protection des r
 UNKNOWN = "Cette personne n'a pas (ou plus) de dossier."
 
 
-def now(site: Site) -> datetime:
-    return site.settings.frozen_clock or datetime.now(timezone.utc)
-
-
 def register(workspace: Blueprint, site: Site) -> None:
     def managers(request: Request) -> HTTPResponse | None:
         return None if viewer_of(request).is_manager else site.refused(request, 403, MANAGERS_ONLY)
@@ -49,7 +44,7 @@ def register(workspace: Blueprint, site: Site) -> None:
             await audit(request, "recherche de personne")
         asked = await site.blocking(registers.requests, site.database)
         return site.page(request, "confidentialite.html", query=query, found=found,
-                         asked=asked, today=now(site).date())  # fmt: skip
+                         asked=asked, today=site.settings.clock().date())  # fmt: skip
 
     async def person_page(
         request: Request, lead_id: int, error: str = "", notice: str = "", status: int = 200
@@ -119,7 +114,7 @@ def register(workspace: Blueprint, site: Site) -> None:
         try:
             report = await site.blocking(lambda: erase_lead(
                 site.database, lead_id, tracker_url=site.settings.tracker_url,
-                outbox=site.settings.var_dir / "outbox", now=now(site),
+                outbox=site.settings.var_dir / "outbox", now=site.settings.clock(),
                 scheduler=scheduler_for(site.settings),
             ))  # fmt: skip
         except LookupError:
@@ -133,7 +128,7 @@ def register(workspace: Blueprint, site: Site) -> None:
             return refused
         try:
             await site.blocking(registers.mark_answered, site.database, viewer_of(request),
-                                request_id, now(site))  # fmt: skip
+                                request_id, site.settings.clock())  # fmt: skip
         except LookupError:
             return site.refused(request, 404, "Cette demande n'existe pas.")
         return response.redirect(f"{HOME}#demandes", status=303, headers=HEADERS)

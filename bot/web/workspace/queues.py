@@ -4,8 +4,6 @@ s. 12.1), open callback requests to mark done, and leads waiting for their first
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from sanic import Blueprint, Request, response
 from sanic.response import HTTPResponse
 
@@ -18,18 +16,13 @@ QUEUES = f"{PREFIX}/files"
 REVIEW_GONE = "Cette révision n'existe pas, est déjà faite ou ne vous est pas confiée."
 
 
-def now(site: Site) -> datetime:
-    """The queues' "now": FROZEN_CLOCK in tests and demos, else the real time."""
-    return site.settings.frozen_clock or datetime.now(timezone.utc)
-
-
 def register(workspace: Blueprint, site: Site) -> None:
     async def overview(request: Request, error: str = "", status: int = 200) -> HTTPResponse:
         viewer, days = viewer_of(request), site.settings.first_contact_days
         reviews = await site.blocking(queues.pending_reviews, site.database, viewer)
         callbacks = await site.blocking(queues.open_callbacks, site.database, viewer)
         waiting = await site.blocking(
-            queues.waiting_first_contact, site.database, viewer, days, now(site)
+            queues.waiting_first_contact, site.database, viewer, days, site.settings.clock()
         )
         return site.page(
             request, "files-attente.html", status, reviews=reviews, callbacks=callbacks,
@@ -69,7 +62,7 @@ def register(workspace: Blueprint, site: Site) -> None:
         try:
             outcome = await site.blocking(
                 queues.review, site.database, viewer_of(request), lead_id, decision_id,
-                form.get("verdict", ""), form.get("motif", ""), now(site),
+                form.get("verdict", ""), form.get("motif", ""), site.settings.clock(),
             )  # fmt: skip
         except NotAllowed as refused:
             return await review_page(request, lead_id, str(refused), 400)
@@ -83,7 +76,7 @@ def register(workspace: Blueprint, site: Site) -> None:
         try:
             await site.blocking(
                 queues.mark_callback_done, site.database, viewer_of(request), callback_id,
-                now(site),
+                site.settings.clock(),
             )  # fmt: skip
         except NotAllowed as refused:
             return await overview(request, str(refused), 400)

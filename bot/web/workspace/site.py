@@ -16,7 +16,7 @@ from sanic.response import HTTPResponse
 from bot.scheduling.config import load_availability
 from bot.scheduling.invitation import french_datetime
 from bot.settings import Settings
-from bot.storage.database import sessions_for
+from bot.storage.database import sessions_of
 from bot.workspace import Viewer
 
 PREFIX = "/conseillers"
@@ -54,7 +54,7 @@ class Site:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.database = sessions_for(settings.database_url)
+        self.database = sessions_of(settings)
 
     def advisors(self) -> dict[str, str]:
         """Advisor ids and names (config/advisors.yml, re-read so edits show at once)."""
