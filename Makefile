@@ -12,11 +12,12 @@ MODEL := models/numeriqc.tar.gz
 TRAINING_INPUTS := config.yml $(shell find domain data -name "*.yml" 2>/dev/null) \
 	$(wildcard rasa_components/*.py) bot/territory.py bot/text.py
 
-.PHONY: help install assets run test lint validate train crossval bench lock clean
+.PHONY: help install assets run test test-any-date lint validate train crossval bench lock clean
 
 help:
 	@echo "make run    - install if needed, train if data changed, start bot + actions + web page"
 	@echo "make test   - install if needed, lint, validate, train, run every test suite"
+	@echo "make test-any-date - the unit, storage, web and action suites 400 days ahead (faketime)"
 	@echo "make crossval - k-fold cross-validation of the intent classifier on data/nlu"
 	@echo "make bench  - measure latency, throughput, memory, start-up and training time"
 	@echo "make lock   - re-resolve requirements/*.in into exact requirements/*.lock"
@@ -74,6 +75,14 @@ lint: $(VENV)/app/.installed
 test: install assets lint $(MODEL)
 	scripts/ensure-chromium
 	$(VENV)/app/bin/pytest
+	$(MAKE) test-any-date
+
+# The suites that do not start the product, with the system clock 400 days ahead: no test
+# depends on today's date (Debian's faketime).
+test-any-date: install assets
+	scripts/ensure-chromium
+	scripts/ensure-faketime
+	faketime -f '+400d' $(VENV)/app/bin/pytest -p no:cacheprovider tests/unit tests/storage tests/web tests/actions
 
 bench: install $(MODEL)
 	$(APP_PY) -m bench.run

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, time
 from threading import Barrier
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.scheduling import TIMEZONE
@@ -101,3 +101,22 @@ def test_two_runners_at_once_never_send_a_reminder_twice(sessions: sessionmaker[
         results = list(pool.map(lambda _: runner(), range(4)))
     assert sorted(sent) == sorted(references)
     assert sorted(r for result in results for r in result) == sorted(references)
+
+
+def test_reminders_across_the_daylight_saving_changes(sessions: sessionmaker[Session]) -> None:
+    """Run on the eve of a Monday after a change (a 23-hour and a 25-hour Sunday): Monday's
+    sessions, morning and late afternoon, are reminded, Tuesday's are not; the mark is the
+    run's time."""
+    for sunday in (date(2027, 3, 14), date(2027, 11, 7)):  # DST starts, then ends
+        monday, tuesday = (
+            date.fromordinal(sunday.toordinal() + 1),
+            date.fromordinal(sunday.toordinal() + 2),
+        )
+        early, late = book(sessions, at(monday, 9), None), book(sessions, at(monday, 16), None)
+        book(sessions, at(tuesday, 9), None)
+        evening = datetime.combine(sunday, time(18), TIMEZONE)
+        due = send_due_reminders(sessions, evening, lambda _: None)
+        assert sorted(due) == sorted([early.reference, late.reference]), sunday
+        with sessions() as session:
+            marks = session.scalars(select(Booking.reminded_at).where(Booking.reference.in_(due)))
+            assert set(marks) == {as_utc(evening)}

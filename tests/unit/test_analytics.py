@@ -30,6 +30,18 @@ def lead(**changes: object) -> LeadFacts:
     return LeadFacts(**{**base, **changes})  # type: ignore[arg-type]
 
 
+def test_the_year_end_weeks_are_iso_weeks() -> None:
+    """2026 has 53 ISO weeks: 1 January 2027 is in 2026-S53, 4 January starts 2027-S01; the
+    weeks shown then run across the year."""
+    new_year = datetime(2027, 1, 1, 12, 0, tzinfo=QUEBEC)
+    assert iso_week(new_year) == "2026-S53"
+    assert iso_week(datetime(2027, 1, 4, 0, 30, tzinfo=QUEBEC)) == "2027-S01"
+    assert iso_week(datetime(2027, 1, 4, 4, 0, tzinfo=timezone.utc)) == "2026-S53"  # 23 h here
+    weeks = last_weeks(datetime(2027, 1, 5, 9, 0, tzinfo=QUEBEC), 3)
+    assert weeks == ("2026-S52", "2026-S53", "2027-S01")
+    assert iso_week(datetime(2027, 12, 31, 12, 0, tzinfo=QUEBEC)) == "2027-S52"
+
+
 def test_weeks_are_iso_weeks_in_quebec_time() -> None:
     sunday_night = datetime(2026, 11, 23, 4, 30, tzinfo=timezone.utc)  # Sunday 23 h 30 in Québec
     assert iso_week(sunday_night) == "2026-S47"
