@@ -404,7 +404,7 @@ def stamp(session: Session, _context: Any, _instances: Any) -> None:
     moment = now_of(session)
     for row in session.new:
         for column in inspect(row).mapper.columns:
-            if column.info and getattr(row, column.key) is None:
+            if column.info in (CREATED, UPDATED) and getattr(row, column.key) is None:
                 setattr(row, column.key, moment)
     for row in session.dirty:
         if session.is_modified(row, include_collections=False):
