@@ -40,10 +40,11 @@ class ValidateBookingForm(FormValidationAction):
         scheduler = scheduler_for(load_settings())
         message = latest_message(tracker)
         failures = int(tracker.get_slot(FAILURES) or 0)
+        sender = tracker.sender_id
         try:
             turn = await stored(
                 dispatcher,
-                lambda: take_turn(scheduler, state, lead, question, *message, failures=failures),
+                lambda: take_turn(scheduler, state, lead, question, *message, failures, sender),
             )
         except StorageFailed:  # the same question again, with what was chosen so far
             turn = Turn(next_question=question)

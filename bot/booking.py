@@ -25,9 +25,10 @@ from bot.scheduling.invitation import french_datetime, french_time, invitation
 from bot.scheduling.reminders import send_due_reminders
 from bot.scheduling.slots import Busy, Slot, free_slots, horizon
 from bot.settings import Settings
-from bot.storage import bookings
+from bot.storage import bookings, lead_conversations
 from bot.storage.bookings import AlreadyBooked, DayLimit, SlotTaken, UnknownBooking
 from bot.storage.database import sessions_of
+from bot.storage.lead_conversations import BOOKING
 from bot.storage.leads import LeadCard, lead_card, request_callback
 from bot.storage.models import Booking, as_utc
 
@@ -198,6 +199,11 @@ class Scheduler:
 
     def find(self, reference: str) -> Appointment:
         return self._appointment(bookings.find(self.sessions, reference))
+
+    def found_in(self, appointment: Appointment, conversation: str) -> None:
+        """The conversation knew the session's reference: it belongs to the session's lead."""
+        if appointment.lead_id is not None:
+            lead_conversations.record(self.sessions, appointment.lead_id, conversation, BOOKING)
 
     def upcoming(self, lead_id: int) -> Appointment | None:
         """The lead's next booked session, if any."""

@@ -91,9 +91,15 @@ class BookingTurn:
     """One merchant message of the booking form, handled against the scheduler."""
 
     def __init__(
-        self, scheduler: Scheduler, state: dict[str, Any], lead: tuple[Any, Any], failures: int = 0
+        self,
+        scheduler: Scheduler,
+        state: dict[str, Any],
+        lead: tuple[Any, Any],
+        failures: int = 0,
+        conversation: str = "",
     ):
         self.scheduler = scheduler
+        self.conversation = conversation
         self.state = state
         self.lead_id = None if lead[0] is None else int(lead[0])
         self.lead_outcome = lead[1]
@@ -209,6 +215,7 @@ class BookingTurn:
         except UnknownBooking:
             self.say("utter_booking_unknown_reference")
             return self.ask(LOOKUP, booking_reference=None)
+        self.scheduler.found_in(appointment, self.conversation)
         self.state["booking_reference"] = appointment.reference
         self.turn.updates.update(
             booking_reference=appointment.reference, booking_summary=appointment.describe()
@@ -344,9 +351,11 @@ def take_turn(
     intent: str | None = None,
     confidence: float = 0.0,
     failures: int = 0,
+    conversation: str = "",
 ) -> Turn:
-    """Handle one message of the booking form. `lead` is (lead id, decision outcome)."""
-    handler = BookingTurn(scheduler, dict(state), lead, failures)
+    """Handle one message of the booking form in `conversation`. `lead` is (lead id, decision
+    outcome)."""
+    handler = BookingTurn(scheduler, dict(state), lead, failures, conversation)
     if question is None:
         return handler.start(intent, text)
     interrupted = interruption(text, question, intent, confidence, "utter_booking_paused")

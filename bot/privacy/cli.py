@@ -96,8 +96,10 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
             print(
                 f"lead {args.lead} erased" + (" (already)" if report.already else "")
                 + f"; sessions cancelled: {', '.join(report.cancelled) or 'none'}"
-                + f"; conversations: {report.conversations} ({report.conversations_erased} now,"
-                " the others by the scheduled job once idle)"
+                + f"; conversations erased: {len(report.conversations)}"
+                f" ({report.conversations_erased} now, the others by the scheduled job once idle)"
+                + "".join(f"; {c}: {why}" for c, why in report.conversations.items())
+                + "".join(f"; {c} scrubbed ({why})" for c, why in report.scrubbed.items())
                 + f"; outbox mails removed: {report.mails_removed}"
             )  # fmt: skip
     except LookupError:

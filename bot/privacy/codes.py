@@ -15,6 +15,8 @@ from enum import Enum
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.storage import lead_conversations
+from bot.storage.lead_conversations import RIGHTS
 from bot.storage.models import PrivacyCode, as_utc
 
 LIFETIME = timedelta(minutes=10)
@@ -103,6 +105,7 @@ def check(
             left = MAX_TRIES - row.attempts
             return Result(Check.WRONG, tries_left=left) if left else Result(Check.LOCKED)
         row.used_at = now
+        lead_conversations.link(session, row.lead_id, conversation_id, RIGHTS)
         return Result(Check.OK, row.lead_id)
 
 

@@ -7,23 +7,35 @@ was submitted, its status, sector, municipality or postal code's district (FSA),
 whether a diagnostic was completed, its sessions' times and statuses, and its consents (purpose,
 version, dates). Everything that names or reaches the person goes: contact, business name and
 address, answers, diagnostic answers and brief, callback requests, notes that name them (the
-other notes and the audit log's details are scrubbed of their name, e-mail and phone)."""
+other notes and the audit log's details are scrubbed of their name, e-mail and phone).
+
+Only what is the person's goes, never by a name (two people may share one, and a phone): the
+conversations recorded as theirs (`bot.storage.lead_conversations`) and those where their own
+e-mail or phone appears, unless the conversation is another lead's; there, and in the outbox,
+only the e-mails and phones that are theirs alone are removed."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.booking import Scheduler
 from bot.privacy.outbox import remove_mails
-from bot.privacy.tracker import erase_idle, request_erasure, senders_naming
-from bot.storage import bookings
+from bot.privacy.tracker import (
+    REMOVED,
+    erase_idle,
+    phone_forms,
+    request_erasure,
+    scrub_pattern,
+    senders_containing,
+)
+from bot.storage import bookings, lead_conversations
+from bot.storage.lead_conversations import WIDGET
 from bot.storage.models import (
     Answer,
     AuditEntry,
@@ -32,56 +44,116 @@ from bot.storage.models import (
     Contact,
     Decision,
     Lead,
+    LeadConversation,
     LeadEvent,
     PrivacyCode,
     as_utc,
 )
 
 ANONYMOUS_BUSINESS = "Commerce anonymisé"
-REMOVED = "[retiré]"
+EMAIL, PHONE, OTHER_LEAD = "email", "phone", "other lead"  # why a conversation was chosen
+REASONS = {  # as the privacy officer reads them
+    lead_conversations.INTAKE: "la vérification d'admissibilité de ce dossier",
+    lead_conversations.RIGHTS: "une demande sur ses renseignements, confirmée par code",
+    lead_conversations.BOOKING: "sa rencontre retrouvée par son numéro",
+    WIDGET: "sa demande « Parler à une personne »",
+    EMAIL: "son courriel y figure",
+    PHONE: "son téléphone y figure",
+    OTHER_LEAD: "conversation d'un autre dossier : seuls son courriel et son téléphone en sont "
+    "retirés",
+}
 
 
 @dataclass
 class Erasure:
-    """What an erasure did."""
+    """What an erasure did: the conversations erased and why each was the person's (a reason
+    of `bot.storage.lead_conversations`, or their e-mail or phone found in it), the other
+    leads' conversations scrubbed of the person's own e-mail and phone."""
 
     lead_id: int
     cancelled: list[str] = field(default_factory=list)  # booking references
-    conversations: int = 0  # conversations found in the tracker store
+    conversations: dict[str, str] = field(default_factory=dict)
+    scrubbed: dict[str, str] = field(default_factory=dict)
     conversations_erased: int = 0  # erased now (the others once idle, by the scheduled job)
     mails_removed: int = 0
     already: bool = False
 
 
-def needles_of(names: Iterable[str], emails: Iterable[str], phones: Iterable[str]) -> list[str]:
-    """What identifies the person in free text: names, e-mails, phones (E.164 and 10 digits)."""
-    found = [*names, *emails]
-    for phone in phones:
-        found += [phone, phone.removeprefix("+1")]
-    return [needle for needle in dict.fromkeys(n.strip() for n in found) if len(needle) >= 5]
+@dataclass(frozen=True)
+class Reach:
+    """The person's e-mails and phones, and those that no other lead's person also has."""
+
+    names: list[str]
+    emails: set[str]
+    phones: set[str]
+    own_emails: set[str]
+    own_phones: set[str]
+
+    @property
+    def own(self) -> list[str]:
+        return sorted(self.own_emails | self.own_phones)
+
+    @property
+    def own_forms(self) -> list[str]:
+        """Their own e-mails, and their own phones as they may have been typed."""
+        return [
+            *sorted(self.own_emails),
+            *(f for p in sorted(self.own_phones) for f in phone_forms(p)),
+        ]
 
 
-def scrub(text: str | None, needles: list[str]) -> str | None:
-    """`text` with every needle (any case) replaced by [retiré]."""
-    if not text:
-        return text
-    for needle in needles:
-        text = re.sub(re.escape(needle), REMOVED, text, flags=re.IGNORECASE)
-    return text
+def scrub(text: str | None, pattern: re.Pattern[str] | None) -> str | None:
+    """`text` with what `pattern` finds replaced by [retiré]."""
+    return pattern.sub(REMOVED, text) if text and pattern else text
 
 
-def _needles(session: Session, lead: Lead) -> list[str]:
-    """The person's names, e-mails and phones (every contact of the business)."""
-    people = list(session.scalars(select(Contact).where(Contact.business_id == lead.business_id)))
-    return needles_of(
-        [c.name for c in people], [c.email for c in people], [c.phone for c in people]
+def _values(session: Session, leads: Select[tuple[int]]) -> tuple[list[str], set[str], set[str]]:
+    """Names, e-mails and phones of the businesses' contacts and callbacks of `leads`."""
+    people = session.execute(
+        select(Contact.name, Contact.email, Contact.phone)
+        .join(Lead, Lead.business_id == Contact.business_id)
+        .where(Lead.id.in_(leads))
+    ).all()
+    asked = session.execute(
+        select(CallbackRequest.name, CallbackRequest.email, CallbackRequest.phone).where(
+            CallbackRequest.lead_id.in_(leads)
+        )
+    ).all()
+    rows: list[tuple[str | None, str | None, str | None]] = [*map(tuple, people)]
+    rows += map(tuple, asked)
+    return (
+        [name for name, _, _ in rows if name],
+        {email.casefold() for _, email, _ in rows if email},
+        {phone for _, _, phone in rows if phone},
     )
 
 
-def _anonymise(session: Session, lead: Lead, needles: list[str], now: datetime) -> None:
-    people = list(session.scalars(select(Contact).where(Contact.business_id == lead.business_id)))
-    reach = [value for c in people for value in (c.email, c.phone) if value]
+def _reach(session: Session, lead: Lead) -> Reach:
+    names, emails, phones = _values(session, select(Lead.id).where(Lead.id == lead.id))
+    others = select(Lead.id).where(Lead.id != lead.id, Lead.anonymised_at.is_(None))
+    _, their_emails, their_phones = _values(session, others)
+    return Reach(names, emails, phones, emails - their_emails, phones - their_phones)
+
+
+def _widget_conversations(session: Session, reach: Reach) -> set[str]:
+    """The conversations of lead-less requests from the chat widget with their own contact."""
+    found = session.scalars(
+        select(CallbackRequest.conversation_id).where(
+            CallbackRequest.lead_id.is_(None),
+            or_(
+                func.lower(CallbackRequest.email).in_(reach.own_emails),
+                CallbackRequest.phone.in_(reach.own_phones),
+            ),
+        )
+    )
+    return {conversation for conversation in found if conversation}
+
+
+def _anonymise(session: Session, lead: Lead, reach: Reach, erased: set[str], now: datetime) -> None:
+    """Strip the lead to its statistics, in `session`'s transaction; remove the requests from
+    the chat widget that are the person's (their conversation erased, or their own contact)."""
     business = lead.business
+    pattern = scrub_pattern([*reach.names, *reach.emails, *reach.phones, business.name])
     business.identity = f"anonyme|{lead.id}"
     business.name = ANONYMOUS_BUSINESS
     business.address = None
@@ -94,31 +166,53 @@ def _anonymise(session: Session, lead: Lead, needles: list[str], now: datetime) 
         delete(Contact).where(Contact.business_id == business.id, Contact.id != contact.id)
     )
     session.execute(delete(Answer).where(Answer.lead_id == lead.id))
-    session.execute(  # the lead's callbacks, and the person's requests from the chat widget
+    session.execute(
         delete(CallbackRequest).where(
             or_(
                 CallbackRequest.lead_id == lead.id,
-                CallbackRequest.email.in_(reach),
-                CallbackRequest.phone.in_(reach),
-                CallbackRequest.conversation_id == (lead.conversation_id or None),
+                CallbackRequest.lead_id.is_(None)
+                & or_(
+                    func.lower(CallbackRequest.email).in_(reach.own_emails),
+                    CallbackRequest.phone.in_(reach.own_phones),
+                    CallbackRequest.conversation_id.in_(erased),
+                ),
             )
         )
     )
     session.execute(delete(PrivacyCode).where(PrivacyCode.lead_id == lead.id))
+    session.execute(delete(LeadConversation).where(LeadConversation.lead_id == lead.id))
     for decision in session.scalars(select(Decision).where(Decision.lead_id == lead.id)):
-        decision.reasons = [scrub(reason, needles) or "" for reason in decision.reasons]
+        decision.reasons = [scrub(reason, pattern) or "" for reason in decision.reasons]
     if lead.diagnostic is not None:
         diagnostic = lead.diagnostic
         diagnostic.answers, diagnostic.focus, diagnostic.brief = {}, [], ""
     for event in session.scalars(select(LeadEvent).where(LeadEvent.lead_id == lead.id)):
-        if event.kind == "note" and scrub(event.note, needles) != event.note:
+        if event.kind == "note" and scrub(event.note, pattern) != event.note:
             session.delete(event)
         else:
-            event.note = scrub(event.note, needles)
+            event.note = scrub(event.note, pattern)
     for entry in session.scalars(select(AuditEntry).where(AuditEntry.lead_id == lead.id)):
-        entry.detail = scrub(entry.detail, needles)
+        entry.detail = scrub(entry.detail, pattern)
     lead.conversation_id = ""
     lead.anonymised_at = as_utc(now)
+
+
+def _conversations(session: Session, lead: Lead, tracker_url: str, report: Erasure) -> Reach:
+    """Choose the conversations to erase and to scrub (into `report`); return the reach."""
+    reach = _reach(session, lead)
+    others = lead_conversations.of_live_leads(session, besides=lead.id)
+    theirs = lead_conversations.of_lead(session, lead.id)
+    theirs.update({c: WIDGET for c in _widget_conversations(session, reach) if c not in theirs})
+    for conversation in senders_containing(tracker_url, sorted(reach.own_emails)):
+        theirs.setdefault(conversation, EMAIL)
+    for conversation in senders_containing(tracker_url, reach.own_forms):
+        theirs.setdefault(conversation, PHONE)
+    for conversation, why in theirs.items():
+        if conversation in others:
+            report.scrubbed[conversation] = OTHER_LEAD
+        else:
+            report.conversations[conversation] = why
+    return reach
 
 
 def erase_lead(
@@ -141,29 +235,26 @@ def erase_lead(
         if lead.anonymised_at is not None:
             report.already = True
             return report
-        needles = _needles(session, lead)
-        business = lead.business.name
         future = session.scalars(
             select(Booking.reference).where(
                 Booking.lead_id == lead_id, Booking.status == "booked", Booking.starts_at > now
             )
         ).all()
-        conversation = lead.conversation_id
     for reference in future:
         if scheduler is not None:
             scheduler.cancel_for_erasure(reference)
         else:
             bookings.cancel(sessions, reference)
         report.cancelled.append(reference)
-    senders = {conversation} | senders_naming(tracker_url, needles)
-    senders.discard("")
     with sessions.begin() as session:
         lead = session.get_one(Lead, lead_id, with_for_update=True)
-        _anonymise(session, lead, [*needles, business], now)
-        request_erasure(session, senders)
+        reach = _conversations(session, lead, tracker_url, report)
+        _anonymise(session, lead, reach, set(report.conversations), now)
+        request_erasure(session, report.conversations)
+        request_erasure(session, report.scrubbed, scrub=reach.own)
         session.add(AuditEntry(account_id=None, action="effacement", lead_id=lead_id))
-    report.conversations = len(senders)
-    report.conversations_erased = len(set(erase_idle(sessions, tracker_url)) & senders)
+    done = set(erase_idle(sessions, tracker_url))
+    report.conversations_erased = len(done & set(report.conversations))
     # The advisor's cancellation names only the business and the reference: it stays.
-    report.mails_removed = remove_mails(outbox, needles)
+    report.mails_removed = remove_mails(outbox, reach.own_forms)
     return report

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.privacy.erasure import erase_lead
 from bot.privacy.tracker import ANONYMOUS, anonymise_conversation
+from bot.storage import lead_conversations
 from bot.storage.models import Booking, Diagnostic, Lead, LeadEvent, as_utc
 from bot.storage.transcripts import tracker_engine
 
@@ -65,7 +66,8 @@ def inactive_leads(sessions: sessionmaker[Session], cutoff: datetime, now: datet
 def idle_conversations(
     sessions: sessionmaker[Session], tracker_url: str, cutoff: datetime
 ) -> list[str]:
-    """Conversations of the tracker store without a (not erased) lead, idle since `cutoff`."""
+    """Conversations of the tracker store that belong to no (not erased) lead, idle since
+    `cutoff`."""
     engine = tracker_engine(tracker_url)
     if not inspect(engine).has_table("events"):
         return []
@@ -74,9 +76,7 @@ def idle_conversations(
             text("SELECT sender_id, max(timestamp) FROM events GROUP BY sender_id")
         ).all()
     with sessions() as session:
-        kept = set(
-            session.scalars(select(Lead.conversation_id).where(Lead.anonymised_at.is_(None)))
-        )
+        kept = lead_conversations.of_live_leads(session)
     return sorted(
         sender
         for sender, last in rows

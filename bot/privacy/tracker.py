@@ -1,5 +1,6 @@
 """A person's conversations in Rasa's tracker store (the `events` table, the same for our
-SQLite store and Rasa's SQLTrackerStore on PostgreSQL): found, then erased.
+SQLite store and Rasa's SQLTrackerStore on PostgreSQL): found, then erased, or in someone
+else's conversation, only the person's e-mail and phone scrubbed.
 
 Erasing keeps what the analytics count of a conversation (`bot.storage.analytics`): the time of
 its first message and whether consent was given, as two content-free events under a new random
@@ -10,9 +11,11 @@ turn is under way (including the turn that asked for the erasure), so the reques
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Connection, inspect, select, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
@@ -23,6 +26,7 @@ from bot.storage.analytics import CONSENT_SLOT
 from bot.storage.models import TrackerErasure
 from bot.storage.transcripts import tracker_engine
 
+REMOVED = "[retiré]"
 ANONYMOUS = "anonyme-"  # the id prefix of erased conversations' statistics
 IDLE = timedelta(minutes=1)  # a conversation this long without an event is not mid-turn
 _INSERT = text(
@@ -31,8 +35,35 @@ _INSERT = text(
 )
 
 
-def senders_naming(tracker_url: str, needles: Iterable[str]) -> set[str]:
-    """The conversations whose events contain one of `needles` (an e-mail, a phone)."""
+def phone_forms(phone: str) -> list[str]:
+    """How a stored phone (E.164) may have been typed: +14185551234, 4185551234, 418-555-1234,
+    418 555-1234, 418 555 1234, (418) 555-1234, 418.555.1234."""
+    digits = re.sub(r"\D", "", phone)[-10:]
+    if len(digits) != 10:
+        return [phone] if phone else []
+    area, office, line = digits[:3], digits[3:6], digits[6:]
+    return [
+        phone, digits, f"{area}-{office}-{line}", f"{area} {office}-{line}",
+        f"{area} {office} {line}", f"({area}) {office}-{line}", f"{area}.{office}.{line}",
+    ]  # fmt: skip
+
+
+def scrub_pattern(strings: Iterable[str]) -> re.Pattern[str] | None:
+    """One pattern for e-mails and names (any case) and phones (any of their typed forms);
+    strings shorter than three characters are left out."""
+    parts = []
+    for value in strings:
+        digits = re.sub(r"\D", "", value)
+        if "@" not in value and len(digits) >= 10:
+            area, office, line = digits[-10:-7], digits[-7:-4], digits[-4:]
+            parts.append(rf"(?:\+?1[\s.-]?)?\(?{area}\)?[\s.-]?{office}[\s.-]?{line}")
+        elif len(value.strip()) >= 3:
+            parts.append(re.escape(value.strip()))
+    return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+
+def senders_containing(tracker_url: str, needles: Iterable[str]) -> set[str]:
+    """The conversations whose events contain one of `needles` (an e-mail, a phone's form)."""
     found: set[str] = set()
     query = text("SELECT DISTINCT sender_id FROM events WHERE lower(data) LIKE :needle")
     try:
@@ -44,12 +75,48 @@ def senders_naming(tracker_url: str, needles: Iterable[str]) -> set[str]:
     return {sender for sender in found if not sender.startswith(ANONYMOUS)}
 
 
-def request_erasure(session: Session, senders: Iterable[str]) -> None:
-    """Ask for these conversations' erasure, in `session`'s transaction."""
-    pending = set(session.scalars(select(TrackerErasure.sender_id)))
-    for sender in set(senders) - pending:
-        if sender and not sender.startswith(ANONYMOUS):
-            session.add(TrackerErasure(sender_id=sender))
+def request_erasure(
+    session: Session, senders: Iterable[str], scrub: Iterable[str] | None = None
+) -> None:
+    """Ask, in `session`'s transaction, for these conversations' erasure, or with `scrub` for
+    those strings to be removed from them (a full erasure already asked for prevails)."""
+    pending = {r.sender_id: r for r in session.scalars(select(TrackerErasure))}
+    strings = None if scrub is None else sorted(set(scrub))
+    for sender in set(senders):
+        if not sender or sender.startswith(ANONYMOUS) or strings == []:
+            continue
+        request = pending.get(sender)
+        if request is None:
+            session.add(TrackerErasure(sender_id=sender, scrub=strings))
+        elif request.scrub is not None:
+            request.scrub = None if strings is None else sorted({*request.scrub, *strings})
+
+
+def scrub_conversation(connection: Connection, sender: str, strings: Iterable[str]) -> None:
+    """Replace `strings` by [retiré] in every text of the conversation's events."""
+    pattern = scrub_pattern(strings)
+    if pattern is None:
+        return
+    rows = connection.execute(
+        text("SELECT id, data FROM events WHERE sender_id = :s"), {"s": sender}
+    ).all()
+    for row_id, data in rows:
+        cleaned = _scrubbed(json.loads(data), pattern)
+        if cleaned != json.loads(data):
+            connection.execute(
+                text("UPDATE events SET data = :data WHERE id = :id"),
+                {"data": json.dumps(cleaned), "id": row_id},
+            )
+
+
+def _scrubbed(value: Any, pattern: re.Pattern[str]) -> Any:
+    if isinstance(value, str):
+        return pattern.sub(REMOVED, value)
+    if isinstance(value, list):
+        return [_scrubbed(item, pattern) for item in value]
+    if isinstance(value, dict):
+        return {key: _scrubbed(item, pattern) for key, item in value.items()}
+    return value
 
 
 def anonymise_conversation(connection: Connection, sender: str) -> None:
@@ -107,7 +174,10 @@ def erase_idle(
                 last = connection.execute(latest, {"s": request.sender_id}).scalar()
                 if last is not None and float(last) > (now - idle).timestamp():
                     continue  # still going on: next run
-                anonymise_conversation(connection, request.sender_id)
+                if request.scrub is None:
+                    anonymise_conversation(connection, request.sender_id)
+                else:
+                    scrub_conversation(connection, request.sender_id, request.scrub)
                 erased.append(request.sender_id)
     with sessions.begin() as session:
         for request in pending:

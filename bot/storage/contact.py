@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.storage.models import CallbackRequest
+from bot.storage.models import CallbackRequest, Lead, LeadConversation
 
 
 def save_contact_request(
@@ -19,10 +20,18 @@ def save_contact_request(
     message: str,
     consented_at: datetime,
 ) -> int:
-    """Store the request (already validated, `bot.contact`); return its id."""
+    """Store the request (already validated, `bot.contact`), on the lead of the conversation
+    if it has one; return its id."""
     with sessions.begin() as session:
+        owner = session.scalars(
+            select(LeadConversation.lead_id)
+            .join(Lead, Lead.id == LeadConversation.lead_id)
+            .where(LeadConversation.conversation_id == conversation_id,
+                   Lead.anonymised_at.is_(None))
+            .order_by(LeadConversation.id.desc())
+        ).first()  # fmt: skip
         request = CallbackRequest(
-            conversation_id=conversation_id, name=name, email=email, phone=phone,
+            lead_id=owner, conversation_id=conversation_id, name=name, email=email, phone=phone,
             wish=message, consented_at=consented_at,
         )  # fmt: skip
         session.add(request)

@@ -17,6 +17,8 @@ from bot.eligibility import Decision as DecisionResult
 from bot.eligibility import Intake, Priority
 from bot.limits import FREE_TEXT
 from bot.scheduling import TIMEZONE
+from bot.storage import lead_conversations
+from bot.storage.lead_conversations import INTAKE
 from bot.storage.models import (
     Answer,
     Booking,
@@ -113,6 +115,7 @@ def save_submission(sessions: sessionmaker[Session], submission: Submission) -> 
         lead.submissions = (lead.submissions or 0) + 1
         lead.answers = [Answer(question=q, value=v) for q, v in submission.answers.items()]
         session.flush()
+        lead_conversations.link(session, lead.id, submission.conversation_id, INTAKE)
         session.add(
             Consent(
                 lead_id=lead.id,

@@ -342,14 +342,31 @@ class PrivacyCode(Base):
     used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
+class LeadConversation(Base):
+    """A conversation of the tracker store that belongs to a lead's person, and why: the intake,
+    a rights request confirmed by the e-mailed code, a session found by its reference, a request
+    from the chat widget. Erasure and retention go by these, never by a name."""
+
+    __tablename__ = "lead_conversations"
+    __table_args__ = (UniqueConstraint("lead_id", "conversation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    conversation_id: Mapped[str] = mapped_column(String(128), index=True)
+    reason: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), info=CREATED)
+
+
 class TrackerErasure(Base):
     """A conversation whose events in Rasa's tracker store wait to be erased (once it is idle:
-    Rasa rewrites a conversation that is still going on)."""
+    Rasa rewrites a conversation that is still going on). With `scrub`, the conversation belongs
+    to someone else: only those strings (an erased person's e-mail or phone) are removed."""
 
     __tablename__ = "tracker_erasures"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sender_id: Mapped[str] = mapped_column(String(255), unique=True)
+    scrub: Mapped[list[str] | None] = mapped_column(JSON)
     requested_at: Mapped[datetime] = mapped_column(UtcDateTime(), info=CREATED)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from bot import limits
 from bot.cli import main as cli
@@ -152,6 +153,38 @@ def test_stop_and_resume_later(stack: Settings, responses: Responses) -> None:
     assert chat.say("on arrête ça") == ["utter_intake_paused"]
     assert chat.say("c'est quoi une SDC?") == ["utter_faq_sdc"]
     assert chat.say("/request_eligibility") == ["utter_intake_resumed", "utter_ask_contact_name"]
+
+
+def silence(stack: Settings, sender: str, minutes: int) -> None:
+    """Move the conversation's events back in time, as if the merchant had left for a while
+    (Rasa's session expiry reads the events' own timestamps)."""
+    engine = create_engine(stack.tracker_url)
+    with engine.begin() as connection:
+        rows = connection.execute(
+            text("SELECT id, data FROM events WHERE sender_id = :s"), {"s": sender}
+        ).all()
+        for row_id, data in rows:
+            event = json.loads(data)
+            event["timestamp"] = event["timestamp"] - minutes * 60
+            connection.execute(
+                text("UPDATE events SET timestamp = :t, data = :d WHERE id = :id"),
+                {"t": event["timestamp"], "d": json.dumps(event), "id": row_id},
+            )
+    engine.dispose()
+
+
+def test_the_form_resumes_after_the_session_expired(stack: Settings, responses: Responses) -> None:
+    """Back after 90 minutes (Rasa's session lasts 60), the answer to the question on screen
+    still goes to the form, with the answers given before."""
+    chat = Chat(stack, responses)
+    start(chat)
+    assert chat.say("Boutique Chez Lise") == ["utter_ask_contact_name"]
+    silence(stack, chat.sender, 90)
+    assert chat.say("Lise Fortin") == ["utter_ask_contact_role"]
+    said = chat.answer_until(RECAP, ANSWERS | {"utter_ask_email": "lise@exemple.com"},
+                             ["utter_ask_contact_role"])  # fmt: skip
+    assert said == [RECAP] and "Boutique Chez Lise" in chat.last[-1]["text"]
+    assert "Lise Fortin" in chat.last[-1]["text"]
 
 
 @pytest.mark.parametrize(

@@ -34,10 +34,10 @@ def empty(url: str) -> None:
     with engine.begin() as connection:
         connection.execute(
             text(
-                "TRUNCATE audit_log, lead_events, privacy_codes, tracker_erasures, incidents, "
-                "rights_requests, login_attempts, web_sessions, accounts, "
-                "callback_requests, bookings, diagnostics, decisions, consents, answers, leads, "
-                "contacts, businesses RESTART IDENTITY CASCADE"
+                "TRUNCATE audit_log, lead_events, lead_conversations, privacy_codes, "
+                "tracker_erasures, incidents, rights_requests, login_attempts, web_sessions, "
+                "accounts, callback_requests, bookings, diagnostics, decisions, consents, "
+                "answers, leads, contacts, businesses RESTART IDENTITY CASCADE"
             )
         )
     engine.dispose()

@@ -24,6 +24,7 @@ from bot.conversation import Turn
 from bot.mail import MailSettings, retry_outbox
 from bot.scheduling import TIMEZONE
 from bot.scheduling.config import Advisor, Availability
+from bot.storage import lead_conversations
 from bot.storage.leads import save_submission
 from bot.storage.models import Booking, CallbackRequest, as_utc
 from tests.conftest import FROZEN_NOW, free_port
@@ -56,8 +57,9 @@ class Conversation:
     def send(self, text: str, intent: str | None = None) -> Turn:
         failures = int(self.state.get("form_failures") or 0)
         turn = take_turn(
-            self.scheduler, self.state, self.lead, self.question, text, intent, failures=failures
-        )
+            self.scheduler, self.state, self.lead, self.question, text, intent, failures=failures,
+            conversation="conv-rdv",
+        )  # fmt: skip
         self.state.update(turn.updates)
         self.question = turn.next_question
         self.said = [response for response, _ in turn.say]
@@ -263,6 +265,8 @@ def test_cancel_asks_the_reference_then_confirmation(
     assert chat.outcome() == (["utter_booking_unknown_reference"], LOOKUP)
     chat.send(f"c'est {reference}")
     assert chat.question == CANCEL and "avec Anne Roy" in chat.state["booking_summary"]
+    with scheduler.sessions() as session:  # the conversation knew the reference: hers
+        assert lead_conversations.of_lead(session, lead[0])["conv-rdv"] == "booking"
     chat.send("oui")
     assert chat.outcome() == (["utter_booking_cancelled"], None)
     cancels = [m for m in mails(outbox) if calendar_of(m)["METHOD"] == "CANCEL"]

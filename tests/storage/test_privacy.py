@@ -31,7 +31,7 @@ from bot.storage.accounts import create_account
 from bot.storage.contact import save_contact_request
 from bot.storage.followup import add_note
 from bot.storage.leads import ContactInfo, request_callback, save_diagnostic, save_submission
-from bot.storage.models import Account, AuditEntry, Booking, Consent, Lead
+from bot.storage.models import Account, AuditEntry, Booking, CallbackRequest, Consent, Lead
 from bot.workspace import MANAGER, Viewer
 from tests.storage.test_analytics import EVENTS, NOW, drop_tracker
 from tests.storage.test_booking_form import RULES
@@ -120,11 +120,12 @@ def person(
     who: tuple[str, str, str],
     conversation: str,
     future_session: bool,
+    business: str = "",
 ) -> int:
     """A lead with everything: answers, diagnostic, past (and future) session, callback, note,
     audit entry, a request from the chat widget and a conversation in the tracker store."""
     name, email, phone = who
-    business = f"Boutique de {name}"
+    business = business or f"Boutique de {name}"
     sub = submission(email=email, conversation_id=conversation)
     sub = replace(
         sub,
@@ -236,7 +237,7 @@ def test_after_erasure_nothing_of_the_person_is_left_and_the_figures_are_unchang
 
     report = erase_lead(sessions, lead_id, tracker_url=tracker, outbox=outbox, now=NOW,
                         scheduler=scheduler)  # fmt: skip
-    assert report.conversations == 1
+    assert report.conversations == {"conv-marie": "intake", "widget-conv-marie": "widget"}
     assert erase_idle(sessions, tracker, now=system_now() + timedelta(hours=1)) == []  # Rasa's
     assert occurrences(tracker, NEEDLES) == []
     assert figures(sessions, tracker) == before
@@ -277,9 +278,20 @@ def test_a_conversation_going_on_is_erased_once_idle(
                            {"t": system_now().timestamp()})  # fmt: skip # Rasa's clock
     engine.dispose()
     report = erase_lead(sessions, lead_id, tracker_url=tracker, outbox=tmp_path, now=NOW)
-    assert (report.conversations, report.conversations_erased) == (1, 0)
+    assert (len(report.conversations), report.conversations_erased) == (2, 1)  # the widget's
     assert set(occurrences(tracker, NEEDLES)) == {"events.data"}
     assert erase_idle(sessions, tracker) == []  # still within a minute
     later = system_now() + timedelta(minutes=2)
     assert erase_idle(sessions, tracker, now=later) == ["conv-marie"]
     assert occurrences(tracker, NEEDLES) == []
+
+
+def test_a_request_from_the_widget_in_a_leads_conversation_is_on_that_lead(
+    sessions: sessionmaker[Session], tracker: str
+) -> None:
+    lead_id = person(sessions, tracker, (NAME, EMAIL, PHONE), "conv-marie", False)
+    on_lead = save_contact_request(sessions, "conv-marie", NAME, EMAIL, None, "Rappelez-moi", NOW)
+    alone = save_contact_request(sessions, "conv-inconnue", "Luc", "luc@x.ca", None, "Allo", NOW)
+    with sessions() as session:
+        owners = {r.id: r.lead_id for r in session.scalars(select(CallbackRequest))}
+    assert (owners[on_lead], owners[alone]) == (lead_id, None)

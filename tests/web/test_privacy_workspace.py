@@ -19,6 +19,7 @@ from bot.scheduling.invitation import french_date
 from bot.settings import Settings
 from tests.conftest import FROZEN_NOW
 from tests.storage.test_analytics import EVENTS
+from tests.storage.test_erasure_one_person import FIRST, SECOND, events, everything_of
 from tests.storage.test_privacy import EMAIL, NAME, NEEDLES, PHONE, occurrences, person
 from tests.web.test_workspace import app, settings, signed_in
 
@@ -117,3 +118,26 @@ def test_the_incident_register(app: Sanic) -> None:
     assert updated.status == 303
     register = manager.get(f"{HOME}/incidents").text
     assert "2026-11-21" in register and "risque de préjudice sérieux" in register
+
+
+def test_the_officer_erases_one_marie_and_the_other_stays_whole(
+    app: Sanic, settings: Settings, sessions: sessionmaker[Session]
+) -> None:
+    """Two merchants share a name and a phone: the page erases the first only, and says which
+    conversations were erased and why."""
+    url = settings.tracker_url
+    engine = create_engine(url)
+    EVENTS.create(engine)
+    engine.dispose()
+    first = person(sessions, url, FIRST, "conv-first", False, business="Fleuriste Tremblay")
+    second = person(sessions, url, SECOND, "conv-second", False, business="Café Tremblay")
+    before = (everything_of(sessions, url, second), events(url, "conv-second"))
+    manager = signed_in(app, "gestion@qcnum.example")
+    erased = manager.post(f"{HOME}/personnes/{first}/effacer", {"confirmer": "oui"})
+    assert erased.status == 200
+    assert "<code>conv-first</code> : la vérification d&#39;admissibilité de ce dossier" in (
+        erased.text
+    )
+    assert (everything_of(sessions, url, second), events(url, "conv-second")) == before
+    assert events(url, "conv-first") == [] and occurrences(url, (FIRST[1], "Fleuriste")) == []
+    assert NAME in manager.get(f"{HOME}/personnes/{second}").text

@@ -15,7 +15,7 @@ from bot.booking import scheduler_for
 from bot.parsing import NotUnderstood
 from bot.privacy import register as registers
 from bot.privacy.chat import FIELD_LABELS
-from bot.privacy.erasure import erase_lead
+from bot.privacy.erasure import REASONS, erase_lead
 from bot.privacy.person import CORRECTABLE, as_csv, as_json, correct, find_people, person_file
 from bot.storage.followup import record_access
 from bot.web.workspace.site import HEADERS, PREFIX, Site, viewer_of
@@ -120,7 +120,8 @@ def register(workspace: Blueprint, site: Site) -> None:
         except LookupError:
             return site.refused(request, 404, UNKNOWN)
         await audit(request, "effacement", lead_id)
-        return site.page(request, "confidentialite-efface.html", lead_id=lead_id, report=report)
+        return site.page(request, "confidentialite-efface.html", lead_id=lead_id, report=report,
+                         reasons=REASONS)  # fmt: skip
 
     @workspace.post("/confidentialite/demandes/<request_id:int>/repondue")
     async def answered(request: Request, request_id: int) -> HTTPResponse:
