@@ -107,5 +107,8 @@ def ask_action(question: str, buttons: list[dict[str, str]] | None = None) -> ty
 
 
 def ask_actions(form: Form) -> list[type[Action]]:
-    """One `ask_action` per question of `form`, with the form's buttons."""
-    return [ask_action(q.name, form.buttons(q.name)) for q in form.questions]
+    """One `ask_action` per question of `form`, with the form's buttons, and one for « what do
+    you want to correct? »."""
+    return [ask_action(q.name, form.buttons(q.name)) for q in form.questions] + [
+        ask_action(form.correct)
+    ]

@@ -8,11 +8,12 @@ from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.events import AllSlotsReset
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.forms import StorageFailed, apply_turn, latest_message, stored
+from actions.forms import StorageFailed, apply_turn, ask_action, latest_message, stored
 from bot.booking import scheduler_for
 from bot.conversation import Turn
+from bot.forms import FAILURES
 from bot.mail import mail_settings
-from bot.privacy.chat import ERASED, STATE, Context, take_turn
+from bot.privacy.chat import CODE, CONFIRM, EMAIL, ERASED, STATE, VALUE, WHICH, Context, take_turn
 from bot.settings import load_settings
 from bot.storage.database import sessions_of
 
@@ -39,9 +40,10 @@ class ValidatePrivacyForm(FormValidationAction):
         state = {name: tracker.get_slot(name) for name in STATE}
         question = tracker.get_slot("requested_slot")
         text, intent, _ = latest_message(tracker)
+        failures = int(tracker.get_slot(FAILURES) or 0)
         try:
             turn = await stored(
-                dispatcher, lambda: take_turn(context, state, question, text, intent)
+                dispatcher, lambda: take_turn(context, state, question, text, intent, failures)
             )
         except StorageFailed:  # the same question again
             turn = Turn(next_question=question)
@@ -49,3 +51,8 @@ class ValidatePrivacyForm(FormValidationAction):
         if turn.updates.get(ERASED):  # nothing of the merchant stays in the conversation
             return [AllSlotsReset(), *events]
         return events
+
+
+# The questions, asked by the action server (after a failed answer, `bot.privacy.chat` says
+# what to say instead).
+ASK_ACTIONS = [ask_action(question) for question in (EMAIL, CODE, WHICH, VALUE, CONFIRM)]

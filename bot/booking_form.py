@@ -134,6 +134,19 @@ class BookingTurn:
             self.say("utter_form_help", expected=expected, buttons=buttons)
         return self.ask(question, **{FAILURES: failures})
 
+    def unknown_reference(self) -> Turn:
+        """No session with that reference: check it, then a person can find it, then a pause."""
+        failures = self.failures + 1
+        if failures >= 3:
+            self.say("utter_form_stuck")
+            self.say("utter_booking_paused")
+            self.turn.paused = True
+            return self.ask(None, booking_reference=None)
+        self.say(
+            "utter_booking_unknown_reference" if failures == 1 else "utter_booking_reference_help"
+        )
+        return self.ask(LOOKUP, booking_reference=None, **{FAILURES: failures})
+
     def offer(self, times: list[datetime], intro: str) -> Turn:
         """Propose `times` as buttons; with none at all, offer a callback."""
         if not times:
@@ -210,11 +223,12 @@ class BookingTurn:
         return self.offer(self.scheduler.next_free(), "utter_booking_next_free")
 
     def look_up(self, reference: str | None) -> Turn:
+        if reference is None:
+            return self.not_understood(LOOKUP, "votre numéro de réservation", "NQ-7KX3PD", [])
         try:
-            appointment = self.scheduler.find(reference or "")
+            appointment = self.scheduler.find(reference)
         except UnknownBooking:
-            self.say("utter_booking_unknown_reference")
-            return self.ask(LOOKUP, booking_reference=None)
+            return self.unknown_reference()
         self.scheduler.found_in(appointment, self.conversation)
         self.state["booking_reference"] = appointment.reference
         self.turn.updates.update(
@@ -224,6 +238,12 @@ class BookingTurn:
             return self.ask(CANCEL)
         self.say("utter_booking_current", summary=appointment.describe())
         return self.offer(self.scheduler.next_free(), "utter_booking_next_free")
+
+    def is_wish(self, text: str) -> bool:
+        """Whether `text` names a time, a day or asks for other times."""
+        if _iso_moment(text) is not None or fold(text) in {MORE, "autre moment", "autres"}:
+            return True
+        return understand(text, self.scheduler.now(), self.scheduler.horizon_days).understood
 
     def when(self, text: str) -> Turn:
         clicked = _iso_moment(text)
@@ -276,8 +296,10 @@ class BookingTurn:
 
     def confirm(self, text: str) -> Turn:
         answer = find_yes_no(text)
-        if answer is None:
+        if answer is None and self.is_wish(text):
             return self.when(text)  # "plutôt jeudi": a new wish
+        if answer is None:
+            return self.not_understood(CONFIRM, "oui ou non", "oui", YES_NO)
         if answer is not Answer.YES or not self.state.get("booking_choice"):
             return self.offer(self.scheduler.next_free(), "utter_booking_next_free")
         moment = datetime.fromisoformat(self.state["booking_choice"])

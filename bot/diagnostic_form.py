@@ -118,7 +118,7 @@ DIAGNOSTIC = Form(
     ),
     recap="diag_summary_confirmed",
     correct="diag_field_to_correct",
-    correct_example="« site », « réseaux » ou « budget »",
+    correct_example="site",
     paused="utter_diagnostic_paused",
 )  # fmt: skip
 QUESTIONS = DIAGNOSTIC.slots

@@ -26,9 +26,10 @@ from bot.conversation import (
 )
 from bot.parsing import NotUnderstood
 from bot.text import fold
-from bot.vocabulary import Answer, find_yes_no, is_unsure, mentions_unsure
+from bot.vocabulary import Answer, find_yes_no, is_unsure, mentions_unsure, plain_yes_no
 
 UNKNOWN = "je ne sais pas"
+WORDS = "une réponse en mots (même « je ne sais pas »)"  # to an emoji or punctuation only
 FAILURES = "form_failures"  # the slot counting failed answers to the current question
 Choice = tuple[str, str]  # a button: (title, payload)
 Reader = Callable[[str, dict[str, Any]], dict[str, Any]]
@@ -41,6 +42,7 @@ def same(*titles: str) -> tuple[Choice, ...]:
 
 YES_NO_UNSURE = (("Oui", "oui"), ("Non", "non"), ("Je ne sais pas", UNKNOWN))
 SKIP = ("Passer", "passer")
+NOTHING = ("Rien à corriger", "rien")
 UNSURE = ("Je ne sais pas", UNKNOWN)
 
 
@@ -138,7 +140,7 @@ def take_turn(
             interrupted.updates[FAILURES] = 0
         return interrupted
     if question in {form.recap, form.correct}:
-        return _recap_turn(form, answers, question, text)
+        return _recap_turn(form, answers, question, text, failures)
     return _answer_turn(form, form.question(question), answers, text, failures)
 
 
@@ -176,6 +178,8 @@ def _answer_turn(
         turn.updates = {question.name: UNKNOWN, FAILURES: 0}
     else:
         try:
+            if not any(character.isalnum() for character in text):  # « 🤷 », « ... »
+                raise NotUnderstood(WORDS)
             turn.updates = question.read(text, answers) | extra | {FAILURES: 0}
         except NotUnderstood as expected:
             turn.updates = extra
@@ -210,20 +214,49 @@ def _escalate(form: Form, turn: Turn, question: Question, expected: str, failure
         turn.paused = True
 
 
-def _recap_turn(form: Form, answers: dict[str, Any], question: str, text: str) -> Turn:
-    """At the recap: confirm, or say what to correct (a field's name, or the right value)."""
+def _recap_turn(
+    form: Form, answers: dict[str, Any], question: str, text: str, failures: int
+) -> Turn:
+    """At the recap: confirm, or say what to correct (a field's name, or the right value);
+    « rien », « non », « je sais pas » to « que voulez-vous corriger? » is nothing to correct."""
     extra = form.extra(text, None) if form.extra else {}
     if extra:  # "mon courriel c'est plutôt ..."
-        return Turn(updates=extra, next_question=form.recap)
+        return Turn(updates=extra | {FAILURES: 0}, next_question=form.recap)
     named = field_named(text, {q.name: q.words for q in form.questions if q.words})
     if named is not None:
         cleared = (named, *form.question(named).clears)
-        return Turn(updates={name: None for name in cleared}, next_question=named)
+        return Turn(updates={name: None for name in cleared} | {FAILURES: 0}, next_question=named)
     if question == form.correct:
-        turn = Turn(next_question=form.correct)
-        values = {"expected": "le nom de ce qui est à corriger", "example": form.correct_example}
-        turn.say.append(("utter_form_retry", values))
-        return turn
+        if plain_yes_no(text) is not None or fold(text) in NOTHING_TO_CORRECT:
+            turn = Turn(updates={form.recap: True, FAILURES: 0}, next_question=None)
+            turn.say.append(("utter_form_nothing_to_correct", {}))
+            return turn
+        return _correction_not_understood(form, answers, failures + 1)
     if find_yes_no(text) is Answer.YES:
         return Turn(updates={form.recap: True}, next_question=None)
-    return Turn(next_question=form.correct)
+    return Turn(updates={FAILURES: 0}, next_question=form.correct)
+
+
+NOTHING_TO_CORRECT = (
+    "rien", "rien du tout", "rien a corriger", "rien a changer", "aucun", "aucune", "aucune idee",
+    "c est beau", "c est correct", "c est bon", "tout est beau", "tout est correct",
+    "tout est bon", "laisse faire", "laissez faire", "nevermind", "oublie ca", "oubliez ca",
+)  # fmt: skip
+
+
+def _correction_not_understood(form: Form, answers: dict[str, Any], failures: int) -> Turn:
+    """Which answer to correct was not understood: an example, then the answers as buttons
+    (and « Rien à corriger »), then a pause with the answers kept."""
+    turn = Turn(updates={FAILURES: failures}, next_question=form.correct)
+    if failures == 1:
+        values = {"expected": "le nom de ce qui est à corriger", "example": form.correct_example}
+        turn.say.append(("utter_form_retry", values))
+    elif failures == 2:
+        given = [q for q in form.questions if q.words and answers.get(q.name) not in (None, "")]
+        choices = [(q.label or q.words[0], q.words[0]) for q in given] + [NOTHING]
+        turn.say.append(("utter_form_choices", {"buttons": as_buttons(choices)}))
+    else:
+        turn.updates[FAILURES] = 0
+        turn.say += [("utter_form_stuck", {}), (form.paused, {})]
+        turn.paused = True
+    return turn

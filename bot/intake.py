@@ -234,7 +234,7 @@ INTAKE = Form(
     ),
     recap="recap_confirmed",
     correct="field_to_correct",
-    correct_example="« courriel » ou « adresse »",
+    correct_example="courriel",
     paused="utter_intake_paused",
     resumed="utter_intake_resumed",
     extra=_extra_answers,

@@ -36,6 +36,7 @@ _UNSURE = {
     "je sais pas trop", "je ne sais pas trop", "sais pas trop", "pas trop sur", "pas trop sure",
     "che pas", "chepas", "ch sais pas", "j en sais rien", "pas sure", "je suis pas sure",
     "jsuis pas sur", "jsuis pas sure", "chsais pas", "je sais meme pas", "sais meme pas",
+    "chepa", "chpa", "chais pa",
 }  # fmt: skip
 # Words that may follow a yes or no without changing it (« oui merci », « non pas pour l'instant »).
 _COURTESY = (
@@ -54,17 +55,28 @@ _PHRASES = tuple(
 
 
 _FILLERS = re.compile(r"^(?:(?:ah|ha|ben|bah|euh|eh|hmm|hum|bien|mais|alors|well|o?k?ay|bon)\s+)+")
+# The first word taken back at once: « non en fait oui », « non, oups, je veux dire oui ».
+_TAKEN_BACK = re.compile(
+    r"^(?:(?:en fait|finalement|oups|oops|attends|attendez|pardon|je veux dire|je voulais dire|"
+    r"euh|plutot|ben|ah|non|oui)\s+)*?(?:en fait|finalement|je veux dire|je voulais dire|plutot)"
+    r"\s+(oui|ouais|non)\b"
+)
 
 
 def yes_no_phrase(text: str) -> tuple[Answer, str] | None:
     """Yes, no or "not sure" with what follows it in the message (folded), or None; fillers
-    before it are skipped (« ah oui », « ben non », « bon ben je sais pas »)."""
+    before it are skipped (« ah oui », « ben non », « bon ben je sais pas »). The first word
+    decides, unless it is taken back at once (« non en fait oui »)."""
     folded = fold(text) or text.strip()
     if (unfilled := _FILLERS.sub("", folded)) and unfilled != folded:
         folded = unfilled if yes_no_phrase(unfilled) else folded
     for phrase, answer in _PHRASES:
         if folded == phrase or folded.startswith(f"{phrase} "):
-            return answer, folded[len(phrase) :].strip()
+            rest = folded[len(phrase) :].strip()
+            if answer is not Answer.UNSURE and (taken_back := _TAKEN_BACK.match(rest)):
+                answer = Answer.NO if taken_back.group(1) == "non" else Answer.YES
+                rest = rest[taken_back.end() :].strip()
+            return answer, rest
     return None
 
 

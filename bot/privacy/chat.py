@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.booking import Scheduler
 from bot.conversation import Turn, field_named, wants_to_stop
+from bot.forms import FAILURES
 from bot.mail import MailSettings, message, send
 from bot.parsing import NotUnderstood, find_email, parse_yes_no
 from bot.privacy import codes
@@ -69,11 +71,32 @@ def _end(*say: tuple[str, dict[str, object]], **updates: object) -> Turn:
     cleared: dict[str, object] = {
         name: None for name in (*STATE, EMAIL, CODE, WHICH, VALUE, CONFIRM)
     }
-    return Turn(updates={**cleared, **updates}, say=list(say), next_question=None)
+    return Turn(updates={**cleared, FAILURES: 0, **updates}, say=list(say), next_question=None)
 
 
 def _ask(question: str, *say: tuple[str, dict[str, object]], **state: object) -> Turn:
-    return Turn(updates={question: None, **state}, say=list(say), next_question=question)
+    return Turn(
+        updates={question: None, FAILURES: 0, **state}, say=list(say), next_question=question
+    )
+
+
+def _not_understood(
+    ctx: Context, question: str, said: tuple[str, dict[str, Any]], failures: int
+) -> Turn:
+    """The form engine's escalation (`bot.forms`): what is expected with the question again,
+    then a way out (stop, a person) instead of the question, then a stop; never the same
+    words a third time."""
+    failures += 1
+    if failures >= 3:
+        codes.revoke(ctx.sessions, ctx.conversation_id)
+        return _end(("utter_form_stuck", {}), ("utter_privacy_stopped", {}))
+    again: tuple[str, dict[str, Any]] = (
+        "utter_privacy_help" if failures == 2 else f"utter_ask_{question}",
+        {},
+    )
+    turn = _ask(question, said, again)
+    turn.updates[FAILURES] = failures
+    return turn
 
 
 def _lead_of_conversation(ctx: Context) -> tuple[int, str] | None:
@@ -159,17 +182,18 @@ def _after_code(ctx: Context, request: str, field: str | None, lead_id: int) -> 
     return _ask(CONFIRM, ("utter_privacy_verified", {}))
 
 
-def _code(ctx: Context, text: str, request: str, field: str | None) -> Turn:
+def _code(ctx: Context, text: str, request: str, field: str | None, failures: int) -> Turn:
     if any(words in fold(text) for words in NEW_CODE):
         last = codes.last_lead(ctx.sessions, ctx.conversation_id)
         return _send_code(ctx, None if last is None else _lead_by_id(ctx, last))
     if not re.search(r"\d", text):
-        return _ask(CODE, ("utter_privacy_code_expected", {}))
+        return _not_understood(ctx, CODE, ("utter_privacy_code_expected", {}), failures)
     result = codes.check(ctx.sessions, ctx.conversation_id, text, ctx.clock())
     if result.check is codes.Check.OK and result.lead_id is not None:
         return _after_code(ctx, request, field, result.lead_id)
     if result.check is codes.Check.WRONG:
-        return _ask(CODE, ("utter_privacy_code_wrong", {"tries": result.tries_left}))
+        wrong = ("utter_privacy_code_wrong", {"tries": result.tries_left})
+        return _not_understood(ctx, CODE, wrong, failures)
     if result.check is codes.Check.EXPIRED:
         return _ask(CODE, ("utter_privacy_code_expired", {}))
     if result.check is codes.Check.LOCKED:
@@ -222,30 +246,34 @@ def take_turn(
     question: str | None,
     text: str,
     intent: str | None = None,
+    failures: int = 0,
 ) -> Turn:
-    """Handle one message of the rights request (`question`: what was asked, None to start)."""
+    """Handle one message of the rights request (`question`: what was asked, None to start;
+    `failures`: the answers to it not understood so far)."""
     if question is None:
         return _start(ctx, intent, text)
     if wants_to_stop(text):
         codes.revoke(ctx.sessions, ctx.conversation_id)
         return _end(("utter_privacy_stopped", {}))
+    if text.startswith("/faq_") and intent and intent.startswith("faq_"):  # a button
+        return Turn(updates={FAILURES: 0}, faq=intent, next_question=question)
     request = str(state.get("privacy_request") or ACCESS)
     field = state.get("privacy_field")
     field = str(field) if field else None
     if question == EMAIL:
         address = find_email(text)
         if address is None:
-            return _ask(EMAIL, ("utter_privacy_email_expected", {}))
+            return _not_understood(ctx, EMAIL, ("utter_privacy_email_expected", {}), failures)
         return _send_code(ctx, _lead_by_email(ctx, address))
     if question == CODE:
-        return _code(ctx, text, request, field)
+        return _code(ctx, text, request, field, failures)
     lead_id = codes.authorised_lead(ctx.sessions, ctx.conversation_id, ctx.clock())
     if lead_id is None:  # the confirmation ran out: start again
         return _end(("utter_privacy_code_none", {}))
     if question == WHICH:
         chosen = field_named(text, FIELDS) or (text if text in FIELDS else None)
         if chosen is None:
-            return _ask(WHICH, ("utter_privacy_which_expected", {}))
+            return _not_understood(ctx, WHICH, ("utter_privacy_which_expected", {}), failures)
         return _ask(VALUE, privacy_field=chosen)
     if question == VALUE:
         if field is None:
@@ -253,13 +281,14 @@ def take_turn(
         try:
             value = correct(ctx.sessions, lead_id, field, text)
         except NotUnderstood as error:
-            return _ask(VALUE, ("utter_privacy_value_expected", {"expected": str(error)}))
+            said = ("utter_privacy_value_expected", {"expected": str(error)})
+            return _not_understood(ctx, VALUE, said, failures)
         codes.revoke(ctx.sessions, ctx.conversation_id)
         return _end(("utter_privacy_corrected", {"field": FIELD_LABELS[field], "value": value}))
     try:
         yes = parse_yes_no(text).value == "oui"
     except NotUnderstood:
-        return _ask(CONFIRM, ("utter_privacy_yes_no", {}))
+        return _not_understood(ctx, CONFIRM, ("utter_privacy_yes_no", {}), failures)
     if not yes:
         codes.revoke(ctx.sessions, ctx.conversation_id)
         return _end(("utter_privacy_kept", {}))

@@ -53,7 +53,10 @@ def test_faq_response_selection_accuracy(stack: Settings, responses: Responses) 
 # guarded at that figure until it is folded into the held-out set (docs/NLU.md); the held-out
 # set must reach 0.95.
 # Sets no. 2 (0.8949) and 3 (0.9063) are now part of the held-out set (tests/nlu/README.md).
-MEASURED = {"independent_4": 0.97}  # 2026-11-24: 0.9725 (353/363), measured once
+MEASURED = {
+    "independent_4": 0.97,  # 2026-11-24: 0.9725 (353/363), measured once
+    "independent_5_openings": 0.89,  # 2026-12-04: 0.8901 (81/91), measured once
+}
 
 
 def minimum(path: Path) -> float:

@@ -78,6 +78,7 @@ MEASURED = {
     "answers_independent_3": 0.98,  # 2026-11-24: 0.939 measured once; 0.984 after its misses were worked on
     "answers_independent_4": 0.97,  # 2026-11-24: 0.912 measured once; 0.977 after its misses were worked on
     "answers_independent_5": 0.96,  # 2026-11-24: 0.901 measured once; 0.962 after its misses were worked on
+    "answers_independent_6": 0.99,  # 2026-12-04 (yes/no led by the first word): 0.929 measured once; 1.000 after
 }
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from bot.diagnostic import profile
 from bot.diagnostic_form import DIAGNOSTIC, take_turn, to_answers
+from bot.forms import FAILURES
 
 REPLIES = {
     "diag_website": "on a un vieux site",
@@ -72,11 +73,11 @@ def test_faq_in_the_middle() -> None:
 def test_summary_correction() -> None:
     answers = run(REPLIES)
     fix = take_turn(answers, "diag_summary_confirmed", "le budget est pas bon")
-    assert fix.updates == {"diag_budget": None} and fix.next_question == "diag_budget"
+    assert fix.updates == {"diag_budget": None, FAILURES: 0} and fix.next_question == "diag_budget"
     ask = take_turn(answers, "diag_summary_confirmed", "non")
     assert (ask.say, ask.next_question) == ([], "diag_field_to_correct")
     which = take_turn(answers, "diag_field_to_correct", "les réseaux")
-    assert which.updates == {"diag_social_networks": None}
+    assert which.updates == {"diag_social_networks": None, FAILURES: 0}
     done = take_turn(answers, "diag_summary_confirmed", "oui parfait")
     assert done.updates == {"diag_summary_confirmed": True} and done.next_question is None
 

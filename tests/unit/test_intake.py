@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from bot.eligibility import Outcome, decide
+from bot.forms import FAILURES
 from bot.intake import INTAKE, recap, take_turn, to_intake
 
 HAPPY = {
@@ -116,15 +119,15 @@ def test_other_sector_asks_for_a_detail_unless_given() -> None:
 def test_recap_correction_then_confirmation() -> None:
     answers = converse(HAPPY)
     fix = take_turn(answers, "recap_confirmed", "le courriel")
-    assert fix.updates == {"email": None} and fix.next_question == "email"
+    assert fix.updates == {"email": None, FAILURES: 0} and fix.next_question == "email"
     direct = take_turn(answers, "recap_confirmed", "non, mon courriel c'est m@exemple.com")
-    assert (
-        direct.updates == {"email": "m@exemple.com"} and direct.next_question == "recap_confirmed"
-    )
+    assert direct.updates == {"email": "m@exemple.com", FAILURES: 0}
+    assert direct.next_question == "recap_confirmed"
     unsure = take_turn(answers, "recap_confirmed", "non")
     assert (unsure.say, unsure.next_question) == ([], "field_to_correct")
     which = take_turn(answers, "field_to_correct", "l'adresse")
-    assert which.updates == {"address": None, "postal_code": None, "municipality": None}
+    assert which.updates == {"address": None, "postal_code": None, "municipality": None,
+                             FAILURES: 0}  # fmt: skip
     assert which.next_question == "address"
     done = take_turn(answers, "recap_confirmed", "oui c'est ça")
     assert done.updates == {"recap_confirmed": True} and done.next_question is None
@@ -135,9 +138,35 @@ def test_hostile_text_is_kept_as_text_or_refused() -> None:
     assert html.updates["business_name"] == "<script>alert(1)</script>"
     huge = take_turn({}, "impact", "a" * 10_000)
     assert "impact" not in huge.updates and huge.say[0][0] == "utter_form_retry"
-    assert take_turn({}, "business_name", "🙂🙂").updates["business_name"] == "🙂🙂"
+    emoji = take_turn({}, "business_name", "🙂🙂")  # no word at all: not a name
+    assert "business_name" not in emoji.updates and emoji.say[0][0] == "utter_form_retry"
+    assert take_turn({}, "business_name", "Café 🙂").updates["business_name"] == "Café 🙂"
 
 
 def test_a_shop_named_stop_is_a_name_not_a_request_to_stop() -> None:
     assert take_turn({}, "business_name", "Café Stop").updates["business_name"] == "Café Stop"
     assert take_turn({}, "business_name", "stop").paused
+
+
+@pytest.mark.parametrize("nothing", ["je sais pas", "rien", "non", "Rien à corriger", "c'est beau"])
+def test_nothing_to_correct_keeps_the_answers(nothing: str) -> None:
+    turn = take_turn(converse(HAPPY), "field_to_correct", nothing)
+    assert turn.updates == {"recap_confirmed": True, FAILURES: 0} and turn.next_question is None
+    assert turn.say == [("utter_form_nothing_to_correct", {})]
+
+
+def test_what_to_correct_escalates_to_the_answers_as_buttons_then_a_pause() -> None:
+    answers = converse(HAPPY)
+    first = take_turn(answers, "field_to_correct", "euh le truc")
+    assert first.say == [("utter_form_retry", {"expected": "le nom de ce qui est à corriger",
+                                               "example": "courriel"})]  # fmt: skip
+    second = take_turn(answers, "field_to_correct", "le machin", failures=1)
+    [(response, values)] = second.say
+    titles = [b["title"] for b in values["buttons"]]
+    assert response == "utter_form_choices" and "Courriel" in titles
+    assert titles[-1] == "Rien à corriger"
+    assert take_turn(answers, "field_to_correct", titles[1], failures=2).next_question != (
+        "field_to_correct"
+    )
+    third = take_turn(answers, "field_to_correct", "bof", failures=2)
+    assert third.paused and [r for r, _ in third.say] == ["utter_form_stuck", "utter_intake_paused"]

@@ -87,6 +87,23 @@ def test_yes_no_in_colloquial_french(text: str, answer: Answer) -> None:
     assert parse_yes_no(text) is answer
 
 
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("non, pas de vitrine, tout se fait par la poste et aux salons", Answer.NO),
+        ("non mais j'y pense pour l'an prochain", Answer.NO),
+        ("oui, sauf qu'on ferme l'hiver", Answer.YES),
+        ("non, finalement oui, depuis le printemps", Answer.YES),
+        ("ouais... je voulais dire non, c'est mon voisin", Answer.NO),
+        ("nan en fait ouais on en a un", Answer.YES),
+        ("oui en fait non, on l'a fermée", Answer.NO),
+        ("chepa, c'est mon associé qui gère", Answer.UNSURE),
+    ],
+)
+def test_the_first_word_decides_unless_taken_back_at_once(text: str, answer: Answer) -> None:
+    assert parse_yes_no(text) is answer
+
+
 def test_yes_no_not_understood() -> None:
     with pytest.raises(NotUnderstood, match="oui ou non"):
         parse_yes_no("mardi")
