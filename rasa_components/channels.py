@@ -19,7 +19,13 @@ from sanic.response import HTTPResponse
 
 from bot import log_privacy
 from bot.messages import InvalidMessage, parse_message
-from rasa_components import asked_questions, failed_actions, remote_actions, typed_buttons
+from rasa_components import (
+    asked_questions,
+    failed_actions,
+    remote_actions,
+    session_resume,
+    typed_buttons,
+)
 
 # Loaded before the server logs any message: e-mails, phones and postal codes masked in every
 # log record of the Rasa server (Rasa's, Sanic's and ours, see `bot/log_privacy.py`).
@@ -28,11 +34,12 @@ log_privacy.install()
 # server (each patch refuses to install on a Rasa other than 3.6.21): a faster check of action
 # server responses, a French apology when a custom action fails, and typed button titles or a
 # plain yes/no handled as the click they mean, a form question asked once per turn without a
-# second call to the action server.
+# second call to the action server, a form in progress resumed by a new session.
 remote_actions.install()
 failed_actions.install()
 typed_buttons.install()
 asked_questions.install()
+session_resume.install()
 
 
 class ValidatedRestInput(RestInput):

@@ -70,19 +70,25 @@ from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 from rasa.core.actions import action as rasa_action
-from rasa_components import asked_questions, failed_actions, remote_actions, typed_buttons
+from rasa_components import (
+    asked_questions,
+    failed_actions,
+    remote_actions,
+    session_resume,
+    typed_buttons,
+)
 from rasa_components.patching import changed_sources
 
 patched = {
     **remote_actions.PATCHED, **failed_actions.PATCHED, **typed_buttons.PATCHED,
-    **asked_questions.PATCHED,
+    **asked_questions.PATCHED, **session_resume.PATCHED,
 }
 lookup = rasa_action.action_for_name_or_text
 found = {"changed": changed_sources(patched)}
 originals = (RemoteAction.run, RemoteAction._validate_action_result)
 real, rasa.__version__ = rasa.__version__, "3.7.0"
 found["refused"] = []
-for module in (remote_actions, failed_actions, typed_buttons, asked_questions):
+for module in (remote_actions, failed_actions, typed_buttons, asked_questions, session_resume):
     try:
         module.install()
         found["refused"].append("installed")
@@ -91,6 +97,7 @@ for module in (remote_actions, failed_actions, typed_buttons, asked_questions):
 found["untouched"] = (RemoteAction.run, RemoteAction._validate_action_result) == originals
 found["untouched"] &= "typed_buttons" not in MessageProcessor._handle_message_with_tracker.__module__
 found["untouched"] &= rasa_action.action_for_name_or_text is lookup
+found["untouched"] &= "session_resume" not in rasa_action.ActionSessionStart.run.__module__
 rasa.__version__ = real
 failed_actions.install()
 failed_actions.install()  # twice: wrapped once
@@ -159,6 +166,7 @@ def test_patches_refuse_another_rasa_version_clearly(patches: dict[str, Any]) ->
         "rasa_components.failed_actions patches Rasa 3.6.21 internals; found 3.7.0",
         "rasa_components.typed_buttons patches Rasa 3.6.21 internals; found 3.7.0",
         "rasa_components.asked_questions patches Rasa 3.6.21 internals; found 3.7.0",
+        "rasa_components.session_resume patches Rasa 3.6.21 internals; found 3.7.0",
     ]
     assert patches["untouched"]
 
