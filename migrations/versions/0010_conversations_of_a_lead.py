@@ -38,7 +38,9 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_lead_conversations_conversation_id"), ["conversation_id"], unique=False
         )
-        batch_op.create_index(batch_op.f("ix_lead_conversations_lead_id"), ["lead_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_lead_conversations_lead_id"), ["lead_id"], unique=False
+        )
     op.execute(
         "INSERT INTO lead_conversations (lead_id, conversation_id, reason, at) "
         "SELECT id, conversation_id, 'intake', created_at FROM leads "
