@@ -316,3 +316,16 @@ def test_database_locked_at_submission_keeps_the_answers(
         database.close()
     assert chat.say("oui") == ["utter_intake_eligible"]
     assert lead_of(stack, "verrou@exemple.com")["business"] == "Boutique Chez Marie"
+
+
+def test_a_no_led_storefront_answer_is_stored_as_no(stack: Settings, responses: Responses) -> None:
+    """« non, pas de local… » is no, through the whole product, up to the decision."""
+    chat = Chat(stack, responses)
+    answers = ANSWERS | {
+        "utter_ask_storefront": "non, pas de local, je vends juste en ligne et dans des marchés",
+        "utter_ask_email": "sans-local@exemple.com",
+    }
+    chat.answer_until(RECAP, answers, start(chat))
+    assert "• Local ouvert à la clientèle : non" in chat.last[-1]["text"]
+    assert chat.say("oui") == ["utter_intake_not_eligible"]
+    assert lead_of(stack, "sans-local@exemple.com")["outcome"] == "non admissible"
