@@ -122,30 +122,37 @@ class BookingTurn:
     ) -> Turn:
         """The same escalation as every form (`bot.forms`): other words with an example, then
         a way out, then a pause; never the same words a third time."""
-        failures = self.failures + 1
-        if failures >= 3:
-            self.say("utter_form_stuck")
-            self.say("utter_booking_paused")
-            self.turn.paused = True
-            return self.ask(None)
-        if failures == 1:
-            self.say("utter_form_retry", expected=expected, example=example, buttons=buttons)
-        else:
-            self.say("utter_form_help", expected=expected, buttons=buttons)
-        return self.ask(question, **{FAILURES: failures})
+        retry = ("utter_form_retry", {"expected": expected, "example": example, "buttons": buttons})
+        help_ = ("utter_form_help", {"expected": expected, "buttons": buttons})
+        return self.escalate(question, retry, help_)
 
     def unknown_reference(self) -> Turn:
         """No session with that reference: check it, then a person can find it, then a pause."""
+        return self.escalate(
+            LOOKUP,
+            ("utter_booking_unknown_reference", {}),
+            ("utter_booking_reference_help", {}),
+            booking_reference=None,
+        )
+
+    def escalate(
+        self,
+        question: str,
+        first: tuple[str, dict[str, Any]],
+        second: tuple[str, dict[str, Any]],
+        **updates: Any,
+    ) -> Turn:
+        """After the `self.failures + 1`-th failed answer to `question`: `first`, then `second`
+        (a way out), then a person offered and a pause."""
         failures = self.failures + 1
         if failures >= 3:
             self.say("utter_form_stuck")
             self.say("utter_booking_paused")
             self.turn.paused = True
-            return self.ask(None, booking_reference=None)
-        self.say(
-            "utter_booking_unknown_reference" if failures == 1 else "utter_booking_reference_help"
-        )
-        return self.ask(LOOKUP, booking_reference=None, **{FAILURES: failures})
+            return self.ask(None, **updates)
+        response, values = first if failures == 1 else second
+        self.say(response, **values)
+        return self.ask(question, **updates, **{FAILURES: failures})
 
     def offer(self, times: list[datetime], intro: str) -> Turn:
         """Propose `times` as buttons; with none at all, offer a callback."""

@@ -209,9 +209,14 @@ def _escalate(form: Form, turn: Turn, question: Question, expected: str, failure
         turn.updates |= {question.name: UNKNOWN, FAILURES: 0}
         turn.say.append(("utter_form_skipped", {}))
     else:
-        turn.updates[FAILURES] = 0
-        turn.say += [("utter_form_stuck", {}), (form.paused, {})]
-        turn.paused = True
+        _pause(form, turn)
+
+
+def _pause(form: Form, turn: Turn) -> None:
+    """The third unreadable answer: a person offered, the form paused with its answers kept."""
+    turn.updates[FAILURES] = 0
+    turn.say += [("utter_form_stuck", {}), (form.paused, {})]
+    turn.paused = True
 
 
 def _recap_turn(
@@ -256,7 +261,5 @@ def _correction_not_understood(form: Form, answers: dict[str, Any], failures: in
         choices = [(q.label or q.words[0], q.words[0]) for q in given] + [NOTHING]
         turn.say.append(("utter_form_choices", {"buttons": as_buttons(choices)}))
     else:
-        turn.updates[FAILURES] = 0
-        turn.say += [("utter_form_stuck", {}), (form.paused, {})]
-        turn.paused = True
+        _pause(form, turn)
     return turn

@@ -94,12 +94,14 @@ class Reach:
         return sorted(self.own_emails | self.own_phones)
 
     @property
+    def own_phone_forms(self) -> list[str]:
+        """Their own phones as they may have been typed."""
+        return [form for phone in sorted(self.own_phones) for form in phone_forms(phone)]
+
+    @property
     def own_forms(self) -> list[str]:
         """Their own e-mails, and their own phones as they may have been typed."""
-        return [
-            *sorted(self.own_emails),
-            *(f for p in sorted(self.own_phones) for f in phone_forms(p)),
-        ]
+        return [*sorted(self.own_emails), *self.own_phone_forms]
 
 
 def scrub(text: str | None, pattern: re.Pattern[str] | None) -> str | None:
@@ -205,7 +207,7 @@ def _conversations(session: Session, lead: Lead, tracker_url: str, report: Erasu
     theirs.update({c: WIDGET for c in _widget_conversations(session, reach) if c not in theirs})
     for conversation in senders_containing(tracker_url, sorted(reach.own_emails)):
         theirs.setdefault(conversation, EMAIL)
-    for conversation in senders_containing(tracker_url, reach.own_forms):
+    for conversation in senders_containing(tracker_url, reach.own_phone_forms):
         theirs.setdefault(conversation, PHONE)
     for conversation, why in theirs.items():
         if conversation in others:

@@ -35,15 +35,24 @@ _INSERT = text(
 )
 
 
+def _phone_parts(value: str) -> tuple[str, str, str] | None:
+    """Area code, office and line of a phone's last ten digits; None for fewer digits or an
+    e-mail."""
+    digits = re.sub(r"\D", "", value)
+    if "@" in value or len(digits) < 10:
+        return None
+    return digits[-10:-7], digits[-7:-4], digits[-4:]
+
+
 def phone_forms(phone: str) -> list[str]:
     """How a stored phone (E.164) may have been typed: +14185551234, 4185551234, 418-555-1234,
     418 555-1234, 418 555 1234, (418) 555-1234, 418.555.1234."""
-    digits = re.sub(r"\D", "", phone)[-10:]
-    if len(digits) != 10:
+    parts = _phone_parts(phone)
+    if parts is None:
         return [phone] if phone else []
-    area, office, line = digits[:3], digits[3:6], digits[6:]
+    area, office, line = parts
     return [
-        phone, digits, f"{area}-{office}-{line}", f"{area} {office}-{line}",
+        phone, f"{area}{office}{line}", f"{area}-{office}-{line}", f"{area} {office}-{line}",
         f"{area} {office} {line}", f"({area}) {office}-{line}", f"{area}.{office}.{line}",
     ]  # fmt: skip
 
@@ -53,9 +62,8 @@ def scrub_pattern(strings: Iterable[str]) -> re.Pattern[str] | None:
     strings shorter than three characters are left out."""
     parts = []
     for value in strings:
-        digits = re.sub(r"\D", "", value)
-        if "@" not in value and len(digits) >= 10:
-            area, office, line = digits[-10:-7], digits[-7:-4], digits[-4:]
+        if phone := _phone_parts(value):
+            area, office, line = phone
             parts.append(rf"(?:\+?1[\s.-]?)?\(?{area}\)?[\s.-]?{office}[\s.-]?{line}")
         elif len(value.strip()) >= 3:
             parts.append(re.escape(value.strip()))

@@ -51,6 +51,16 @@ def of_lead(session: Session, lead_id: int) -> dict[str, str]:
     return found
 
 
+def owner(session: Session, conversation_id: str) -> int | None:
+    """The live lead the conversation was last recorded for, if any."""
+    return session.scalars(
+        select(LeadConversation.lead_id)
+        .join(Lead, Lead.id == LeadConversation.lead_id)
+        .where(LeadConversation.conversation_id == conversation_id, Lead.anonymised_at.is_(None))
+        .order_by(LeadConversation.id.desc())
+    ).first()
+
+
 def of_live_leads(session: Session, besides: int | None = None) -> set[str]:
     """The conversations of every lead not erased (but `besides`)."""
     live = select(Lead.id).where(Lead.anonymised_at.is_(None))
