@@ -29,6 +29,10 @@ def _str(name: str, default: str) -> str:
     return os.environ.get(name, "").strip() or default
 
 
+def _flag(name: str) -> bool:
+    return _str(name, "false").lower() in {"1", "true", "yes"}
+
+
 def _moment(name: str) -> datetime | None:
     raw = os.environ.get(name, "").strip()
     if not raw:
@@ -59,7 +63,11 @@ def _api_token(name: str) -> str:
 class Settings:
     """Runtime configuration; every field has a safe embedded default."""
 
-    host: str
+    # One bind address per service: only the web app is ever meant to be published (behind
+    # nginx in production); Rasa and the action server stay on loopback or a private network.
+    web_host: str
+    rasa_host: str
+    action_host: str
     rasa_port: int
     action_port: int
     web_port: int
@@ -94,6 +102,14 @@ class Settings:
     # Other sites (scheme://host[:port]) allowed to host the chat widget; the web app's own
     # address is always allowed, every other origin is refused a conversation.
     allowed_origins: tuple[str, ...] = ()
+    # The shared secret Rasa sends the action server (`Authorization: Bearer …`); empty: the
+    # launcher makes one for its processes.
+    action_token: str = ""
+    # Redis shared by every instance: abuse limits, the scheduled jobs' lease ("" = this
+    # process's memory, the embedded default).
+    redis_url: str = ""
+    # Behind a reverse proxy (nginx): the client's address is the last X-Forwarded-For entry.
+    behind_proxy: bool = False
 
     @property
     def clock(self) -> Clock:
@@ -102,11 +118,11 @@ class Settings:
 
     @property
     def rasa_url(self) -> str:
-        return f"http://{self.host}:{self.rasa_port}"
+        return f"http://{self.rasa_host}:{self.rasa_port}"
 
     @property
     def action_url(self) -> str:
-        return f"http://{self.host}:{self.action_port}/webhook"
+        return f"http://{self.action_host}:{self.action_port}/webhook"
 
     @property
     def tracker_url(self) -> str:
@@ -115,7 +131,7 @@ class Settings:
 
     @property
     def web_url(self) -> str:
-        return f"http://{self.host}:{self.web_port}"
+        return f"http://{self.web_host}:{self.web_port}"
 
     @property
     def workspace_base(self) -> str:
@@ -136,7 +152,9 @@ def load_settings(env_file: Path | None = None) -> Settings:
     load_dotenv(env_file or ROOT / ".env", override=False)
     var_dir = Path(_str("VAR_DIR", str(ROOT / "var")))
     return Settings(
-        host=_str("HOST", "127.0.0.1"),
+        web_host=_str("WEB_HOST", "127.0.0.1"),
+        rasa_host=_str("RASA_HOST", "127.0.0.1"),
+        action_host=_str("ACTION_HOST", "127.0.0.1"),
         rasa_port=_int("RASA_PORT", 5005),
         action_port=_int("ACTION_PORT", 5055),
         web_port=_int("WEB_PORT", 8000),
@@ -151,7 +169,7 @@ def load_settings(env_file: Path | None = None) -> Settings:
         advisors_file=Path(_str("ADVISORS_FILE", str(ROOT / "config" / "advisors.yml"))),
         program_website=_str("PROGRAM_WEBSITE", "https://100numeriqc.qcnum.com"),
         log_level=_str("LOG_LEVEL", "INFO").upper(),
-        secure_cookies=_str("SECURE_COOKIES", "false").lower() in {"1", "true", "yes"},
+        secure_cookies=_flag("SECURE_COOKIES"),
         coaching_goal=_int("COACHING_GOAL", 100),
         team_email=_str("TEAM_EMAIL", ""),
         workspace_url=_str("WORKSPACE_URL", "").rstrip("/"),
@@ -160,4 +178,7 @@ def load_settings(env_file: Path | None = None) -> Settings:
         workspace_api_token=_api_token("WORKSPACE_API_TOKEN"),
         retention_days=_int("RETENTION_DAYS", 365),
         allowed_origins=_origins("ALLOWED_ORIGINS"),
+        action_token=_api_token("ACTION_TOKEN"),
+        redis_url=_str("REDIS_URL", ""),
+        behind_proxy=_flag("BEHIND_PROXY"),
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -20,7 +21,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import TracebackType
 
@@ -44,6 +45,7 @@ def rasa_env(settings: Settings) -> dict[str, str]:
     return {
         **os.environ,
         "ACTION_ENDPOINT_URL": settings.action_url,
+        "ACTION_TOKEN": settings.action_token,
         "RASA_TRACKER_DB": str(settings.tracker_db),
         # Quieter logs: TensorFlow is imported by Rasa but no TensorFlow model runs.
         "TF_CPP_MIN_LOG_LEVEL": "2",
@@ -58,14 +60,11 @@ def _commands(settings: Settings) -> dict[str, list[str]]:
     # need their own option.
     debug = ["--debug"] if settings.log_level == "DEBUG" else []
     return {
-        "actions": [
-            str(APP_PYTHON), "-m", "rasa_sdk", "--actions", "actions",
-            "--port", str(settings.action_port), *debug,
-        ],
+        "actions": [str(APP_PYTHON), "-m", "actions"],
         "rasa": [
             str(RASA_BIN), "run", "--model", str(settings.model_path),
             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
-            "--interface", settings.host, "--port", str(settings.rasa_port), *debug,
+            "--interface", settings.rasa_host, "--port", str(settings.rasa_port), *debug,
         ],
         "web": [str(APP_PYTHON), "-m", "bot.web"],
         "jobs": [
@@ -76,7 +75,7 @@ def _commands(settings: Settings) -> dict[str, list[str]]:
 
 def _ready_urls(settings: Settings) -> dict[str, str]:
     return {
-        "actions": f"http://{settings.host}:{settings.action_port}/health",
+        "actions": f"http://{settings.action_host}:{settings.action_port}/health",
         "rasa": f"{settings.rasa_url}/webhooks/rest/",
         "web": f"{settings.web_url}/health",
     }
@@ -137,13 +136,18 @@ class Stack:
         thread; return the seconds it took. A process that exits during start-up stops all."""
         if not self.settings.model_path.exists():
             raise RuntimeError(f"no trained model at {self.settings.model_path}: run `make train`")
+        if not self.settings.action_token:  # one secret for this run's Rasa and action server
+            self.settings = replace(self.settings, action_token=secrets.token_urlsafe(32))
         self.settings.var_dir.mkdir(parents=True, exist_ok=True)
         self.settings.tracker_db.parent.mkdir(parents=True, exist_ok=True)
         upgrade(self.settings.database_url)
         self._env = {
             **rasa_env(self.settings),
-            "SANIC_HOST": self.settings.host,
-            "HOST": self.settings.host,
+            "WEB_HOST": self.settings.web_host,
+            "RASA_HOST": self.settings.rasa_host,
+            "ACTION_HOST": self.settings.action_host,
+            "REDIS_URL": self.settings.redis_url,
+            "BEHIND_PROXY": str(self.settings.behind_proxy).lower(),
             "RASA_PORT": str(self.settings.rasa_port),
             "ACTION_PORT": str(self.settings.action_port),
             "WEB_PORT": str(self.settings.web_port),
@@ -328,7 +332,7 @@ def main() -> int:
             f"  chat page     : {settings.web_url}/\n"
             f"  advisors      : {settings.web_url}/conseillers/ (first account: see the README)\n"
             f"  Rasa (REST)   : {settings.rasa_url}/webhooks/rest/webhook\n"
-            f"  action server : http://{settings.host}:{settings.action_port}\n"
+            f"  action server : http://{settings.action_host}:{settings.action_port}\n"
             "A process that stops is restarted. Press Ctrl-C to stop everything.",
             flush=True,
         )

@@ -8,4 +8,4 @@ if __name__ == "__main__":
     settings = load_settings()
     app = create_app(settings)
     log_privacy.install()  # after the app: Sanic's log handlers exist by then
-    app.run(host=settings.host, port=settings.web_port, access_log=False, motd=False)
+    app.run(host=settings.web_host, port=settings.web_port, access_log=False, motd=False)

@@ -37,6 +37,8 @@ def create_app(settings: Settings, name: str = "numeriqc_web") -> Sanic:
     """Build the web app for `settings` (one app per process; `name` must be unique)."""
     app = Sanic(name)
     app.config.REQUEST_MAX_SIZE = 64 * 1024
+    if settings.behind_proxy:  # nginx appends the client's address to X-Forwarded-For
+        app.config.PROXIES_COUNT = 1
     privacy_page = Template(
         Template((STATIC / "confidentialite.html").read_text("utf-8")).safe_substitute(
             officer_contact=settings.privacy_officer_email or settings.program_website,

@@ -154,7 +154,7 @@ def test_the_launcher_restarts_a_killed_action_server_and_stops_cleanly_on_sigte
         )
     try:
         until(lambda: "ready in" in output.read_text(), 180, "the launcher ready")
-        [actions] = [p for p, cmd in children(launcher_process.pid).items() if "rasa_sdk" in cmd]
+        [actions] = [p for p, cmd in children(launcher_process.pid).items() if "-m actions" in cmd]
         os.kill(actions, signal.SIGKILL)
         until(lambda: "actions restarted" in output.read_text(), 30, "a restart")
         log = output.read_text()
