@@ -41,10 +41,13 @@ class ValidateBookingForm(FormValidationAction):
         message = latest_message(tracker)
         failures = int(tracker.get_slot(FAILURES) or 0)
         sender = tracker.sender_id
+        client = str((tracker.latest_message.get("metadata") or {}).get("client") or "")
         try:
             turn = await stored(
                 dispatcher,
-                lambda: take_turn(scheduler, state, lead, question, *message, failures, sender),
+                lambda: take_turn(
+                    scheduler, state, lead, question, *message, failures, sender, client
+                ),
             )
         except StorageFailed:  # the same question again, with what was chosen so far
             turn = Turn(next_question=question)

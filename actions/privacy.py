@@ -16,6 +16,7 @@ from bot.mail import mail_settings
 from bot.privacy.chat import CODE, CONFIRM, EMAIL, ERASED, STATE, VALUE, WHICH, Context, take_turn
 from bot.settings import load_settings
 from bot.storage.database import sessions_of
+from bot.throttle import Throttle, process_store
 
 
 class ValidatePrivacyForm(FormValidationAction):
@@ -36,6 +37,7 @@ class ValidatePrivacyForm(FormValidationAction):
             scheduler=lambda: scheduler_for(settings),
             clock=settings.clock,
             conversation_id=tracker.sender_id,
+            limits=Throttle(process_store(settings.redis_url), settings.clock),
         )
         state = {name: tracker.get_slot(name) for name in STATE}
         question = tracker.get_slot("requested_slot")

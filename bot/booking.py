@@ -31,6 +31,13 @@ from bot.storage.database import sessions_of
 from bot.storage.lead_conversations import BOOKING
 from bot.storage.leads import LeadCard, lead_card, request_callback
 from bot.storage.models import Booking, as_utc
+from bot.throttle import (
+    WRONG_REFERENCES_PER_CLIENT,
+    WRONG_REFERENCES_PER_CONVERSATION,
+    MemoryStore,
+    Throttle,
+    process_store,
+)
 
 log = logging.getLogger(__name__)
 __all__ = ["AlreadyBooked", "Appointment", "Scheduler", "SlotTaken", "UnknownBooking"]
@@ -82,6 +89,10 @@ def _spread(times: list[datetime], count: int) -> list[datetime]:
     return chosen
 
 
+class TooManyTries(Exception):
+    """Too many booking references that match nothing, in the conversation or from the client."""
+
+
 class Scheduler:
     """Everything the chat does with sessions, over one database and one availability file."""
 
@@ -93,8 +104,10 @@ class Scheduler:
         website: str,
         clock: Clock,
         team: Team | None = None,
+        limits: Throttle | None = None,
     ) -> None:
         self.sessions = sessions
+        self.limits = limits or Throttle(MemoryStore(), clock)
         self.team = team  # told of each callback request (bot.notifications)
         self.availability = availability
         self.mail = mail
@@ -199,6 +212,20 @@ class Scheduler:
 
     def find(self, reference: str) -> Appointment:
         return self._appointment(bookings.find(self.sessions, reference))
+
+    def find_typed(self, reference: str, conversation: str, client: str) -> Appointment:
+        """`find` for a reference the merchant typed: wrong ones count, per conversation and per
+        client; once either is used up, raise `TooManyTries` even for a right one."""
+        subjects = [(WRONG_REFERENCES_PER_CONVERSATION, conversation)]
+        subjects += [(WRONG_REFERENCES_PER_CLIENT, client)] if client else []
+        if any(self.limits.reached(limit, subject) for limit, subject in subjects):
+            raise TooManyTries(conversation)
+        try:
+            return self.find(reference)
+        except UnknownBooking:
+            for limit, subject in subjects:
+                self.limits.hit(limit, subject)
+            raise
 
     def found_in(self, appointment: Appointment, conversation: str) -> None:
         """The conversation knew the session's reference: it belongs to the session's lead."""
@@ -401,4 +428,5 @@ def scheduler_for(settings: Settings) -> Scheduler:
         settings.program_website,
         clock=settings.clock,
         team=team_for(settings),
+        limits=Throttle(process_store(settings.redis_url), settings.clock),
     )

@@ -11,7 +11,14 @@ import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from bot.booking import AlreadyBooked, Scheduler, SlotTaken, UnknownBooking, describe
+from bot.booking import (
+    AlreadyBooked,
+    Scheduler,
+    SlotTaken,
+    TooManyTries,
+    UnknownBooking,
+    describe,
+)
 from bot.conversation import Turn, interruption
 from bot.eligibility import Outcome
 from bot.forms import FAILURES
@@ -33,7 +40,8 @@ BOOKABLE = {Outcome.ELIGIBLE.value, Outcome.TO_REVIEW.value}  # leads that may b
 MORE = "autres moments"
 YES_NO = [{"title": "Oui", "payload": "oui"}, {"title": "Non", "payload": "non"}]
 
-_REFERENCE = re.compile(r"\bNQ\s*-?\s*([A-Z2-9]{6})\b", re.I)
+# New references have 8 characters (40 bits); those made before have 6 and still work.
+_REFERENCE = re.compile(r"\bNQ\s*-?\s*([A-Z2-9]{8}|[A-Z2-9]{6})\b", re.I)
 _ISO_MOMENT = re.compile(r"^\s*(\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d)?[+-]\d\d:\d\d)\s*$")
 _ISO_DAY = re.compile(r"^\s*(\d{4}-\d\d-\d\d)\s*$")
 
@@ -97,9 +105,11 @@ class BookingTurn:
         lead: tuple[Any, Any],
         failures: int = 0,
         conversation: str = "",
+        client: str = "",
     ):
         self.scheduler = scheduler
         self.conversation = conversation
+        self.client = client
         self.state = state
         self.lead_id = None if lead[0] is None else int(lead[0])
         self.lead_outcome = lead[1]
@@ -233,9 +243,12 @@ class BookingTurn:
         if reference is None:
             return self.not_understood(LOOKUP, "votre numéro de réservation", "NQ-7KX3PD", [])
         try:
-            appointment = self.scheduler.find(reference)
+            appointment = self.scheduler.find_typed(reference, self.conversation, self.client)
         except UnknownBooking:
             return self.unknown_reference()
+        except TooManyTries:
+            self.say("utter_booking_too_many_references")
+            return self.ask(None, booking_reference=None)
         self.scheduler.found_in(appointment, self.conversation)
         self.state["booking_reference"] = appointment.reference
         self.turn.updates.update(
@@ -381,10 +394,11 @@ def take_turn(
     confidence: float = 0.0,
     failures: int = 0,
     conversation: str = "",
+    client: str = "",
 ) -> Turn:
-    """Handle one message of the booking form in `conversation`. `lead` is (lead id, decision
-    outcome)."""
-    handler = BookingTurn(scheduler, dict(state), lead, failures, conversation)
+    """Handle one message of the booking form in `conversation`, from `client` (the web app's
+    hash of its address, "" if unknown). `lead` is (lead id, decision outcome)."""
+    handler = BookingTurn(scheduler, dict(state), lead, failures, conversation, client)
     if question is None:
         return handler.start(intent, text)
     interrupted = interruption(text, question, intent, confidence, "utter_booking_paused")

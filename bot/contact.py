@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.address_proof import CODE_LIFETIME
 from bot.limits import FREE_TEXT, INTAKE, SHORTEST_NAME
 from bot.notifications import SIGNATURE
 from bot.parsing import NotUnderstood, parse_email, parse_phone
@@ -75,15 +76,28 @@ def parse_contact_request(body: Any) -> ContactRequest:
     return ContactRequest(name=name, email=email_ok, phone=phone_ok, message=message)
 
 
-def parse_transcript_request(body: Any) -> str:
-    """The e-mail address a transcript is asked for; raise `InvalidRequest` if none is valid."""
+def parse_transcript_request(body: Any) -> tuple[str, str | None]:
+    """The e-mail address a transcript is asked for, and the confirmation code typed if any;
+    raise `InvalidRequest` if no address is valid."""
     email = _text(body, "email") if isinstance(body, dict) else ""
+    code = _text(body, "code")[:20] if isinstance(body, dict) else ""
     try:
         if len(email) > INTAKE["email"]:
             raise NotUnderstood("une adresse courriel plus courte")
-        return parse_email(email)
+        return parse_email(email), code or None
     except NotUnderstood as error:
         raise InvalidRequest({"email": f"Indiquez {error}."}) from None
+
+
+def transcript_code_mail(code: str) -> tuple[str, str]:
+    """The code that proves the merchant holds the address a transcript is asked for."""
+    return (
+        "Votre code de confirmation 100 % NumériQC",
+        f"Bonjour,\n\nVotre code de confirmation : {code}\n\n"
+        "Écrivez-le dans le clavardage de 100 % NumériQC pour recevoir votre conversation à "
+        f"cette adresse. Il est valable {CODE_LIFETIME // 60} minutes. Si vous n'avez rien demandé, ignorez ce "
+        f"courriel : rien d'autre ne vous sera envoyé.\n\n{SIGNATURE}",
+    )
 
 
 def answer_delay(days: int) -> str:

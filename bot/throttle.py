@@ -33,6 +33,7 @@ HOUR, DAY = 3600, 86400
 TRANSCRIPTS_PER_CONVERSATION = Limit("transcripts_per_conversation", 3, DAY)
 TRANSCRIPTS_PER_ADDRESS = Limit("transcripts_per_address", 3, DAY)
 TRANSCRIPT_CODES_PER_ADDRESS = Limit("transcript_codes_per_address", 3, DAY)
+TRANSCRIPT_CODES_PER_CONVERSATION = Limit("transcript_codes_per_conversation", 3, DAY)
 TRANSCRIPT_CODE_TRIES = Limit("transcript_code_tries", 5, HOUR)
 # « Parler à une personne ».
 CONTACTS_PER_CONVERSATION = Limit("contacts_per_conversation", 3, DAY)
@@ -171,6 +172,11 @@ class Throttle:
 
 
 @cache
-def store_of(redis_url: str) -> Store:
-    """One store per process and URL ("" = this process's memory)."""
+def process_store(redis_url: str) -> Store:
+    """One store per process and URL (the action server's)."""
+    return open_store(redis_url)
+
+
+def open_store(redis_url: str) -> Store:
+    """The shared store at `redis_url`, or a store in this process's memory ("")."""
     return RedisStore(redis_url) if redis_url else MemoryStore()

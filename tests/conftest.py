@@ -58,6 +58,21 @@ def postgres_url() -> Iterator[str]:
         yield url
 
 
+REDIS_TEST_URL = "redis://127.0.0.1:6379/15"  # the real Redis server, a database of its own
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    """The real Redis server's test database, emptied before and after the test."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_TEST_URL)
+    client.flushdb()
+    yield REDIS_TEST_URL
+    client.flushdb()
+    client.close()
+
+
 # Figures measured by the tests, printed at the end of the run (see pytest_terminal_summary).
 FIGURES: dict[str, str] = {}
 

@@ -84,8 +84,11 @@ def _check_rules(
             raise SlotTaken(slot)
 
 
+REFERENCE_LENGTH = 8  # 32**8 = 2**40 references; older ones have 6 characters and still work
+
+
 def new_reference() -> str:
-    return "NQ-" + "".join(secrets.choice(_ALPHABET) for _ in range(6))
+    return "NQ-" + "".join(secrets.choice(_ALPHABET) for _ in range(REFERENCE_LENGTH))
 
 
 def book(

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.storage import lead_conversations
-from bot.storage.models import CallbackRequest
+from bot.storage.models import CallbackRequest, Contact, Lead
 
 
 def save_contact_request(
@@ -30,3 +31,16 @@ def save_contact_request(
         session.add(request)
         session.flush()
         return request.id
+
+
+def conversation_email(sessions: sessionmaker[Session], conversation_id: str) -> str | None:
+    """The e-mail address of the conversation's lead (given in its intake), if it has one."""
+    with sessions() as session:
+        lead_id = lead_conversations.owner(session, conversation_id)
+        if lead_id is None:
+            return None
+        return session.scalar(
+            select(Contact.email)
+            .join(Lead, Lead.contact_id == Contact.id)
+            .where(Lead.id == lead_id)
+        )

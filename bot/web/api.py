@@ -17,18 +17,20 @@ import aiohttp
 from sanic import Blueprint, Request, response
 from sanic.response import HTTPResponse
 
+from bot import address_proof, throttle
 from bot.contact import (
     InvalidRequest,
     contact_confirmation,
     contact_team_mail,
     parse_contact_request,
     parse_transcript_request,
+    transcript_code_mail,
     transcript_mail,
 )
 from bot.mail import mail_settings, message, send
 from bot.messages import InvalidMessage, page_messages, parse_message
 from bot.settings import Settings
-from bot.storage.contact import save_contact_request
+from bot.storage.contact import conversation_email, save_contact_request
 from bot.storage.database import sessions_of
 from bot.storage.transcripts import Line, as_seen, form_in_progress, transcript
 
@@ -37,6 +39,20 @@ GREETING = "/greet"
 # The widget's conversation ids are random UUIDs: only such ids can read a conversation back.
 UNGUESSABLE = re.compile(r"^[A-Za-z0-9-]{32,128}$")
 UNAVAILABLE = "L'assistant est momentanément indisponible. Réessayez dans un instant."
+TOO_MANY_CONTACTS = (
+    "Votre demande a déjà été transmise à l'équipe, qui vous répondra. "
+    "Pour en ajouter une autre, réessayez demain."
+)
+TOO_MANY_TRANSCRIPTS = (
+    "Cette conversation a déjà été envoyée plusieurs fois aujourd'hui. Réessayez demain."
+)
+TOO_MANY_CODES = (
+    "Plusieurs codes ont déjà été envoyés aujourd'hui. "
+    "Vérifiez vos courriels (et les indésirables) ou réessayez demain."
+)
+WRONG_CODE = (
+    "Ce code ne correspond pas. Vérifiez le dernier courriel reçu, ou demandez un nouveau code."
+)
 CORS = {
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
     "Access-Control-Allow-Headers": "Content-Type",
@@ -72,6 +88,14 @@ def create_api(settings: Settings) -> Blueprint:
     api = Blueprint("chat_api", url_prefix="/api")
     allowed = {settings.web_url, *settings.allowed_origins}
     tracker = settings.tracker_url
+    limits = throttle.Throttle(throttle.open_store(settings.redis_url), settings.clock)
+
+    def client(request: Request) -> str:
+        """The caller's address (behind nginx: the one it saw, BEHIND_PROXY)."""
+        return str(request.remote_addr or request.ip)
+
+    def refused(text: str) -> HTTPResponse:
+        return _error(text, 429)
 
     async def blocking(function: Any, *args: Any) -> Any:
         return await asyncio.to_thread(partial(function, *args))
@@ -102,9 +126,12 @@ def create_api(settings: Settings) -> Blueprint:
 
     async def ask_rasa(request: Request, sender: str, text: str) -> HTTPResponse:
         url = f"{settings.rasa_url}/webhooks/rest/webhook"
+        # The client's address, hashed, for the limits applied in the conversation (tries of
+        # booking references): never the address itself in the tracker store.
+        metadata = {"client": throttle.hashed(client(request))}
         try:
             async with request.app.ctx.rasa.post(
-                url, json={"sender": sender, "message": text}
+                url, json={"sender": sender, "message": text, "metadata": metadata}
             ) as reply:
                 if reply.status != 200:
                     return _error(
@@ -155,6 +182,11 @@ def create_api(settings: Settings) -> Blueprint:
             asked = parse_contact_request(body)
         except InvalidRequest as invalid:
             return _error("Vérifiez le formulaire.", 400, fields=invalid.errors)
+        if not (
+            await blocking(limits.hit, throttle.CONTACTS_PER_CONVERSATION, sender)
+            and await blocking(limits.hit, throttle.MAILS_PER_CLIENT, client(request))
+        ):
+            return refused(TOO_MANY_CONTACTS)
         database = sessions_of(settings)
         moment = settings.clock()
         await blocking(
@@ -177,7 +209,7 @@ def create_api(settings: Settings) -> Blueprint:
         if sender is None:
             return _error("Identifiant de conversation invalide.", 400)
         try:
-            email = parse_transcript_request(body)
+            email, code = parse_transcript_request(body)
         except InvalidRequest as invalid:
             return _error("Vérifiez l'adresse courriel.", 400, fields=invalid.errors)
         lines = await blocking(transcript, tracker, sender)
@@ -185,6 +217,37 @@ def create_api(settings: Settings) -> Blueprint:
             return _error("Cette conversation est vide : rien à envoyer.", 404)
         mail = mail_settings(settings)
         try:
+            own = await blocking(conversation_email, sessions_of(settings), sender)
+            proven = (own or "").lower() == email.lower() or await blocking(
+                address_proof.is_proven, limits, sender, email
+            )
+            if not proven and code is not None:
+                if not await blocking(address_proof.check_code, limits, sender, email, code):
+                    return _error(WRONG_CODE, 400, fields={"code": WRONG_CODE})
+                proven = True
+            if not await blocking(limits.hit, throttle.MAILS_PER_CLIENT, client(request)):
+                return refused(TOO_MANY_TRANSCRIPTS)
+            if not proven:  # prove the address first: a code, and nothing else, is sent there
+                if not (
+                    await blocking(limits.hit, throttle.TRANSCRIPT_CODES_PER_CONVERSATION, sender)
+                    and await blocking(limits.hit, throttle.TRANSCRIPT_CODES_PER_ADDRESS, email)
+                ):
+                    return refused(TOO_MANY_CODES)
+                sent = await blocking(address_proof.issue_code, limits, sender, email)
+                await blocking(send, mail, message(mail, email, *transcript_code_mail(sent)))
+                return response.json(
+                    {
+                        "message": f"Pour protéger cette adresse, un code vient d'être envoyé à "
+                        f"{email}. Écrivez-le ci-dessous pour recevoir la conversation.",
+                        "code_required": True,
+                    },
+                    status=202,
+                )
+            if not (
+                await blocking(limits.hit, throttle.TRANSCRIPTS_PER_CONVERSATION, sender)
+                and await blocking(limits.hit, throttle.TRANSCRIPTS_PER_ADDRESS, email)
+            ):
+                return refused(TOO_MANY_TRANSCRIPTS)
             composed = transcript_mail(lines, settings.program_website)
             await blocking(send, mail, message(mail, email, *composed))
         except Exception as error:

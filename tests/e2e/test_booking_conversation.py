@@ -37,7 +37,7 @@ def buttons(chat: Chat) -> list[dict[str, str]]:
 
 
 def reference_in(chat: Chat) -> str:
-    found = re.search(r"NQ-[A-Z2-9]{6}", chat.last[-1]["text"])
+    found = re.search(r"NQ-[A-Z2-9]{8}\b", chat.last[-1]["text"])
     assert found, chat.last
     return found.group(0)
 

@@ -72,7 +72,7 @@ LIST_SYNONYMS = {
     "insta": "instagram",
 }
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-REFERENCE = re.compile(r"\bNQ-[A-Z2-9]{6}\b")
+REFERENCE = re.compile(r"\bNQ-[A-Z2-9]{8}\b")
 WHEN = "booking_when"
 MAX_TRIES = 4  # answers to one question before the merchant gives up
 MAX_TURNS = 90

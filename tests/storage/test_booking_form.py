@@ -48,8 +48,15 @@ def local(day: int, hour: int, month: int = 11, minute: int = 0) -> datetime:
 class Conversation:
     """One merchant's booking conversation: the slots Rasa would keep between turns."""
 
-    def __init__(self, scheduler: Scheduler, lead: tuple[Any, Any]) -> None:
+    def __init__(
+        self,
+        scheduler: Scheduler,
+        lead: tuple[Any, Any],
+        conversation: str = "conv-rdv",
+        client: str = "",
+    ) -> None:
         self.scheduler, self.lead = scheduler, lead
+        self.conversation, self.client = conversation, client
         self.state: dict[str, Any] = {}
         self.question: str | None = None
         self.said: list[str] = []
@@ -58,7 +65,7 @@ class Conversation:
         failures = int(self.state.get("form_failures") or 0)
         turn = take_turn(
             self.scheduler, self.state, self.lead, self.question, text, intent, failures=failures,
-            conversation="conv-rdv",
+            conversation=self.conversation, client=self.client,
         )  # fmt: skip
         self.state.update(turn.updates)
         self.question = turn.next_question

@@ -18,7 +18,10 @@ from bot.scheduling.invitation import french_date
         ("ma ref c nq-7kx3pd merci", "NQ-7KX3PD"),
         ("NQ 7KX3PD", "NQ-7KX3PD"),
         ("nq7kx3pd", "NQ-7KX3PD"),
+        ("NQ-7KX3PD4M", "NQ-7KX3PD4M"),  # references made since 2026-12 have 8 characters
+        ("nq 7kx3pd4m", "NQ-7KX3PD4M"),
         ("NQ-7KX3P", None),  # too short
+        ("NQ-7KX3PD4", None),  # neither 6 nor 8
         ("annuler mon rendez-vous", None),
         ("NQ-0O1I00", None),  # characters references never use
     ],

@@ -49,7 +49,9 @@ def test_each_bad_field_is_named(change: dict[str, object], field: str) -> None:
 
 
 def test_a_transcript_needs_a_valid_address() -> None:
-    assert parse_transcript_request({"email": "Julie@Exemple.com"}) == "Julie@exemple.com"
+    assert parse_transcript_request({"email": "Julie@Exemple.com"}) == ("Julie@exemple.com", None)
+    typed = {"email": "julie@exemple.com", "code": " 123 456 "}
+    assert parse_transcript_request(typed) == ("julie@exemple.com", "123 456")
     bodies: list[object] = [{"email": "julie"}, {"email": "a@b.c" + "x" * 260}, [], None]
     for body in bodies:
         with pytest.raises(InvalidRequest):

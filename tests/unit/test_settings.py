@@ -8,7 +8,15 @@ from bot.settings import load_settings
 
 
 def test_defaults_run_embedded(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ["WEB_HOST", "RASA_HOST", "ACTION_HOST", "RASA_PORT", "WEB_PORT", "VAR_DIR", "RASA_TRACKER_DB"]:
+    for name in [
+        "WEB_HOST",
+        "RASA_HOST",
+        "ACTION_HOST",
+        "RASA_PORT",
+        "WEB_PORT",
+        "VAR_DIR",
+        "RASA_TRACKER_DB",
+    ]:
         monkeypatch.delenv(name, raising=False)
     settings = load_settings(tmp_path / "missing.env")
     assert settings.rasa_url == "http://127.0.0.1:5005"

@@ -24,9 +24,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.settings import Settings, load_settings
 from bot.storage import queues
 from bot.storage.accounts import create_account
+from bot.storage.leads import save_submission
 from bot.storage.models import CallbackRequest
 from bot.web.app import create_app
 from bot.workspace import Viewer
+from tests.storage.test_leads import submission
 
 PARTNER = "https://www.sdc-exemple.org"
 SENDER = str(uuid.uuid4())
@@ -185,7 +187,12 @@ def test_a_person_request_is_validated_stored_queued_and_the_team_told(
     assert "/conseillers/files#rappels" in body and "julie" not in body.lower()
 
 
-def test_the_conversation_is_emailed_to_the_merchant(app: Sanic, settings: Settings) -> None:
+def test_the_conversation_is_emailed_to_the_merchant(
+    app: Sanic, settings: Settings, sessions: sessionmaker[Session]
+) -> None:
+    """To the address given in its intake (any other proves itself first:
+    tests/web/test_abuse_limits.py)."""
+    save_submission(sessions, submission(conversation_id=SENDER, email="julie@exemple.com"))
     _, empty = app.test_client.post(
         "/api/transcript", json={"sender": SENDER, "email": "julie@exemple.com"}
     )

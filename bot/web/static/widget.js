@@ -363,6 +363,18 @@
     if (first) first.focus();
   }
 
+  // The address must prove itself: the code it received, in a field added before the buttons.
+  function askCode(form, problem, message) {
+    let code = form.elements.code;
+    if (!code) {
+      code = field(form, "code", "Code de confirmation reçu par courriel", { type: "text", inputmode: "numeric", autocomplete: "one-time-code", maxlength: "6" }, message);
+      form.insertBefore(code.parentNode, problem);
+    } else {
+      form.querySelector("#nq-f-code-hint").textContent = message;
+    }
+    code.focus();
+  }
+
   function openSheet(heading, intro, build, submit) {
     chat.hidden = true;
     sheet.hidden = false;
@@ -385,9 +397,12 @@
       problem.textContent = "";
       try {
         const answer = await submit(form);
-        if (answer.ok) { showChat(answer.data.message); return; }
-        showErrors(form, answer.data.fields || {});
-        problem.textContent = answer.data.error || TEXT.offline;
+        if (answer.ok && answer.data.code_required) { askCode(form, problem, answer.data.message); }
+        else if (answer.ok) { showChat(answer.data.message); return; }
+        else {
+          showErrors(form, answer.data.fields || {});
+          problem.textContent = answer.data.error || TEXT.offline;
+        }
       } catch (e) {
         problem.textContent = TEXT.offline;
       }
@@ -426,7 +441,11 @@
     "Recevoir la conversation par courriel",
     "Votre adresse sert seulement à cet envoi : elle n'est pas conservée.",
     (form) => { field(form, "email", "Courriel", { type: "email", autocomplete: "email", maxlength: "254", required: "" }); },
-    (form) => api("/api/transcript", { sender: conversationId(), email: form.elements.email.value }),
+    (form) => api("/api/transcript", {
+      sender: conversationId(),
+      email: form.elements.email.value,
+      code: form.elements.code ? form.elements.code.value : undefined,
+    }),
   ));
 
   function attach() {

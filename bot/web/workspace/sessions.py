@@ -21,7 +21,7 @@ from bot.storage.agenda import SessionLine
 from bot.web.workspace.site import HEADERS, PREFIX, Site, viewer_of
 
 HOME = f"{PREFIX}/rencontres"
-REFERENCE = re.compile(r"NQ-[A-Z2-9]{6}")
+REFERENCE = re.compile(r"NQ-(?:[A-Z2-9]{8}|[A-Z2-9]{6})")
 GONE = "Cette rencontre n'existe pas, est déjà annulée ou ne vous est pas confiée."
 DONE = {
     "deplacee": "La rencontre est déplacée : le commerçant et le conseiller ont reçu "
