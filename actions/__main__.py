@@ -38,6 +38,14 @@ def main() -> int:
             return response.json({"error": "unauthorised"}, status=401)
         return None
 
+    @app.listener("after_server_start")
+    async def started(*_: object) -> None:
+        log.info(  # the line rasa-sdk's own runner writes: operators grep for it
+            "Action endpoint is up and running on http://%s:%s",
+            settings.action_host,
+            settings.action_port,
+        )
+
     app.run(settings.action_host, settings.action_port, workers=1, access_log=False, motd=False)
     return 0
 
