@@ -28,7 +28,7 @@ from bot.privacy.erasure import erase_lead
 from bot.privacy.person import as_csv, as_json, correct, person_file
 from bot.storage.models import Consent, Contact, Lead, as_utc
 from bot.text import fold
-from bot.throttle import PRIVACY_CODES_PER_ADDRESS, MemoryStore, Throttle
+from bot.throttle import PRIVACY_CODES_PER_ADDRESS, Throttle
 
 # The requests, by intent
 ACCESS, CORRECT, DELETE, WITHDRAW = "access", "correct", "delete", "withdraw"
@@ -66,7 +66,8 @@ class Context:
     scheduler: Callable[[], Scheduler]
     clock: Callable[[], datetime]
     conversation_id: str
-    # The abuse limits shared by every action server (codes mailed to one address a day).
+    # The abuse limits shared by every action server (codes mailed to one address a day);
+    # None: only the database's hourly limits of `codes`.
     limits: Throttle | None = None
 
 
@@ -130,8 +131,7 @@ def _send(ctx: Context, mail: EmailMessage) -> None:
 def _send_code(ctx: Context, lead: tuple[int, str] | None) -> Turn:
     """Send a code to the lead's address (none when no file: the reply is the same)."""
     if lead is not None:
-        limits = ctx.limits or Throttle(MemoryStore(), ctx.clock)
-        if not limits.hit(PRIVACY_CODES_PER_ADDRESS, lead[1]):
+        if ctx.limits is not None and not ctx.limits.hit(PRIVACY_CODES_PER_ADDRESS, lead[1]):
             return _end(("utter_privacy_too_many_codes", {}))
         try:
             code = codes.issue(ctx.sessions, ctx.conversation_id, lead[0], ctx.clock())

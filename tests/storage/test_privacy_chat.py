@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
@@ -24,6 +25,7 @@ from bot.privacy import codes
 from bot.privacy.chat import CODE, CONFIRM, EMAIL, ERASED, STATE, VALUE, WHICH, Context, take_turn
 from bot.privacy.person import person_file
 from bot.storage.models import Consent, Lead, as_utc
+from bot.throttle import PRIVACY_CODES_PER_ADDRESS, MemoryStore, Throttle
 from tests.conftest import free_port
 from tests.storage.test_analytics import NOW
 from tests.storage.test_booking_form import RULES
@@ -234,3 +236,19 @@ def test_codes_for_one_address_are_limited_whatever_the_conversations(
         "utter_privacy_too_many_codes"
     )
     assert inbox.received == []
+
+
+def test_codes_mailed_to_one_address_are_limited_a_day(
+    context: Context, chat: Chat, inbox: Inbox, clock: Clock
+) -> None:
+    chat.ctx = replace(context, limits=Throttle(MemoryStore(), clock))
+    for hour in range(PRIVACY_CODES_PER_ADDRESS.most):  # an hour apart: below the hourly limits
+        clock.now = NOW + timedelta(hours=hour)
+        chat.question = None
+        assert chat.send("supprimez mes données", "privacy_delete")[-1] == "utter_privacy_code_sent"
+    clock.now = NOW + timedelta(hours=PRIVACY_CODES_PER_ADDRESS.most)
+    chat.question = None
+    assert chat.send("supprimez mes données", "privacy_delete")[-1] == (
+        "utter_privacy_too_many_codes"
+    )
+    assert len(inbox.received) == PRIVACY_CODES_PER_ADDRESS.most
