@@ -74,6 +74,7 @@ lint: $(VENV)/app/.installed
 
 test: install assets lint $(MODEL)
 	scripts/ensure-chromium
+	scripts/ensure-nginx
 	$(VENV)/app/bin/pytest
 	$(MAKE) test-any-date
 

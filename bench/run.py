@@ -30,7 +30,7 @@ from typing import Any
 import aiohttp
 
 from bot.settings import ROOT, Settings, load_settings
-from bot.stack import RASA_BIN, Stack, _is_up, rasa_env
+from bot.stack import RASA_BIN, Stack, is_up, rasa_env
 
 # One visit: ten messages, as a merchant would type them.
 OUR_MESSAGES = [
@@ -192,7 +192,7 @@ def bench_default_bot(port: int, conversations: int) -> dict[str, Any]:
             cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         try:
-            while not _is_up(f"http://127.0.0.1:{port}/webhooks/rest/"):
+            while not is_up(f"http://127.0.0.1:{port}/webhooks/rest/"):
                 if server.poll() is not None or time.perf_counter() - began > 600:
                     raise RuntimeError("the default bot did not start")
                 time.sleep(0.2)

@@ -1,16 +1,16 @@
 """Sending French e-mails, with an optional calendar invitation attached, and never losing one.
 
 Without SMTP_HOST, mail is delivered to the outbox folder (var/outbox/*.eml), where the team
-reads it. With SMTP_HOST, mail goes through that server; a mail the server does not take is
-kept in the outbox with its retry schedule beside it (`<name>.retry.json`) and sent again by
-`retry_outbox` (the scheduled job, `python -m bot.cli jobs`) with back-off: 1 minute, then 2,
-4… up to 6 hours between tries, for 2 days; after that it moves to `outbox/failed/` and an error
-is logged. A runner claims a mail by renaming its schedule, so two runners never send it twice.
+reads it. With SMTP_HOST, mail goes through that server; a mail the server does not take waits
+in the database's retry queue (`bot/storage/mail_queue.py`, shared by every instance) and is
+sent again by `retry_outbox` (the scheduled job, `python -m bot.cli jobs`) with back-off:
+1 minute, then 2, 4… up to 6 hours between tries, for 2 days; after that it is kept in the
+queue as given up and an error is logged. A runner claims a mail before sending it, so two
+runners never send it twice.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import smtplib
@@ -24,6 +24,8 @@ from pathlib import Path
 
 from bot.clock import system_now
 from bot.settings import Settings
+from bot.storage import mail_queue
+from bot.storage.database import sessions_for
 from bot.text import multi_line, one_line
 
 log = logging.getLogger(__name__)
@@ -31,7 +33,6 @@ log = logging.getLogger(__name__)
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_WAIT = timedelta(hours=6)
 GIVE_UP_AFTER = timedelta(days=2)
-STALE_CLAIM = 600  # seconds: a claim older than this belongs to a runner that died
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,8 @@ class MailSettings:
     smtp_host: str = ""
     smtp_port: int = 25
     outbox: Path = Path("var/outbox")
+    # The database of the retry queue ("": a mail the server refuses goes to the outbox folder).
+    database_url: str = ""
 
 
 def mail_settings(settings: Settings) -> MailSettings:
@@ -48,6 +51,7 @@ def mail_settings(settings: Settings) -> MailSettings:
         smtp_host=settings.smtp_host,
         smtp_port=settings.smtp_port,
         outbox=settings.var_dir / "outbox",
+        database_url=settings.database_url,
     )
 
 
@@ -83,138 +87,85 @@ def _smtp(settings: MailSettings, mail: EmailMessage) -> None:
         smtp.send_message(mail)
 
 
-@dataclass
-class Retry:
-    """When an outbox mail is tried again."""
-
-    attempts: int
-    first_at: datetime
-    next_at: datetime
-    error: str = ""
-
-    @classmethod
-    def read(cls, path: Path) -> Retry:
-        data = json.loads(path.read_text())
-        return cls(
-            int(data["attempts"]),
-            datetime.fromisoformat(data["first_at"]),
-            datetime.fromisoformat(data["next_at"]),
-            str(data.get("error", "")),
-        )
-
-    def write(self, path: Path) -> None:
-        data = {
-            "attempts": self.attempts,
-            "first_at": self.first_at.isoformat(),
-            "next_at": self.next_at.isoformat(),
-            "error": self.error,
-        }
-        temporary = path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(data))
-        os.replace(temporary, path)
-
-    def failed(self, now: datetime, error: str) -> Retry:
-        wait = min(FIRST_RETRY * 2**self.attempts, LONGEST_WAIT)
-        return Retry(self.attempts + 1, self.first_at, now + wait, error)
+def wait_after(attempts: int) -> timedelta:
+    """How long a mail waits after its `attempts`-th failed try: 1 min, doubling, at most 6 h."""
+    doubled: timedelta = FIRST_RETRY * 2 ** (attempts - 1)
+    return min(doubled, LONGEST_WAIT)
 
 
-def _keep(settings: MailSettings, raw: bytes, retry: Retry | None) -> Path:
+def _keep(settings: MailSettings, raw: bytes) -> Path:
     settings.outbox.mkdir(parents=True, exist_ok=True)
     path = settings.outbox / f"{uuid.uuid4().hex}.eml"
     temporary = path.with_suffix(".part")
     temporary.write_bytes(raw)
-    if retry is not None:
-        retry.write(path.with_suffix(".retry.json"))
     os.replace(temporary, path)
     return path
 
 
 def send(settings: MailSettings, mail: EmailMessage, now: datetime | None = None) -> Path | None:
-    """Send through SMTP, or keep in the outbox; return the outbox file if kept there.
+    """Send through SMTP, or keep in the outbox folder; return the outbox file if kept there.
 
-    Never raises for a mail server that fails: the mail waits in the outbox for `retry_outbox`,
-    so a booking never fails for mail."""
+    Never raises for a mail server that fails: the mail waits in the retry queue for
+    `retry_outbox`, so a booking never fails for mail."""
     raw = bytes(mail)
     if not settings.smtp_host:
-        return _keep(settings, raw, None)
+        return _keep(settings, raw)
     try:
         _smtp(settings, mail)
         return None
     except (OSError, smtplib.SMTPException) as error:
-        log.warning("SMTP failed (%s); mail kept in the outbox for retry", type(error).__name__)
+        if not settings.database_url:
+            log.error("SMTP failed (%s) and no retry queue: mail kept in the outbox folder",
+                      type(error).__name__)  # fmt: skip
+            return _keep(settings, raw)
+        log.warning("SMTP failed (%s); mail queued for retry", type(error).__name__)
         moment = now or system_now()
-        return _keep(settings, raw, Retry(1, moment, moment + FIRST_RETRY, type(error).__name__))
+        mail_queue.enqueue(
+            sessions_for(settings.database_url), raw, moment, wait_after(1), type(error).__name__
+        )
+        return None
 
 
 @dataclass
 class RetryReport:
-    sent: list[str] = field(default_factory=list)
-    waiting: list[str] = field(default_factory=list)
-    given_up: list[str] = field(default_factory=list)
-
-
-def _claim(schedule: Path, now: datetime) -> Path | None:
-    """Rename the schedule so that no other runner takes this mail, the claim's time in its
-    name (`<name>.retry.json.<seconds>.sending`); None if another runner already did."""
-    claimed = schedule.with_name(f"{schedule.name}.{int(now.timestamp())}.sending")
-    try:
-        os.rename(schedule, claimed)
-    except FileNotFoundError:
-        return None
-    return claimed
-
-
-def _release_stale_claims(outbox: Path, now: datetime) -> None:
-    """Give back the claims older than STALE_CLAIM by `now` (their runner died)."""
-    for claimed in outbox.glob("*.retry.json.*.sending"):
-        schedule, claimed_at = claimed.name.removesuffix(".sending").rsplit(".", 1)
-        if now.timestamp() - int(claimed_at) <= STALE_CLAIM:
-            continue
-        try:
-            os.rename(claimed, claimed.with_name(schedule))
-        except FileNotFoundError:
-            continue
+    sent: list[int] = field(default_factory=list)
+    waiting: list[int] = field(default_factory=list)
+    given_up: list[int] = field(default_factory=list)
 
 
 def retry_outbox(settings: MailSettings, now: datetime | None = None) -> RetryReport:
-    """Send again the outbox mails whose next try has come; back off those that fail again."""
+    """Send again the queued mails whose next try has come; back off those that fail again."""
     report = RetryReport()
-    if not settings.smtp_host or not settings.outbox.is_dir():
+    if not settings.smtp_host or not settings.database_url:
         return report
     now = now or system_now()
-    _release_stale_claims(settings.outbox, now)
-    for schedule in sorted(settings.outbox.glob("*.retry.json")):
-        name = schedule.name.removesuffix(".retry.json")
-        try:
-            due = Retry.read(schedule).next_at <= now
-        except FileNotFoundError:  # another runner sent it meanwhile
+    sessions = sessions_for(settings.database_url)
+    for mail_id, next_at in mail_queue.pending(sessions):
+        if next_at > now:
+            report.waiting.append(mail_id)
             continue
-        if not due:
-            report.waiting.append(name)
-            continue
-        claimed = _claim(schedule, now)
+        claimed = mail_queue.claim(sessions, mail_id, now)
         if claimed is None:  # another runner has it
             continue
-        outcome = _retry(settings, name, Retry.read(claimed), now)
-        claimed.unlink()
-        getattr(report, outcome).append(name)
+        getattr(report, _retry(settings, claimed, now)).append(mail_id)
     return report
 
 
-def _retry(settings: MailSettings, name: str, retry: Retry, now: datetime) -> str:
+def _retry(settings: MailSettings, mail: mail_queue.Waiting, now: datetime) -> str:
     """Try one claimed mail again; return "sent", "waiting" or "given_up"."""
-    path = settings.outbox / f"{name}.eml"
+    sessions = sessions_for(settings.database_url)
     try:
-        _smtp(settings, message_from_bytes(path.read_bytes(), EmailMessage, policy=default))
+        _smtp(settings, message_from_bytes(mail.raw, EmailMessage, policy=default))
     except (OSError, smtplib.SMTPException) as error:
-        retry = retry.failed(now, type(error).__name__)
-        if now - retry.first_at < GIVE_UP_AFTER:
-            retry.write(settings.outbox / f"{name}.retry.json")
+        attempts = mail.attempts + 1
+        next_at = now + wait_after(attempts)
+        if now - mail.first_at < GIVE_UP_AFTER:
+            mail_queue.try_later(sessions, mail.id, attempts, next_at, type(error).__name__)
             return "waiting"
-        failed = settings.outbox / "failed"
-        failed.mkdir(exist_ok=True)
-        os.replace(path, failed / path.name)
-        log.error("mail %s not sent after %d tries: kept in %s", name, retry.attempts - 1, failed)
+        mail_queue.give_up(sessions, mail.id, attempts, type(error).__name__)
+        log.error(
+            "mail %d not sent after %d tries: kept in the queue as given up", mail.id, attempts
+        )
         return "given_up"
-    path.unlink()
+    mail_queue.sent(sessions, mail.id)
     return "sent"

@@ -110,6 +110,25 @@ class Settings:
     redis_url: str = ""
     # Behind a reverse proxy (nginx): the client's address is the last X-Forwarded-For entry.
     behind_proxy: bool = False
+    # The production profile (docs/DEPLOY.md): how many web apps, Rasa servers and action
+    # servers run side by side behind nginx; nginx's public TLS entry (PUBLIC_PORT 0 = no nginx,
+    # the embedded default); Rasa's tracker store on a database server ("" = the SQLite file).
+    instances: int = 1
+    public_host: str = "0.0.0.0"
+    public_port: int = 0
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    public_url: str = ""
+    tracker_store_url: str = ""
+
+    @property
+    def proxied(self) -> bool:
+        """nginx in front: the ports in the settings are its balancers, instances sit after."""
+        return self.public_port > 0
+
+    def instance_ports(self, base: int) -> list[int]:
+        """The ports of a service's instances: `base` alone, or base+1 … base+N behind nginx."""
+        return [base + i for i in range(1, self.instances + 1)] if self.proxied else [base]
 
     @property
     def clock(self) -> Clock:
@@ -127,6 +146,8 @@ class Settings:
     @property
     def tracker_url(self) -> str:
         """Rasa's tracker store, where the workspace reads conversation transcripts."""
+        if self.tracker_store_url:
+            return _sqlalchemy2_url(self.tracker_store_url)
         return f"sqlite:///{self.tracker_db}"
 
     @property
@@ -134,9 +155,55 @@ class Settings:
         return f"http://{self.web_host}:{self.web_port}"
 
     @property
+    def site_url(self) -> str:
+        """The address people reach: PUBLIC_URL, nginx's TLS entry, or the web app itself."""
+        if self.public_url:
+            return self.public_url
+        if self.proxied:
+            host = "127.0.0.1" if self.public_host in {"0.0.0.0", "::"} else self.public_host
+            return f"https://{host}:{self.public_port}"
+        return self.web_url
+
+    @property
     def workspace_base(self) -> str:
-        """The advisor workspace's address for links in e-mails (WORKSPACE_URL or the web app)."""
-        return f"{self.workspace_url or self.web_url}/conseillers"
+        """The advisor workspace's address for links in e-mails (WORKSPACE_URL or the site)."""
+        return f"{self.workspace_url or self.site_url}/conseillers"
+
+
+def _sqlalchemy2_url(url: str) -> str:
+    """A PostgreSQL URL for our SQLAlchemy 2 (psycopg 3), whatever driver Rasa's names."""
+    scheme, rest = url.split("://", 1)
+    return f"postgresql+psycopg://{rest}" if scheme.startswith("postgres") else url
+
+
+def _path(name: str) -> Path | None:
+    raw = os.environ.get(name, "").strip()
+    return Path(raw) if raw else None
+
+
+def _check_profile(settings: Settings) -> Settings:
+    """Several instances share their state through servers, never through local files."""
+    if settings.instances < 1:
+        raise ValueError("INSTANCES must be at least 1")
+    if settings.instances > 1:
+        missing = [
+            name
+            for name, value in (
+                ("PUBLIC_PORT", settings.public_port),
+                ("TRACKER_STORE_URL", settings.tracker_store_url),
+                ("REDIS_URL", settings.redis_url),
+            )
+            if not value
+        ]
+        if missing or not settings.database_url.startswith("postgresql"):
+            raise ValueError(
+                "INSTANCES > 1 needs nginx (PUBLIC_PORT), a shared tracker store "
+                "(TRACKER_STORE_URL), Redis (REDIS_URL) and PostgreSQL (DATABASE_URL); "
+                f"missing: {', '.join(missing) or 'DATABASE_URL on PostgreSQL'}"
+            )
+    if (settings.tls_cert is None) != (settings.tls_key is None):
+        raise ValueError("TLS_CERT and TLS_KEY go together")
+    return settings
 
 
 def _origins(name: str) -> tuple[str, ...]:
@@ -151,34 +218,43 @@ def load_settings(env_file: Path | None = None) -> Settings:
     """Read `.env` (without overriding real environment variables) and build the settings."""
     load_dotenv(env_file or ROOT / ".env", override=False)
     var_dir = Path(_str("VAR_DIR", str(ROOT / "var")))
-    return Settings(
-        web_host=_str("WEB_HOST", "127.0.0.1"),
-        rasa_host=_str("RASA_HOST", "127.0.0.1"),
-        action_host=_str("ACTION_HOST", "127.0.0.1"),
-        rasa_port=_int("RASA_PORT", 5005),
-        action_port=_int("ACTION_PORT", 5055),
-        web_port=_int("WEB_PORT", 8000),
-        var_dir=var_dir,
-        model_path=Path(_str("RASA_MODEL", str(ROOT / "models" / "numeriqc.tar.gz"))),
-        tracker_db=Path(_str("RASA_TRACKER_DB", str(var_dir / "tracker.db"))),
-        database_url=_str("DATABASE_URL", f"sqlite:///{var_dir / 'numeriqc.db'}"),
-        privacy_officer_email=_str("PRIVACY_OFFICER_EMAIL", ""),
-        mail_sender=_str("MAIL_SENDER", "100 % NumériQC <noreply@example.org>"),
-        smtp_host=_str("SMTP_HOST", ""),
-        smtp_port=_int("SMTP_PORT", 25),
-        advisors_file=Path(_str("ADVISORS_FILE", str(ROOT / "config" / "advisors.yml"))),
-        program_website=_str("PROGRAM_WEBSITE", "https://100numeriqc.qcnum.com"),
-        log_level=_str("LOG_LEVEL", "INFO").upper(),
-        secure_cookies=_flag("SECURE_COOKIES"),
-        coaching_goal=_int("COACHING_GOAL", 100),
-        team_email=_str("TEAM_EMAIL", ""),
-        workspace_url=_str("WORKSPACE_URL", "").rstrip("/"),
-        first_contact_days=_int("FIRST_CONTACT_DAYS", 2),
-        frozen_clock=_moment("FROZEN_CLOCK"),
-        workspace_api_token=_api_token("WORKSPACE_API_TOKEN"),
-        retention_days=_int("RETENTION_DAYS", 365),
-        allowed_origins=_origins("ALLOWED_ORIGINS"),
-        action_token=_api_token("ACTION_TOKEN"),
-        redis_url=_str("REDIS_URL", ""),
-        behind_proxy=_flag("BEHIND_PROXY"),
+    return _check_profile(
+        Settings(
+            web_host=_str("WEB_HOST", "127.0.0.1"),
+            rasa_host=_str("RASA_HOST", "127.0.0.1"),
+            action_host=_str("ACTION_HOST", "127.0.0.1"),
+            rasa_port=_int("RASA_PORT", 5005),
+            action_port=_int("ACTION_PORT", 5055),
+            web_port=_int("WEB_PORT", 8000),
+            var_dir=var_dir,
+            model_path=Path(_str("RASA_MODEL", str(ROOT / "models" / "numeriqc.tar.gz"))),
+            tracker_db=Path(_str("RASA_TRACKER_DB", str(var_dir / "tracker.db"))),
+            database_url=_str("DATABASE_URL", f"sqlite:///{var_dir / 'numeriqc.db'}"),
+            privacy_officer_email=_str("PRIVACY_OFFICER_EMAIL", ""),
+            mail_sender=_str("MAIL_SENDER", "100 % NumériQC <noreply@example.org>"),
+            smtp_host=_str("SMTP_HOST", ""),
+            smtp_port=_int("SMTP_PORT", 25),
+            advisors_file=Path(_str("ADVISORS_FILE", str(ROOT / "config" / "advisors.yml"))),
+            program_website=_str("PROGRAM_WEBSITE", "https://100numeriqc.qcnum.com"),
+            log_level=_str("LOG_LEVEL", "INFO").upper(),
+            secure_cookies=_flag("SECURE_COOKIES"),
+            coaching_goal=_int("COACHING_GOAL", 100),
+            team_email=_str("TEAM_EMAIL", ""),
+            workspace_url=_str("WORKSPACE_URL", "").rstrip("/"),
+            first_contact_days=_int("FIRST_CONTACT_DAYS", 2),
+            frozen_clock=_moment("FROZEN_CLOCK"),
+            workspace_api_token=_api_token("WORKSPACE_API_TOKEN"),
+            retention_days=_int("RETENTION_DAYS", 365),
+            allowed_origins=_origins("ALLOWED_ORIGINS"),
+            action_token=_api_token("ACTION_TOKEN"),
+            redis_url=_str("REDIS_URL", ""),
+            behind_proxy=_flag("BEHIND_PROXY"),
+            instances=_int("INSTANCES", 1),
+            public_host=_str("PUBLIC_HOST", "0.0.0.0"),
+            public_port=_int("PUBLIC_PORT", 0),
+            tls_cert=_path("TLS_CERT"),
+            tls_key=_path("TLS_KEY"),
+            public_url=_str("PUBLIC_URL", "").rstrip("/"),
+            tracker_store_url=_str("TRACKER_STORE_URL", ""),
+        )
     )

@@ -13,6 +13,7 @@ import logging
 import os
 import secrets
 import signal
+import ssl
 import subprocess
 import sys
 import threading
@@ -24,14 +25,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import TracebackType
+from urllib.parse import urlsplit
 
+from bot.nginx import standalone
 from bot.settings import ROOT, Settings, load_settings
-from bot.storage.database import upgrade
+from bot.storage.database import ensure_database, upgrade
 
 log = logging.getLogger(__name__)
 
 RASA_BIN = ROOT / ".venv" / "rasa" / "bin" / "rasa"
 APP_PYTHON = ROOT / ".venv" / "app" / "bin" / "python"
+NGINX = "/usr/sbin/nginx"  # Debian's package (scripts/ensure-nginx)
 JOBS_EVERY = 60  # seconds between two runs of the scheduled work (reminders, outbox)
 
 FIRST_DELAY = 1.0  # seconds before the first restart of a crashed process
@@ -41,8 +45,9 @@ SUPERVISE_EVERY = 0.2  # seconds between two checks of the processes
 
 
 def rasa_env(settings: Settings) -> dict[str, str]:
-    """Environment for Rasa commands: the values `endpoints.yml` substitutes."""
-    return {
+    """Environment for Rasa commands: the values `endpoints.yml` (or, with a shared tracker
+    store, `endpoints.production.yml`) substitutes."""
+    env = {
         **os.environ,
         "ACTION_ENDPOINT_URL": settings.action_url,
         "ACTION_TOKEN": settings.action_token,
@@ -52,41 +57,102 @@ def rasa_env(settings: Settings) -> dict[str, str]:
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
         "PYTHONWARNINGS": "ignore::DeprecationWarning",
     }
+    if settings.tracker_store_url:
+        # Rasa's own SQLAlchemy 1.4 drives PostgreSQL through psycopg2, its default driver.
+        env["TRACKER_STORE_URL"] = "postgresql://" + settings.tracker_store_url.split("://", 1)[1]
+        redis = urlsplit(settings.redis_url or "redis://127.0.0.1:6379/0")
+        env |= {
+            "LOCK_STORE_HOST": redis.hostname or "127.0.0.1",
+            "LOCK_STORE_PORT": str(redis.port or 6379),
+            "LOCK_STORE_DB": redis.path.strip("/") or "0",
+            "LOCK_STORE_PASSWORD": redis.password or "",
+        }
+    return env
 
 
-def _commands(settings: Settings) -> dict[str, list[str]]:
-    """The product's processes, by name: the only list of them."""
+def endpoints_file(settings: Settings) -> str:
+    """The endpoints Rasa reads: the embedded default, or the shared stores of production."""
+    return "endpoints.production.yml" if settings.tracker_store_url else "endpoints.yml"
+
+
+@dataclass(frozen=True)
+class Process:
+    """One process of the product: its command, its own environment, its health URL."""
+
+    command: list[str]
+    env: dict[str, str] = field(default_factory=dict)
+    ready: str = ""
+    insecure_ready: bool = False  # the health URL is nginx's TLS entry, maybe self-signed
+
+
+def _numbered(name: str, index: int, settings: Settings) -> str:
+    return f"{name}-{index}" if settings.proxied else name
+
+
+def processes(settings: Settings, tls: tuple[Path, Path] | None = None) -> dict[str, Process]:
+    """The product's processes, by name: the only list of them. Behind nginx (the production
+    profile) each service runs `instances` times on the ports after its balancer's."""
     # LOG_LEVEL=DEBUG reaches the web app and the jobs through the settings; Rasa and rasa-sdk
     # need their own option.
     debug = ["--debug"] if settings.log_level == "DEBUG" else []
-    return {
-        "actions": [str(APP_PYTHON), "-m", "actions"],
-        "rasa": [
-            str(RASA_BIN), "run", "--model", str(settings.model_path),
-            "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
-            "--interface", settings.rasa_host, "--port", str(settings.rasa_port), *debug,
-        ],
-        "web": [str(APP_PYTHON), "-m", "bot.web"],
-        "jobs": [
-            str(APP_PYTHON), "-m", "bot.cli", "jobs", "--every", str(JOBS_EVERY),
-        ],
-    }  # fmt: skip
+    found: dict[str, Process] = {}
+    for i, port in enumerate(settings.instance_ports(settings.action_port), 1):
+        found[_numbered("actions", i, settings)] = Process(
+            [str(APP_PYTHON), "-m", "actions"],
+            {"ACTION_PORT": str(port)},
+            f"http://{settings.action_host}:{port}/health",
+        )
+    for i, port in enumerate(settings.instance_ports(settings.rasa_port), 1):
+        found[_numbered("rasa", i, settings)] = Process(
+            [
+                str(RASA_BIN), "run", "--model", str(settings.model_path),
+                "--endpoints", endpoints_file(settings), "--credentials", "credentials.yml",
+                "--interface", settings.rasa_host, "--port", str(port), *debug,
+            ],
+            ready=f"http://{settings.rasa_host}:{port}/webhooks/rest/",
+        )  # fmt: skip
+    for i, port in enumerate(settings.instance_ports(settings.web_port), 1):
+        found[_numbered("web", i, settings)] = Process(
+            [str(APP_PYTHON), "-m", "bot.web"],
+            {"WEB_PORT": str(port)},
+            f"http://{settings.web_host}:{port}/health",
+        )
+    found["jobs"] = Process([str(APP_PYTHON), "-m", "bot.cli", "jobs", "--every", str(JOBS_EVERY)])
+    if settings.proxied and tls is not None:
+        prefix = settings.var_dir / "nginx"
+        found["nginx"] = Process(
+            [NGINX, "-p", str(prefix), "-e", str(prefix / "error.log"),
+             "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"],
+            ready=f"{settings.site_url}/health",
+            insecure_ready=True,
+        )  # fmt: skip
+    return found
 
 
-def _ready_urls(settings: Settings) -> dict[str, str]:
-    return {
-        "actions": f"http://{settings.action_host}:{settings.action_port}/health",
-        "rasa": f"{settings.rasa_url}/webhooks/rest/",
-        "web": f"{settings.web_url}/health",
-    }
-
-
-def _is_up(url: str) -> bool:
+def is_up(url: str, verify: bool = True) -> bool:
+    """Whether `url` answers 200 (`verify=False`: whatever its TLS certificate)."""
+    context = None if verify else ssl._create_unverified_context()
     try:
-        with urllib.request.urlopen(url, timeout=1) as response:
+        with urllib.request.urlopen(url, timeout=1, context=context) as response:
             return bool(response.status == 200)
     except (urllib.error.URLError, OSError):
         return False
+
+
+def self_signed(folder: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 and localhost, made once under `folder`: for
+    trials and tests of the production profile only (set TLS_CERT and TLS_KEY for real)."""
+    cert, key = folder / "self-signed.crt", folder / "self-signed.key"
+    if not cert.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "365",
+             "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+             "-keyout", str(key), "-out", str(cert)],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        log.warning("TLS_CERT unset: nginx uses a self-signed certificate (%s)", cert)
+    return cert, key
 
 
 def restart_delay(attempt: int) -> float:
@@ -123,6 +189,7 @@ class Stack:
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     restarts: list[Restart] = field(default_factory=list)
     _env: dict[str, str] = field(default_factory=dict, repr=False)
+    _processes: dict[str, Process] = field(default_factory=dict, repr=False)
     _attempts: dict[str, int] = field(default_factory=dict, repr=False)
     _started_at: dict[str, float] = field(default_factory=dict, repr=False)
     _restart_at: dict[str, float] = field(default_factory=dict, repr=False)
@@ -140,14 +207,23 @@ class Stack:
             self.settings = replace(self.settings, action_token=secrets.token_urlsafe(32))
         self.settings.var_dir.mkdir(parents=True, exist_ok=True)
         self.settings.tracker_db.parent.mkdir(parents=True, exist_ok=True)
+        ensure_database(self.settings.database_url)
         upgrade(self.settings.database_url)
+        if self.settings.tracker_store_url:
+            ensure_database(self.settings.tracker_url)
+        self._processes = processes(self.settings, self._nginx_config())
         self._env = {
             **rasa_env(self.settings),
             "WEB_HOST": self.settings.web_host,
             "RASA_HOST": self.settings.rasa_host,
             "ACTION_HOST": self.settings.action_host,
             "REDIS_URL": self.settings.redis_url,
-            "BEHIND_PROXY": str(self.settings.behind_proxy).lower(),
+            "BEHIND_PROXY": str(self.settings.behind_proxy or self.settings.proxied).lower(),
+            "INSTANCES": str(self.settings.instances),
+            "PUBLIC_HOST": self.settings.public_host,
+            "PUBLIC_PORT": str(self.settings.public_port),
+            "PUBLIC_URL": self.settings.public_url,
+            "TRACKER_STORE_URL": self.settings.tracker_store_url,
             "RASA_PORT": str(self.settings.rasa_port),
             "ACTION_PORT": str(self.settings.action_port),
             "WEB_PORT": str(self.settings.web_port),
@@ -164,15 +240,15 @@ class Stack:
         }
         self._stopping.clear()
         began = time.monotonic()
-        for name in _commands(self.settings):
+        for name in self._processes:
             self._spawn(name)
-        pending = _ready_urls(self.settings)
+        pending = {name: p for name, p in self._processes.items() if p.ready}
         while pending:
             for name in list(pending):
                 if self.processes[name].poll() is not None:
                     self.stop()
                     raise RuntimeError(f"{name} exited during start-up (see its log)")
-                if _is_up(pending[name]):
+                if is_up(pending[name].ready, not pending[name].insecure_ready):
                     log.info("%s is ready", name)
                     del pending[name]
             if time.monotonic() - began > timeout:
@@ -185,6 +261,24 @@ class Stack:
         self._supervisor.start()
         return time.monotonic() - began
 
+    def _nginx_config(self) -> tuple[Path, Path] | None:
+        """Write nginx.conf under VAR_DIR/nginx for the production profile; its certificate."""
+        if not self.settings.proxied:
+            return None
+        cert, key = (
+            (self.settings.tls_cert, self.settings.tls_key)
+            if self.settings.tls_cert and self.settings.tls_key
+            else self_signed(self.settings.var_dir / "tls")
+        )
+        prefix = self.settings.var_dir / "nginx"
+        (prefix / "tmp").mkdir(parents=True, exist_ok=True)
+        (prefix / "nginx.conf").write_text(standalone(self.settings, prefix, cert, key))
+        return cert, key
+
+    def reload_nginx(self) -> None:
+        """Re-read nginx's configuration without dropping a connection (SIGHUP)."""
+        self.processes["nginx"].send_signal(signal.SIGHUP)
+
     def _spawn(self, name: str) -> None:
         output = None
         if self.log_dir is not None:
@@ -192,10 +286,11 @@ class Stack:
             # Appended: a restarted process keeps the log of the one that crashed.
             output = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115
         try:
+            process = self._processes[name]
             self.processes[name] = subprocess.Popen(
-                _commands(self.settings)[name],
+                process.command,
                 cwd=ROOT,
-                env=self._env,
+                env={**self._env, **process.env},
                 stdout=output,
                 stderr=subprocess.STDOUT if output else None,
                 # Its own session: Ctrl-C reaches the launcher only, which stops every process
@@ -264,11 +359,13 @@ class Stack:
     def wait_ready(self, names: Iterable[str] | None = None, timeout: float = 120.0) -> float:
         """Wait until the named processes (default: all with a health URL) answer; return the
         seconds it took."""
-        urls = _ready_urls(self.settings)
-        pending = {name: urls[name] for name in (names or urls) if name in urls}
+        ready = {name: p for name, p in self._processes.items() if p.ready}
+        pending = {name: ready[name] for name in (names or ready) if name in ready}
         began = time.monotonic()
         while pending:
-            pending = {name: url for name, url in pending.items() if not _is_up(url)}
+            pending = {
+                name: p for name, p in pending.items() if not is_up(p.ready, not p.insecure_ready)
+            }
             if pending and time.monotonic() - began > timeout:
                 raise RuntimeError(f"not ready after {timeout:.0f} s: {', '.join(pending)}")
             if pending:
@@ -329,8 +426,8 @@ def main() -> int:
         seconds = stack.start()
         print(
             f"\nNumériQC assistant ready in {seconds:.1f} s:\n"
-            f"  chat page     : {settings.web_url}/\n"
-            f"  advisors      : {settings.web_url}/conseillers/ (first account: see the README)\n"
+            f"  chat page     : {stack.settings.site_url}/\n"
+            f"  advisors      : {stack.settings.site_url}/conseillers/ (first account: README)\n"
             f"  Rasa (REST)   : {settings.rasa_url}/webhooks/rest/webhook\n"
             f"  action server : http://{settings.action_host}:{settings.action_port}\n"
             "A process that stops is restarted. Press Ctrl-C to stop everything.",

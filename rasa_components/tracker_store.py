@@ -7,8 +7,8 @@ and queries, but reuses one connection per thread and writes through a write-ahe
 `synchronous=NORMAL` (durable across application crashes; readers never block the writer).
 Reads and writes go through two plain SQL statements each (same table, same meaning as
 Rasa's ORM queries: the events of the latest session), which halves the store's cost.
-PostgreSQL deployments use Rasa's `SQLTrackerStore` unchanged. It overrides Rasa 3.6.21
-internals, so it refuses to start on another Rasa (`rasa_components/patching.py`);
+PostgreSQL deployments use `PostgresTrackerStore` (Rasa's, with pooled connections checked
+before use). The SQLite store overrides Rasa 3.6.21 internals, so it refuses to start on another Rasa (`rasa_components/patching.py`);
 `tests/model/test_tracker_store.py` checks it returns the same events as `SQLTrackerStore`.
 """
 
@@ -19,7 +19,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.pool import SingletonThreadPool
@@ -127,3 +127,26 @@ class SQLiteTrackerStore(SQLTrackerStore):
                     ),
                     rows,
                 )
+
+
+class PostgresTrackerStore(SQLTrackerStore):
+    """`SQLTrackerStore` on PostgreSQL (the production profile), its pooled connections checked
+    before use. Without the check, the first turn after a database restart fails to read the
+    tracker and Rasa falls back to an empty in-memory one: the conversation would start over."""
+
+    def __init__(
+        self,
+        domain: Domain | None = None,
+        host: str | None = None,
+        event_broker: EventBroker | None = None,
+        **kwargs: Any,
+    ) -> None:
+        require_rasa_version(__name__)
+        kwargs.pop("dialect", None)
+        super().__init__(
+            domain=domain, dialect="postgresql", host=host, event_broker=event_broker, **kwargs
+        )
+        url = self.engine.url  # type: ignore[has-type]
+        self.engine.dispose()  # type: ignore[has-type]
+        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)

@@ -40,7 +40,8 @@ POSTGRES_ADMIN_URL = os.environ.get(
 def new_postgres_database(prefix: str = "numeriqc_test") -> Iterator[str]:
     """The URL of a new, empty PostgreSQL database, dropped afterwards."""
     name = f"{prefix}_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    # Checked before use: a test may restart the server meanwhile.
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:

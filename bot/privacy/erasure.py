@@ -1,6 +1,6 @@
 """Erasing a person: their future sessions cancelled (the advisor told by the calendar
 cancellation), then the lead anonymised in one transaction, their conversations erased from the
-tracker store and their mails removed from the outbox.
+tracker store and their mails removed from the outbox and the mail retry queue.
 
 The lead's row stays, stripped to what the program analytics count (`bot.analytics`): when it
 was submitted, its status, sector, municipality or postal code's district (FSA), decisions,
@@ -25,7 +25,7 @@ from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.booking import Scheduler
-from bot.privacy.outbox import remove_mails
+from bot.privacy.outbox import remove_mails, remove_queued_mails
 from bot.privacy.tracker import (
     REMOVED,
     erase_idle,
@@ -255,8 +255,9 @@ def erase_lead(
         request_erasure(session, report.conversations)
         request_erasure(session, report.scrubbed, scrub=reach.own)
         session.add(AuditEntry(account_id=None, action="effacement", lead_id=lead_id))
+        # The advisor's cancellation names only the business and the reference: it stays.
+        report.mails_removed = remove_queued_mails(session, reach.own_forms)
     done = set(erase_idle(sessions, tracker_url))
     report.conversations_erased = len(done & set(report.conversations))
-    # The advisor's cancellation names only the business and the reference: it stays.
-    report.mails_removed = remove_mails(outbox, reach.own_forms)
+    report.mails_removed += remove_mails(outbox, reach.own_forms)
     return report

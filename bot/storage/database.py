@@ -7,7 +7,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock, clock_of
@@ -42,6 +43,25 @@ def sessions_for(url: str, frozen: datetime | None = None) -> sessionmaker[Sessi
     """The process-wide session factory for `url` (one engine per process, a session per use),
     on the product's clock (`frozen`: the FROZEN_CLOCK setting)."""
     return make_sessions(make_engine(url), clock_of(frozen))
+
+
+def ensure_database(url: str) -> None:
+    """Create the PostgreSQL database `url` names if it does not exist yet (SQLite files are
+    made on first use)."""
+    target = make_url(url)
+    if target.get_backend_name() != "postgresql" or not target.database:
+        return
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            found = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}
+            ).first()
+            if found is None:
+                quoted = connection.dialect.identifier_preparer.quote(target.database)
+                connection.execute(text(f"CREATE DATABASE {quoted}"))
+    finally:
+        admin.dispose()
 
 
 def upgrade(url: str) -> None:

@@ -1,5 +1,5 @@
 """Tables: businesses, contacts, leads, answers, consents, decisions, diagnostics, bookings and
-callback requests; for the advisor workspace, accounts, their web sessions and login attempts,
+callback requests; the mail retry queue; for the advisor workspace, accounts, their web sessions and login attempts,
 the leads' history (status, notes, assignment) and the audit log of who read what.
 
 Schema changes go through Alembic migrations (migrations/versions/).
@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -405,6 +406,23 @@ class RightsRequest(Base):
     due_on: Mapped[date] = mapped_column(Date)
     answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     answered_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+
+
+class QueuedMail(Base):
+    """A mail the SMTP server did not take, waiting for its next try (the scheduled job);
+    `failed` once given up (kept for the team, erased with the person it names)."""
+
+    __tablename__ = "mail_queue"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    attempts: Mapped[int] = mapped_column(Integer)
+    first_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    next_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    error: Mapped[str] = mapped_column(String(100), default="")
+    # Set by the runner sending it; a claim older than a few minutes belongs to a dead runner.
+    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    failed: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 def now_of(sessions: Session | sessionmaker[Session]) -> datetime:

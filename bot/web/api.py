@@ -86,7 +86,7 @@ def pending_turn(lines: list[Line]) -> list[Line]:
 
 def create_api(settings: Settings) -> Blueprint:
     api = Blueprint("chat_api", url_prefix="/api")
-    allowed = {settings.web_url, *settings.allowed_origins}
+    allowed = {settings.web_url, settings.site_url, *settings.allowed_origins}
     tracker = settings.tracker_url
     limits = throttle.Throttle(throttle.open_store(settings.redis_url), settings.clock)
 

@@ -24,7 +24,7 @@ import pytest
 
 from bot import stack as launcher
 from bot.settings import ROOT, Settings, load_settings
-from bot.stack import APP_PYTHON, Restart, Stack, restart_delay
+from bot.stack import APP_PYTHON, Process, Restart, Stack, restart_delay
 from tests.conftest import Responses, free_port, post, started_stack
 from tests.e2e.test_intake_conversation import ANSWERS, RECAP, Chat, lead_of, start
 
@@ -53,12 +53,11 @@ def stand_ins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack
         database_url=f"sqlite:///{tmp_path / 'app.db'}",
     )
     python = sys.executable
-    commands = {
-        "steady": [python, "-c", "import time; time.sleep(120)"],
-        "flaky": [python, "-c", "import sys, time; print('up', flush=True); time.sleep(0.3); sys.exit(3)"],
+    stand_in_processes = {
+        "steady": Process([python, "-c", "import time; time.sleep(120)"]),
+        "flaky": Process([python, "-c", "import sys, time; print('up', flush=True); time.sleep(0.3); sys.exit(3)"]),
     }  # fmt: skip
-    monkeypatch.setattr(launcher, "_commands", lambda _settings: commands)
-    monkeypatch.setattr(launcher, "_ready_urls", lambda _settings: {})
+    monkeypatch.setattr(launcher, "processes", lambda _settings, _tls: stand_in_processes)
     monkeypatch.setattr(launcher, "FIRST_DELAY", 0.1)
     stack = Stack(settings, log_dir=tmp_path / "logs")
     stack.start()

@@ -24,7 +24,7 @@ from bot.conversation import Turn
 from bot.mail import MailSettings, retry_outbox
 from bot.scheduling import TIMEZONE
 from bot.scheduling.config import Advisor, Availability
-from bot.storage import lead_conversations
+from bot.storage import lead_conversations, mail_queue
 from bot.storage.leads import save_submission
 from bot.storage.models import Booking, CallbackRequest, as_utc
 from tests.conftest import FROZEN_NOW, free_port
@@ -424,13 +424,13 @@ def test_one_session_at_a_time_the_next_request_offers_to_move_it(
 
 
 def test_smtp_down_and_a_line_break_in_the_name_never_cost_the_booking(
-    sessions: sessionmaker[Session], tmp_path: Path
+    sessions: sessionmaker[Session], database_url: str, tmp_path: Path
 ) -> None:
     """The business name holds a line break (stored before answers were cleaned) and the
     mail server is down: the merchant is still told the session is booked, and both
-    invitations wait in the outbox until the job sends them."""
+    invitations wait in the retry queue until the job sends them."""
     port = free_port()
-    mail = MailSettings("noreply@example.org", "127.0.0.1", port, tmp_path / "outbox")
+    mail = MailSettings("noreply@example.org", "127.0.0.1", port, tmp_path / "outbox", database_url)
     scheduler = Scheduler(sessions, RULES, mail, "https://site", clock=lambda: NOW)
     intake = replace(INTAKE, business_name="Café\nBcc: pirate@example.com")
     chat = Conversation(scheduler, (save_submission(sessions, submission(intake)), "admissible"))
@@ -438,7 +438,7 @@ def test_smtp_down_and_a_line_break_in_the_name_never_cost_the_booking(
     chat.send(local(24, 9).isoformat())
     chat.send("oui")
     assert chat.said == ["utter_booking_done"] and len(active_bookings(sessions)) == 1
-    assert len(list((tmp_path / "outbox").glob("*.retry.json"))) == 2
+    assert len(mail_queue.pending(sessions)) == 2
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()

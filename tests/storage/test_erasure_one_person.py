@@ -26,7 +26,7 @@ from bot.privacy.erasure import erase_lead
 from bot.privacy.person import person_file
 from bot.privacy.retention import run_retention
 from bot.privacy.tracker import erase_idle
-from bot.storage import lead_conversations
+from bot.storage import lead_conversations, mail_queue
 from bot.storage.models import Booking, CallbackRequest, Lead
 from tests.storage.test_analytics import NOW
 from tests.storage.test_booking_form import RULES
@@ -94,7 +94,7 @@ def everything_of(sessions: sessionmaker[Session], url: str, lead_id: int) -> di
 def family(sessions: sessionmaker[Session], tracker: str, tmp_path: Path) -> Family:
     """Both Maries went through the intake, each in her conversation; the second also looked up
     her session by its reference in another conversation, where she gave her sister's e-mail;
-    the outbox holds a mail for each."""
+    the outbox and the mail retry queue hold a mail for each."""
     first = person(sessions, tracker, FIRST, "conv-first", False, business="Fleuriste Tremblay")
     second = person(sessions, tracker, SECOND, "conv-second", False, business="Café Tremblay")
     tracker_events(
@@ -106,7 +106,9 @@ def family(sessions: sessionmaker[Session], tracker: str, tmp_path: Path) -> Fam
     outbox = tmp_path / "outbox"
     settings = MailSettings("noreply@example.org", outbox=outbox)
     for _, email, _ in (FIRST, SECOND):
-        send(settings, message(settings, email, "Votre rencontre", f"Bonjour {NAME}, {PHONE}"))
+        mail = message(settings, email, "Votre rencontre", f"Bonjour {NAME}, {PHONE}")
+        send(settings, mail)
+        mail_queue.enqueue(sessions, bytes(mail), NOW, timedelta(minutes=1), "SMTP down")
     return Family(first, second, outbox)
 
 
@@ -182,6 +184,9 @@ def test_erasing_one_marie_leaves_the_other_whole(
         assert lead_conversations.of_lead(session, family.first) == {}
     mails = outbox_texts(family.outbox)
     assert len(mails) == 1 and SECOND[1] in mails[0]  # the second's mail stays
+    with sessions() as session:
+        [(_, waiting)] = mail_queue.all_mails(session)
+    assert SECOND[1] in waiting.decode() and FIRST[1] not in waiting.decode()
 
 
 def test_a_conversation_of_both_is_kept_and_the_report_says_why(
