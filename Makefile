@@ -12,10 +12,11 @@ MODEL := models/numeriqc.tar.gz
 TRAINING_INPUTS := config.yml $(shell find domain data -name "*.yml" 2>/dev/null) \
 	$(wildcard rasa_components/*.py) bot/territory.py bot/text.py
 
-.PHONY: help install assets run test test-any-date lint validate train crossval bench lock clean
+.PHONY: help install assets run run-production test test-any-date lint validate train crossval bench lock clean
 
 help:
 	@echo "make run    - install if needed, train if data changed, start bot + actions + web page"
+	@echo "make run-production - the same behind nginx (TLS), 2 instances, PostgreSQL and Redis"
 	@echo "make test   - install if needed, lint, validate, train, run every test suite"
 	@echo "make test-any-date - the unit, storage, web and action suites 400 days ahead (faketime)"
 	@echo "make crossval - k-fold cross-validation of the intent classifier on data/nlu"
@@ -66,6 +67,11 @@ crossval: $(VENV)/rasa/.installed
 
 run: install assets $(MODEL)
 	$(APP_PY) -m bot.stack
+
+# docs/DEPLOY.md: deploy/production.env's values unless the environment sets them.
+run-production: install assets $(MODEL)
+	scripts/ensure-nginx
+	set -a && . deploy/production.env && set +a && $(APP_PY) -m bot.stack
 
 lint: $(VENV)/app/.installed
 	$(VENV)/app/bin/ruff check bot actions rasa_components migrations tests bench

@@ -135,6 +135,7 @@ async def load(url: str, messages: list[str], concurrent: int, total: int) -> di
     return {
         "p50_ms": round(statistics.median(latencies), 1),
         "p95_ms": round(percentile(latencies, 0.95), 1),
+        "p99_ms": round(percentile(latencies, 0.99), 1),
         "throughput_msg_s": round(len(latencies) / elapsed, 1),
         "messages": len(latencies),
     }

@@ -1,8 +1,9 @@
 """Command line for the program team:
 `python -m bot.cli leads [--format table|csv|json] [--output F]` lists leads with their session
 and callback request; `python -m bot.cli jobs [--every SECONDS]` runs the scheduled work (once,
-or in a loop): tomorrow's reminders (`reminders` alone) and the mails waiting in the outbox for
-the SMTP server (`outbox` alone); `python -m bot.cli db upgrade` migrates the database,
+or in a loop, where this runner holds the jobs' lease): tomorrow's reminders (`reminders` alone)
+and the mails waiting in the retry queue for the SMTP server (`outbox` alone);
+`python -m bot.cli nginx` prints the production profile's nginx site; `python -m bot.cli db upgrade` migrates the database,
 `db backup FILE` and `db restore FILE` save and bring back a copy of it (`--tracker`: of Rasa's
 tracker store; docs/BACKUPS.md);
 `python -m bot.cli accounts create EMAIL --name N --role advisor|manager [--advisor ID]` creates
@@ -16,17 +17,21 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
+import signal
 import sys
 import time
 from pathlib import Path
 
 from bot import log_privacy
 from bot.booking import scheduler_for
+from bot.lease import Lease
 from bot.mail import mail_settings, retry_outbox
+from bot.nginx import site
 from bot.notifications import send_digest
 from bot.privacy import cli as privacy
 from bot.scheduling.config import load_availability
 from bot.settings import Settings, load_settings
+from bot.stack import JOBS_EVERY
 from bot.storage.accounts import AccountError, create_account, set_active
 from bot.storage.backup import BackupError, backup, restore
 from bot.storage.database import make_engine, make_sessions, sessions_of, upgrade
@@ -56,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     team.add_argument("--role", choices=["advisor", "manager"], default="advisor")
     team.add_argument("--advisor", help="the advisor's id in config/advisors.yml (create)")
     commands.add_parser("digest", help="e-mail the team the leads of the last day (TEAM_EMAIL)")
+    commands.add_parser("nginx", help="print this host's nginx site (docs/DEPLOY.md)")
     privacy.add_commands(commands)
     db = commands.add_parser("db", help="database schema and backups")
     db_actions = db.add_subparsers(dest="action", required=True)
@@ -67,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     settings = load_settings()
+    if args.command == "nginx":
+        return nginx_site(settings)
     if args.command == "db" and args.action != "upgrade":
         return backup_command(settings, args.action, args.file, args.tracker)
     upgrade(settings.database_url)
@@ -106,6 +114,16 @@ def main(argv: list[str] | None = None) -> int:
         args.output.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
+    return 0
+
+
+def nginx_site(settings: Settings) -> int:
+    """The production profile's nginx site, for /etc/nginx/conf.d/ (PUBLIC_PORT, TLS_CERT and
+    TLS_KEY needed)."""
+    if not (settings.proxied and settings.tls_cert and settings.tls_key):
+        print("error: set PUBLIC_PORT, TLS_CERT and TLS_KEY (docs/DEPLOY.md)", file=sys.stderr)
+        return 2
+    sys.stdout.write(site(settings, settings.tls_cert, settings.tls_key))
     return 0
 
 
@@ -153,6 +171,9 @@ def manage_accounts(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+LEASE_RUNS = 3  # a runner that missed this many runs has lost the lease to another
+
+
 def _run_once(settings: Settings, job: str) -> None:
     if job in {"jobs", "reminders"}:
         sent = scheduler_for(settings).send_reminders()
@@ -167,19 +188,27 @@ def _run_once(settings: Settings, job: str) -> None:
 
 
 def run_jobs(settings: Settings, job: str, every: int | None) -> int:
-    """Run `job` once, or every `every` seconds until stopped (their state is in the database
-    and the outbox, so a restart never sends a reminder or a mail twice)."""
+    """Run `job` once, or every `every` seconds until stopped, when this runner holds the
+    jobs' lease (one runner across instances: `bot/lease.py`). Their state is in the database,
+    so a restart never sends a reminder or a mail twice."""
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(name)s %(message)s")
-    while True:
-        try:
-            _run_once(settings, job)
-        except Exception:  # a failed run is logged; the next one tries again
-            log.exception("%s run failed", job)
+    lease = Lease(settings.redis_url, LEASE_RUNS * (every or JOBS_EVERY))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # a clean stop releases the lease
+    try:
+        while True:
+            if lease.held():
+                log.debug("scheduled jobs: %s run", job)
+                try:
+                    _run_once(settings, job)
+                except Exception:  # a failed run is logged; the next one tries again
+                    log.exception("%s run failed", job)
+                    if every is None:
+                        return 1
             if every is None:
-                return 1
-        if every is None:
-            return 0
-        time.sleep(every)
+                return 0
+            time.sleep(every)
+    finally:
+        lease.release()
 
 
 def backup_command(settings: Settings, action: str, file: Path, tracker: bool) -> int:

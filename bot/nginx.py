@@ -25,7 +25,7 @@ RASA_TIMEOUT = "60s"
 
 
 def _upstream(name: str, host: str, ports: list[int]) -> str:
-    servers = "".join(f"    server {host}:{port} max_fails=1 fail_timeout=5s;\n" for port in ports)
+    servers = "".join(f"    server {host}:{port} max_fails=1 fail_timeout=2s;\n" for port in ports)
     return f"upstream {name} {{\n{servers}    keepalive 16;\n}}\n"
 
 
@@ -42,6 +42,8 @@ def _proxy(upstream: str, timeout: str = RASA_TIMEOUT) -> str:
         "        proxy_set_header Host $http_host;\n"
         "        proxy_next_upstream error timeout http_502 http_503;\n"
         "        proxy_next_upstream_tries 3;\n"
+        # An instance that does not take a connection at once is down: try the next one.
+        "        proxy_connect_timeout 2s;\n"
         f"        proxy_read_timeout {timeout};\n"
         # Replies stay in memory: nothing a merchant wrote lands on nginx's disk.
         "        proxy_max_temp_file_size 0;\n"

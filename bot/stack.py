@@ -1,7 +1,10 @@
 """Starts, supervises and stops the whole product: action server, Rasa server, web app, scheduled jobs.
 
 `python -m bot.stack` runs it in the foreground (Ctrl-C or SIGTERM stops everything); tests and
-benchmarks use `Stack` as a context manager with their own settings. Once every process answers,
+benchmarks use `Stack` as a context manager with their own settings. In the production profile
+(PUBLIC_PORT set, docs/DEPLOY.md) each service runs INSTANCES times behind nginx, which the
+launcher runs too; `python -m bot.stack one NAME` becomes one process (`rasa-2`, `jobs`…) for a
+service manager (deploy/systemd/). Once every process answers,
 a supervisor thread restarts any process that exits unexpectedly, after an exponential back-off
 (1 s, 2 s, 4 s ... at most 30 s; reset once the process has stayed up a minute), while the
 others keep serving. Each exit and restart is logged.
@@ -52,6 +55,7 @@ def rasa_env(settings: Settings) -> dict[str, str]:
         "ACTION_ENDPOINT_URL": settings.action_url,
         "ACTION_TOKEN": settings.action_token,
         "RASA_TRACKER_DB": str(settings.tracker_db),
+        "RASA_TELEMETRY_ENABLED": "false",  # no usage data leaves the host
         # Quieter logs: TensorFlow is imported by Rasa but no TensorFlow model runs.
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
@@ -68,6 +72,34 @@ def rasa_env(settings: Settings) -> dict[str, str]:
             "LOCK_STORE_PASSWORD": redis.password or "",
         }
     return env
+
+
+def environment(settings: Settings) -> dict[str, str]:
+    """The environment of every process: the settings as the processes read them again."""
+    return {
+        **rasa_env(settings),
+        "WEB_HOST": settings.web_host,
+        "RASA_HOST": settings.rasa_host,
+        "ACTION_HOST": settings.action_host,
+        "REDIS_URL": settings.redis_url,
+        "BEHIND_PROXY": str(settings.behind_proxy or settings.proxied).lower(),
+        "INSTANCES": str(settings.instances),
+        "PUBLIC_HOST": settings.public_host,
+        "PUBLIC_PORT": str(settings.public_port),
+        "PUBLIC_URL": settings.public_url,
+        "TRACKER_STORE_URL": settings.tracker_store_url,
+        "RASA_PORT": str(settings.rasa_port),
+        "ACTION_PORT": str(settings.action_port),
+        "WEB_PORT": str(settings.web_port),
+        "VAR_DIR": str(settings.var_dir),
+        "DATABASE_URL": settings.database_url,
+        "ADVISORS_FILE": str(settings.advisors_file),
+        "SMTP_HOST": settings.smtp_host,
+        "SMTP_PORT": str(settings.smtp_port),
+        "LOG_LEVEL": settings.log_level,
+        "ALLOWED_ORIGINS": ",".join(settings.allowed_origins),
+        "FROZEN_CLOCK": settings.frozen_clock.isoformat() if settings.frozen_clock else "",
+    }
 
 
 def endpoints_file(settings: Settings) -> str:
@@ -212,49 +244,27 @@ class Stack:
         if self.settings.tracker_store_url:
             ensure_database(self.settings.tracker_url)
         self._processes = processes(self.settings, self._nginx_config())
-        self._env = {
-            **rasa_env(self.settings),
-            "WEB_HOST": self.settings.web_host,
-            "RASA_HOST": self.settings.rasa_host,
-            "ACTION_HOST": self.settings.action_host,
-            "REDIS_URL": self.settings.redis_url,
-            "BEHIND_PROXY": str(self.settings.behind_proxy or self.settings.proxied).lower(),
-            "INSTANCES": str(self.settings.instances),
-            "PUBLIC_HOST": self.settings.public_host,
-            "PUBLIC_PORT": str(self.settings.public_port),
-            "PUBLIC_URL": self.settings.public_url,
-            "TRACKER_STORE_URL": self.settings.tracker_store_url,
-            "RASA_PORT": str(self.settings.rasa_port),
-            "ACTION_PORT": str(self.settings.action_port),
-            "WEB_PORT": str(self.settings.web_port),
-            "VAR_DIR": str(self.settings.var_dir),
-            "DATABASE_URL": self.settings.database_url,
-            "ADVISORS_FILE": str(self.settings.advisors_file),
-            "SMTP_HOST": self.settings.smtp_host,
-            "SMTP_PORT": str(self.settings.smtp_port),
-            "LOG_LEVEL": self.settings.log_level,
-            "ALLOWED_ORIGINS": ",".join(self.settings.allowed_origins),
-            "FROZEN_CLOCK": (
-                self.settings.frozen_clock.isoformat() if self.settings.frozen_clock else ""
-            ),
-        }
+        self._env = environment(self.settings)
         self._stopping.clear()
         began = time.monotonic()
-        for name in self._processes:
-            self._spawn(name)
-        pending = {name: p for name, p in self._processes.items() if p.ready}
-        while pending:
-            for name in list(pending):
-                if self.processes[name].poll() is not None:
+        # nginx last, once the instances answer: it never sees them down at start-up.
+        front = [name for name in self._processes if name == "nginx"]
+        for group in ([name for name in self._processes if name not in front], front):
+            for name in group:
+                self._spawn(name)
+            pending = {name: self._processes[name] for name in group if self._processes[name].ready}
+            while pending:
+                for name in list(pending):
+                    if self.processes[name].poll() is not None:
+                        self.stop()
+                        raise RuntimeError(f"{name} exited during start-up (see its log)")
+                    if is_up(pending[name].ready, not pending[name].insecure_ready):
+                        log.info("%s is ready", name)
+                        del pending[name]
+                if time.monotonic() - began > timeout:
                     self.stop()
-                    raise RuntimeError(f"{name} exited during start-up (see its log)")
-                if is_up(pending[name].ready, not pending[name].insecure_ready):
-                    log.info("%s is ready", name)
-                    del pending[name]
-            if time.monotonic() - began > timeout:
-                self.stop()
-                raise RuntimeError(f"not ready after {timeout:.0f} s: {', '.join(pending)}")
-            time.sleep(0.2)
+                    raise RuntimeError(f"not ready after {timeout:.0f} s: {', '.join(pending)}")
+                time.sleep(0.2)
         self._supervisor = threading.Thread(
             target=self._supervise, name="stack-supervisor", daemon=True
         )
@@ -413,8 +423,28 @@ class Stack:
         self.stop()
 
 
+def run_one(settings: Settings, name: str) -> int:
+    """Become the process `name` of the product (`rasa-2`, `web-1`, `jobs`…), as a service
+    manager starts it (deploy/systemd/numeriqc@.service): its command and environment."""
+    found = processes(settings)
+    if name not in found or name == "nginx":
+        print(f"error: no process {name!r}; the processes: {', '.join(found)}", file=sys.stderr)
+        return 2
+    if not settings.action_token and name.startswith(("rasa", "actions")):
+        print(
+            "error: ACTION_TOKEN must be set (Rasa and the action servers share it)",
+            file=sys.stderr,
+        )
+        return 2
+    process = found[name]
+    os.chdir(ROOT)
+    os.execve(process.command[0], process.command, {**environment(settings), **process.env})
+
+
 def main() -> int:
     settings = load_settings()
+    if sys.argv[1:2] == ["one"] and len(sys.argv) == 3:
+        return run_one(settings, sys.argv[2])
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(name)s %(message)s")
     stack = Stack(settings)
     # Ctrl-C, SIGTERM and a closed terminal stop everything, even when started from a shell
