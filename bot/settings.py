@@ -114,6 +114,8 @@ class Settings:
     # servers run side by side behind nginx; nginx's public TLS entry (PUBLIC_PORT 0 = no nginx,
     # the embedded default); Rasa's tracker store on a database server ("" = the SQLite file).
     instances: int = 1
+    # Messages each web app passes to Rasa at once (the others wait, first come first served).
+    rasa_in_flight: int = 4
     public_host: str = "0.0.0.0"
     public_port: int = 0
     tls_cert: Path | None = None
@@ -250,6 +252,7 @@ def load_settings(env_file: Path | None = None) -> Settings:
             redis_url=_str("REDIS_URL", ""),
             behind_proxy=_flag("BEHIND_PROXY"),
             instances=_int("INSTANCES", 1),
+            rasa_in_flight=_int("RASA_IN_FLIGHT", 4),
             public_host=_str("PUBLIC_HOST", "0.0.0.0"),
             public_port=_int("PUBLIC_PORT", 0),
             tls_cert=_path("TLS_CERT"),

@@ -84,6 +84,7 @@ def environment(settings: Settings) -> dict[str, str]:
         "REDIS_URL": settings.redis_url,
         "BEHIND_PROXY": str(settings.behind_proxy or settings.proxied).lower(),
         "INSTANCES": str(settings.instances),
+        "RASA_IN_FLIGHT": str(settings.rasa_in_flight),
         "PUBLIC_HOST": settings.public_host,
         "PUBLIC_PORT": str(settings.public_port),
         "PUBLIC_URL": settings.public_url,

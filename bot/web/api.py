@@ -130,9 +130,12 @@ def create_api(settings: Settings) -> Blueprint:
         # booking references): never the address itself in the tracker store.
         metadata = {"client": throttle.hashed(client(request))}
         try:
-            async with request.app.ctx.rasa.post(
-                url, json={"sender": sender, "message": text, "metadata": metadata}
-            ) as reply:
+            async with (
+                request.app.ctx.rasa_turns,
+                request.app.ctx.rasa.post(
+                    url, json={"sender": sender, "message": text, "metadata": metadata}
+                ) as reply,
+            ):
                 if reply.status != 200:
                     return _error(
                         "L'assistant n'a pas pu répondre. Réessayez dans un instant.", 502

@@ -49,6 +49,9 @@ def create_app(settings: Settings, name: str = "numeriqc_web") -> Sanic:
 
     async def open_client(app: Sanic, _loop: object) -> None:
         app.ctx.rasa = aiohttp.ClientSession(timeout=RASA_TIMEOUT)
+        # Messages passed to Rasa at once; the others wait their turn here, first come first
+        # served (docs/BENCHMARKS.md: Rasa's one event loop serves many at once unfairly).
+        app.ctx.rasa_turns = asyncio.Semaphore(settings.rasa_in_flight)
 
     async def close_client(app: Sanic, _loop: object) -> None:
         await app.ctx.rasa.close()

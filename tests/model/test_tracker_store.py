@@ -1,18 +1,19 @@
-"""Our SQLite tracker store (rasa_components/tracker_store.py) gives back exactly what Rasa's own
-`SQLTrackerStore` does, across a session expiry too, inside Rasa's virtualenv.
+"""Our tracker stores (rasa_components/tracker_store.py), on SQLite and on the real PostgreSQL
+server, give back exactly what Rasa's own `SQLTrackerStore` does, across a session expiry too,
+inside Rasa's virtualenv.
 
 The same conversations are saved turn by turn (retrieve, add the turn's events, save: what
 Rasa's processor does) into one store of each kind; then the latest session (`retrieve`), the
 whole history (`retrieve_full_tracker`), the senders and the stored rows must be equal, and
-each store must read the other's file the same way. This file is also the script that runs in
-Rasa's environment (`python tests/model/test_tracker_store.py FOLDER` prints the results).
+each store must read the other's database the same way. This file is also the script that runs
+in Rasa's environment (`python tests/model/test_tracker_store.py FOLDER PG_OURS PG_RASAS` prints
+the results).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -109,43 +110,64 @@ async def read(store: Any) -> dict[str, Any]:
     return found
 
 
-def rows(db: Path) -> list[list[Any]]:
-    with sqlite3.connect(db) as connection:
-        return [
+def rows(url: str) -> list[list[Any]]:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        found = [
             list(row)
             for row in connection.execute(
-                "SELECT id, sender_id, type_name, timestamp, intent_name, action_name, data "
-                "FROM events ORDER BY id"
+                sa.text(
+                    "SELECT id, sender_id, type_name, timestamp, intent_name, action_name, data "
+                    "FROM events ORDER BY id"
+                )
             )
         ]
+    engine.dispose()
+    return found
 
 
-async def compare(folder: Path) -> dict[str, Any]:
-    """Run in Rasa's environment: save the conversations into both stores and read them back."""
+async def compare(folder: Path, ours_pg: str, rasas_pg: str) -> dict[str, Any]:
+    """Run in Rasa's environment: save the conversations into both stores and read them back,
+    on SQLite files and on PostgreSQL databases."""
     from rasa.core.tracker_store import SQLTrackerStore
     from rasa.shared.core.domain import Domain
 
     from rasa_components import tracker_store
     from rasa_components.patching import changed_sources
-    from rasa_components.tracker_store import SQLiteTrackerStore
+    from rasa_components.tracker_store import PostgresTrackerStore, SQLiteTrackerStore
 
     domain = Domain.load(str(ROOT_DIR / "domain"))
-    ours_db, rasa_db = folder / "ours.db", folder / "rasa.db"
-    ours = SQLiteTrackerStore(domain=domain, db=str(ours_db))
-    rasas = SQLTrackerStore(domain=domain, dialect="sqlite", db=str(rasa_db))
-    await converse(ours, domain)
-    await converse(rasas, domain)
-    return {
-        "ours": await read(ours),
-        "rasa": await read(rasas),
-        "ours_reading_rasa": await read(SQLiteTrackerStore(domain=domain, db=str(rasa_db))),
-        "rasa_reading_ours": await read(
-            SQLTrackerStore(domain=domain, dialect="sqlite", db=str(ours_db))
-        ),
-        "rows": {"ours": rows(ours_db), "rasa": rows(rasa_db)},
-        "changed_sources": changed_sources(tracker_store.PATCHED),
-        "on_rasa_3_7": refusal(lambda: SQLiteTrackerStore(domain=domain, db=str(ours_db))),
-    }
+    ours_db, rasa_db = str(folder / "ours.db"), str(folder / "rasa.db")
+
+    def on_sqlite(db: str, mine: bool) -> Any:
+        if mine:
+            return SQLiteTrackerStore(domain=domain, db=db)
+        return SQLTrackerStore(domain=domain, dialect="sqlite", db=db)
+
+    def on_postgresql(url: str, mine: bool) -> Any:
+        if mine:
+            return PostgresTrackerStore(domain=domain, host=url)
+        return SQLTrackerStore(domain=domain, dialect="postgresql", host=url)
+
+    found: dict[str, Any] = {}
+    for name, make, ours_at, rasas_at, urls in (
+        ("sqlite", on_sqlite, ours_db, rasa_db, (f"sqlite:///{ours_db}", f"sqlite:///{rasa_db}")),
+        ("postgresql", on_postgresql, ours_pg, rasas_pg, (ours_pg, rasas_pg)),
+    ):
+        await converse(make(ours_at, True), domain)
+        await converse(make(rasas_at, False), domain)
+        found[name] = {
+            "ours": await read(make(ours_at, True)),
+            "rasa": await read(make(rasas_at, False)),
+            "ours_reading_rasa": await read(make(rasas_at, True)),
+            "rasa_reading_ours": await read(make(ours_at, False)),
+            "rows": {"ours": rows(urls[0]), "rasa": rows(urls[1])},
+        }
+    found["changed_sources"] = changed_sources(tracker_store.PATCHED)
+    found["on_rasa_3_7"] = refusal(lambda: SQLiteTrackerStore(domain=domain, db=ours_db))
+    return found
 
 
 def refusal(start: Any) -> str:
@@ -167,13 +189,26 @@ _RESULTS: dict[str, Any] = {}
 
 def run_in_rasa(folder: Path) -> dict[str, Any]:
     """The results of `compare`, run once in Rasa's environment."""
-    from bot.settings import load_settings
-    from bot.stack import RASA_BIN, rasa_env
+    from tests.conftest import new_postgres_database
 
     if _RESULTS:
         return _RESULTS
+    with (
+        new_postgres_database("numeriqc_tracker_ours") as ours,
+        new_postgres_database("numeriqc_tracker_rasa") as rasas,
+    ):
+        _RESULTS.update(
+            _compare_in_rasa(folder, *(u.replace("+psycopg", "") for u in (ours, rasas)))
+        )
+    return _RESULTS
+
+
+def _compare_in_rasa(folder: Path, ours: str, rasas: str) -> dict[str, Any]:
+    from bot.settings import load_settings
+    from bot.stack import RASA_BIN, rasa_env
+
     done = subprocess.run(
-        [str(RASA_BIN.parent / "python"), __file__, str(folder)],
+        [str(RASA_BIN.parent / "python"), __file__, str(folder), ours, rasas],
         cwd=ROOT_DIR,
         env={**rasa_env(load_settings()), "PYTHONPATH": str(ROOT_DIR)},
         capture_output=True,
@@ -181,12 +216,18 @@ def run_in_rasa(folder: Path) -> dict[str, Any]:
         timeout=300,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    _RESULTS.update(json.loads(done.stdout.strip().splitlines()[-1]))
-    return _RESULTS
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
-def test_same_events_back_as_rasas_sql_tracker_store(tmp_path: Path) -> None:
-    found = run_in_rasa(tmp_path)
+def test_same_events_back_as_rasas_sql_tracker_store_on_sqlite(tmp_path: Path) -> None:
+    check_same_events(run_in_rasa(tmp_path)["sqlite"])
+
+
+def test_same_events_back_as_rasas_sql_tracker_store_on_postgresql(tmp_path: Path) -> None:
+    check_same_events(run_in_rasa(tmp_path)["postgresql"])
+
+
+def check_same_events(found: dict[str, Any]) -> None:
     assert found["ours"] == found["rasa"]
     assert found["ours_reading_rasa"] == found["rasa"]
     assert found["rasa_reading_ours"] == found["rasa"]
@@ -214,4 +255,4 @@ def test_refuses_another_rasa_and_mirrors_the_rasa_it_was_written_for(tmp_path: 
 
 
 if __name__ == "__main__":
-    print(json.dumps(asyncio.run(compare(Path(sys.argv[1])))))
+    print(json.dumps(asyncio.run(compare(Path(sys.argv[1]), sys.argv[2], sys.argv[3]))))
