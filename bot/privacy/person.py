@@ -14,6 +14,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.parsing import NotUnderstood, parse_email, parse_phone
+from bot.storage.folding import fold_for_search, folded
 from bot.storage.leads import spreadsheet_cell
 from bot.storage.models import Answer, Booking, Business, CallbackRequest, Contact, Lead
 from bot.storage.transcripts import transcript
@@ -38,9 +39,10 @@ def find_people(sessions: sessionmaker[Session], query: str) -> list[Match]:
     text = one_line(query).strip()
     if len(text) < 2:
         return []
+    pattern = f"%{fold_for_search(text[:100])}%"
     conditions = [
-        func.lower(Contact.name).like(f"%{text.lower()[:100]}%"),
-        func.lower(Business.name).like(f"%{text.lower()[:100]}%"),
+        folded(Contact.name).like(pattern),
+        folded(Business.name).like(pattern),
         func.lower(Contact.email) == text.lower(),
     ]
     with contextlib.suppress(NotUnderstood):

@@ -13,9 +13,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock, clock_of
 from bot.settings import ROOT, Settings
+from bot.storage.folding import register_sqlite
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    register_sqlite(connection)
     cursor = connection.cursor()
     for pragma in ("foreign_keys=ON", "journal_mode=WAL", "busy_timeout=5000"):
         cursor.execute(f"PRAGMA {pragma}")
@@ -23,7 +25,8 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite files get their folder, foreign keys and a WAL journal."""
+    """An engine for `url`; SQLite files get their folder, foreign keys, a WAL journal and the
+    search's folding function (`bot/storage/folding.py`)."""
     engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
     if engine.dialect.name == "sqlite":
         database = engine.url.database

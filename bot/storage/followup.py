@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.scheduling import TIMEZONE
+from bot.storage.folding import fold_for_search, folded
 from bot.storage.models import (
     AuditEntry,
     Booking,
@@ -115,10 +116,10 @@ def list_leads(sessions: sessionmaker[Session], viewer: Viewer, filters: Filters
             else Lead.advisor_id == filters.advisor
         )
     if filters.territory:
-        place = f"%{one_line(filters.territory).lower()[:60]}%"
+        place = f"%{fold_for_search(one_line(filters.territory)[:60])}%"
         query = query.where(
             or_(
-                func.lower(Business.municipality).like(place),
+                folded(Business.municipality).like(place),
                 func.lower(func.replace(Business.postal_code, " ", "")).like(
                     place.replace(" ", "")
                 ),
@@ -130,9 +131,9 @@ def list_leads(sessions: sessionmaker[Session], viewer: Viewer, filters: Filters
     if filters.with_session:
         query = query.where(upcoming.c.starts_at.is_not(None))
     if filters.search:
-        pattern = f"%{one_line(filters.search).lower()[:100]}%"
+        pattern = f"%{fold_for_search(one_line(filters.search)[:100])}%"
         query = query.where(
-            or_(func.lower(Business.name).like(pattern), func.lower(Contact.name).like(pattern))
+            or_(folded(Business.name).like(pattern), folded(Contact.name).like(pattern))
         )
     with sessions() as session:
         total = session.scalar(select(func.count()).select_from(query.subquery())) or 0

@@ -182,6 +182,15 @@ def outbox_texts(outbox: Path) -> list[str]:
     return [p.read_bytes().decode(errors="replace") for p in sorted(outbox.glob("*.eml"))]
 
 
+def test_a_name_is_found_whatever_its_case_and_accents(
+    sessions: sessionmaker[Session], tracker: str
+) -> None:
+    lead_id = person(sessions, tracker, ("Hélène Côté", "hcote@exemple.com", "418 555-9999"),
+                     "conv-helene", False)  # fmt: skip
+    for query in ("helene", "HÉLÈNE CÔTÉ", "cote"):
+        assert [m.lead_id for m in find_people(sessions, query)] == [lead_id], query
+
+
 def test_a_person_is_found_by_email_phone_or_name_and_exported(
     sessions: sessionmaker[Session], tracker: str
 ) -> None:

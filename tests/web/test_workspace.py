@@ -12,6 +12,7 @@ import sqlite3
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from sanic import Sanic
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.settings import Settings, load_settings
 from bot.storage.accounts import create_account
-from bot.storage.leads import save_submission
+from bot.storage.leads import ContactInfo, save_submission
 from bot.storage.models import AuditEntry, Lead
 from bot.web.app import create_app
 from tests.conftest import FROZEN_NOW
@@ -190,6 +191,20 @@ def test_filters_and_search(app: Sanic, sessions: sessionmaker[Session]) -> None
     assert "Fleuriste" in manager.get("/conseillers/?depuis=pas-une-date").text  # ignored
     assert '<details class="more">' in manager.get("/conseillers/?recherche=caf").text
     assert '<details class="more" open>' in unassigned  # the active filters stay in sight
+
+
+def test_search_ignores_case_and_accents(app: Sanic, sessions: sessionmaker[Session]) -> None:
+    helene = ContactInfo("Hélène Côté", "propriétaire", "hcote@x.ca", "+14185559999")
+    lead(sessions, "Érablière du Lac", contact=helene)
+    lead(sessions, "Gîte du Vieux-Port")
+    manager = signed_in(app, "gestion@qcnum.example")
+    for typed, found in (
+        ("erabliere", "Érablière"), ("ÉRABLIÈRE", "Érablière"), ("helene", "Érablière"),
+        ("COTE", "Érablière"), ("gite", "Gîte"), ("GÎTE", "Gîte"), ("vieux-port", "Gîte"),
+    ):  # fmt: skip
+        page = manager.get(f"/conseillers/?recherche={quote(typed)}").text
+        assert found in page, typed
+    assert "Aucune piste" in manager.get("/conseillers/?recherche=erablieres").text
 
 
 def test_forms_without_the_csrf_token_change_nothing(
