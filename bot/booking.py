@@ -31,6 +31,7 @@ from bot.storage.database import sessions_of
 from bot.storage.lead_conversations import BOOKING
 from bot.storage.leads import LeadCard, lead_card, request_callback
 from bot.storage.models import Booking, as_utc
+from bot.text import phone_for_people
 from bot.throttle import (
     WRONG_REFERENCES_PER_CLIENT,
     WRONG_REFERENCES_PER_CONVERSATION,
@@ -396,7 +397,7 @@ class Scheduler:
                 "",
                 f"Contact : {lead.contact}" + (f" ({lead.role})" if lead.role else ""),
                 f"Courriel : {lead.email}",
-                f"Téléphone : {lead.phone}",
+                f"Téléphone : {phone_for_people(lead.phone)}",
                 f"Décision : {lead.outcome or 'inconnue'}, priorité {lead.score or 0}/100",
                 "",
                 lead.brief or "Diagnostic non rempli.",

@@ -50,6 +50,10 @@ def _always(answers: dict[str, Any]) -> bool:
     return True
 
 
+def _as_is(value: Any) -> Any:
+    return value
+
+
 @dataclass(frozen=True)
 class Question:
     """One question of a form: how its answer is read and what helps the merchant answer."""
@@ -65,6 +69,7 @@ class Question:
     label: str = ""  # in the recap
     words: tuple[str, ...] = ()  # how a merchant names it to correct it
     clears: tuple[str, ...] = ()  # answers that go with it, cleared when it is corrected
+    shown: Callable[[Any], Any] = _as_is  # its stored answer as the merchant reads it
 
     def escalation(self) -> list[Choice]:
         offered = list(self.choices or self.buttons)
@@ -172,7 +177,10 @@ def _answer_turn(
         turn.updates = corrections
         for name, value in corrections.items():
             turn.say.append(
-                ("utter_form_noted", {"label": form.question(name).label, "value": value})
+                (
+                    "utter_form_noted",
+                    {"label": form.question(name).label, "value": form.question(name).shown(value)},
+                )
             )
     elif question.optional and (wants_to_skip(text) or is_unsure(text)):
         turn.updates = {question.name: UNKNOWN, FAILURES: 0}

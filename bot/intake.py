@@ -29,7 +29,7 @@ from bot.parsing import (
     parse_yes_no,
 )
 from bot.territory import check_territory, find_place
-from bot.text import fold, one_line
+from bot.text import fold, one_line, phone_for_people
 from bot.vocabulary import Answer, yes_no_phrase
 
 
@@ -137,6 +137,11 @@ def _hours(text: str, answers: dict[str, Any]) -> dict[str, Any]:
     return {"hours_per_week": parse_hours_per_week(_clean("hours_per_week", text))}
 
 
+def _hours_shown(value: Any) -> Any:
+    """Hours as written in French: « 1,5 h »."""
+    return f"{value:g} h".replace(".", ",") if isinstance(value, int | float) else value
+
+
 def _readiness(text: str, answers: dict[str, Any]) -> dict[str, Any]:
     folded = fold(_clean("readiness", text))
     exploring = ("inform", "sais pas", "pas sur", "curieux", "curieuse", "regarde", "magasin", "renseign", "info",
@@ -198,7 +203,7 @@ INTAKE = Form(
                  label="Votre rôle", words=("role", "poste", "titre")),
         Question("email", _email, "nom@exemple.com",
                  label="Courriel", words=("courriel", "email", "mail", "adresse courriel")),
-        Question("phone", _phone, "418 555-1234",
+        Question("phone", _phone, "418 555-1234", shown=phone_for_people,
                  label="Téléphone", words=("telephone", "tel", "numero", "cell")),
         Question("address", _address, "123, rue Saint-Joseph Est, Québec, G1K 3A5",
                  label="Adresse", words=("adresse", "code postal"),
@@ -222,6 +227,7 @@ INTAKE = Form(
                  choices=same("Juste moi", "2 à 5", "6 à 20", "Plus de 20"),
                  label="Nombre d'employés", words=("employes", "employe")),
         Question("hours_per_week", _hours, "2 heures", optional=True, hears=("pas le temps",),
+                 shown=_hours_shown,
                  buttons=same("Moins d'une heure", "1 à 2 heures", "3 heures et plus"),
                  label="Temps par semaine", words=("temps", "heures")),
         Question("readiness", _readiness, "prêt à commencer", hears=("plus tard",),
@@ -251,10 +257,7 @@ def recap(answers: dict[str, Any]) -> str:
     lines = ["Voici ce que j'ai noté :"]
     for name in INTAKE.asked(answers):
         if name in LABELS and answers.get(name) not in (None, ""):
-            value = answers[name]
-            if name == "hours_per_week" and isinstance(value, int | float):
-                value = f"{value:g} h"
-            lines.append(f"• {LABELS[name]} : {value}")
+            lines.append(f"• {LABELS[name]} : {INTAKE.question(name).shown(answers[name])}")
     lines.append("Est-ce exact?")
     return "\n".join(lines)
 

@@ -53,3 +53,13 @@ def typo_tolerant(folded: str, words: Iterable[str], shortest: int = 5) -> list[
             # 0.82: « budjet » is « budget », but « vient » is not « vente »
             found += get_close_matches(token, long_keys, n=1, cutoff=0.82)
     return found
+
+
+_NORTH_AMERICAN = re.compile(r"\+1(\d{3})(\d{3})(\d{4})")
+
+
+def phone_for_people(phone: str | None) -> str:
+    """A stored phone (E.164, +14185551234) as people write it here: 418 555-1234; any other
+    value unchanged (links and exports keep E.164)."""
+    match = _NORTH_AMERICAN.fullmatch(phone or "")
+    return f"{match[1]} {match[2]}-{match[3]}" if match else (phone or "")

@@ -258,6 +258,6 @@ def test_rasa_server_killed_mid_form_continues_where_it_was(
     assert chat.say("est-ce que c'est vraiment gratuit?") == ["utter_faq_cost", "utter_ask_address"]
     chat.answer_until(RECAP, ANSWERS, chat.say(ANSWERS["utter_ask_address"]))
     recap = chat.last[-1]["text"]
-    assert "• Téléphone : +14185551234" in recap and "rasa-kill@exemple.com" in recap
+    assert "• Téléphone : 418 555-1234" in recap and "rasa-kill@exemple.com" in recap
     assert chat.say("oui") == ["utter_intake_eligible"]
     assert lead_of(product.settings, "rasa-kill@exemple.com")["postal_code"] == "G1L 2W5"

@@ -91,7 +91,7 @@ def test_happy_path_stores_the_lead_with_consent_and_decision(
     assert start(chat) == ["utter_ask_business_name"]
     said = chat.answer_until(RECAP, ANSWERS, ["utter_ask_business_name"])
     recap = chat.last[-1]["text"]
-    assert "• Courriel : marie@exemple.com" in recap and "• Téléphone : +14185551234" in recap
+    assert "• Courriel : marie@exemple.com" in recap and "• Téléphone : 418 555-1234" in recap
     assert chat.say("oui") == ["utter_intake_eligible"]
     assert said[-1] == RECAP
     row = lead_of(stack, "marie@exemple.com")
@@ -231,7 +231,7 @@ def test_correction_at_the_recap(stack: Settings, responses: Responses) -> None:
     assert chat.say("non") == ["utter_ask_field_to_correct"]
     assert chat.say("le téléphone") == ["utter_ask_phone"]
     assert chat.say("581 555-7777") == [RECAP]
-    assert "+15815557777" in chat.last[0]["text"]
+    assert "• Téléphone : 581 555-7777" in chat.last[0]["text"]
 
 
 def test_hostile_answers_are_stored_as_inert_text(stack: Settings, responses: Responses) -> None:

@@ -152,7 +152,9 @@ def test_the_next_free_times_are_proposed_then_booked_with_invitations(
     merchant, advisor = sorted(mails(outbox), key=lambda m: m["To"] != "marie@exemple.com")
     assert merchant["To"] == "marie@exemple.com" and advisor["To"] == "anne@example.org"
     assert reference in body_of(merchant) and "le mardi 24 novembre à 9 h" in body_of(merchant)
-    assert "+14185551234" in body_of(advisor) and "Boutique Chez Marie" in body_of(advisor)
+    assert "Téléphone : 418 555-1234" in body_of(advisor) and "Boutique Chez Marie" in body_of(
+        advisor
+    )
     [event] = calendar_of(merchant).walk("VEVENT")
     assert event.decoded("DTSTART") == as_utc(local(24, 9))
     assert (str(event["UID"]), int(event["SEQUENCE"])) == (f"{reference}@numeriqc", 0)

@@ -9,6 +9,7 @@ import pytest
 from bot.eligibility import Outcome, decide
 from bot.forms import FAILURES
 from bot.intake import INTAKE, recap, take_turn, to_intake
+from bot.text import phone_for_people
 
 HAPPY = {
     "business_name": "Boutique Chez Marie",
@@ -75,6 +76,18 @@ def test_a_correction_mid_form_updates_the_earlier_answer() -> None:
     turn = take_turn(answers, "sector", "en fait mon courriel c'est nouveau@exemple.com")
     assert turn.updates == {"email": "nouveau@exemple.com"}
     assert turn.say == [("utter_form_noted", {"label": "Courriel", "value": "nouveau@exemple.com"})]
+
+
+def test_a_phone_and_hours_read_as_people_write_them() -> None:
+    """Stored E.164 and numbers; shown « 581 555-7777 » and « 1,5 h » (the wording guide)."""
+    answers = {"business_name": "Café", "phone": "+14185551234", "hours_per_week": 1.5}
+    turn = take_turn(answers, "sector", "en fait mon numéro c'est le 581.555.7777")
+    assert turn.updates == {"phone": "+15815557777"}
+    assert turn.say == [("utter_form_noted", {"label": "Téléphone", "value": "581 555-7777"})]
+    shown = recap(answers)
+    assert "• Téléphone : 418 555-1234" in shown and "• Temps par semaine : 1,5 h" in shown
+    assert phone_for_people("+33142685300") == "+33142685300"  # not North American: as is
+    assert phone_for_people(None) == ""
 
 
 def test_several_answers_in_one_message() -> None:

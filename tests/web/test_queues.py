@@ -143,7 +143,7 @@ def test_overturning_a_refusal_stores_a_persons_decision_and_tells_the_merchant(
     assert text.startswith("Bonjour Marie Tremblay,")
     assert "Sophie, de l'équipe du programme, a révisé votre dossier le lundi 23 novembre" in text
     assert "la décision automatique est renversée : votre commerce est admissible" in text
-    assert f"Motif : {reason}" in text and "+14185551234" not in text
+    assert f"Motif : {reason}" in text and "555-1234" not in text
 
     page = sophie.get(f"/conseillers/pistes/{lead_id}").text
     assert "Refus renversé après révision par une personne" in page

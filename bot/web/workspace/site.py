@@ -17,6 +17,7 @@ from bot.scheduling.config import load_availability
 from bot.scheduling.invitation import french_datetime
 from bot.settings import Settings
 from bot.storage.database import sessions_of
+from bot.text import phone_for_people
 from bot.workspace import Viewer
 
 PREFIX = "/conseillers"
@@ -37,6 +38,7 @@ _templates = Environment(
     lstrip_blocks=True,
 )
 _templates.filters["quand"] = lambda moment: french_datetime(moment) if moment else ""
+_templates.filters["telephone"] = phone_for_people
 
 
 def same_token(expected: str | None, given: str | None) -> bool:
