@@ -63,3 +63,8 @@ def phone_for_people(phone: str | None) -> str:
     value unchanged (links and exports keep E.164)."""
     match = _NORTH_AMERICAN.fullmatch(phone or "")
     return f"{match[1]} {match[2]}-{match[3]}" if match else (phone or "")
+
+
+def french_count(count: int, singular: str, plural: str = "") -> str:
+    """« 0 commerçant », « 1 décision », « 2 décisions »: French takes the singular below 2."""
+    return f"{count} {singular if abs(count) < 2 else plural or singular + 's'}"

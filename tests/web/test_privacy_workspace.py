@@ -50,7 +50,9 @@ def test_find_export_correct_then_erase(app: Sanic, marie: int, settings: Settin
     assert f'href="/conseillers/pistes/{marie}"' in manager.get("/conseillers/").text
     page = manager.get(f"{HOME}?q=418-555-1234").text
     assert f'href="/conseillers/confidentialite/personnes/{marie}"' in page and EMAIL in page
-    assert NAME in manager.get(f"{HOME}/personnes/{marie}").text
+    record = manager.get(f"{HOME}/personnes/{marie}").text
+    assert NAME in record and "418 555-1234" in record
+    assert "1 décision," in record and "(s)" not in record  # counts in French
     exported = manager.get(f"{HOME}/personnes/{marie}/dossier.json")
     assert exported.headers["content-disposition"] == f'attachment; filename="dossier-{marie}.json"'
     assert json.loads(exported.text)["contacts"][0]["phone"] == PHONE
