@@ -15,7 +15,7 @@ from bot.notifications import SIGNATURE
 from bot.parsing import NotUnderstood, parse_email, parse_phone
 from bot.scheduling import TIMEZONE
 from bot.storage.transcripts import Line, as_seen
-from bot.text import one_line
+from bot.text import one_line, plain_links
 
 
 class InvalidRequest(ValueError):
@@ -126,14 +126,15 @@ def contact_team_mail(workspace: str) -> tuple[str, str]:
     )
 
 
-def transcript_mail(lines: Sequence[Line], website: str) -> tuple[str, str]:
-    """The merchant's copy of the conversation, oldest message first."""
+def transcript_mail(lines: Sequence[Line], website: str, site: str) -> tuple[str, str]:
+    """The merchant's copy of the conversation, oldest message first; the chat's links to our
+    own pages written out on `site` (the address people reach)."""
     said = []
     for line in as_seen(list(lines)):
         who = "Vous" if line.speaker == "merchant" else "Assistant"
         at = line.at.astimezone(TIMEZONE)
         buttons = f"\n  [{' | '.join(line.buttons)}]" if line.buttons else ""
-        said.append(f"{at:%Y-%m-%d %H:%M} — {who} : {line.text}{buttons}")
+        said.append(f"{at:%Y-%m-%d %H:%M} — {who} : {plain_links(line.text, site)}{buttons}")
     body = (
         "Bonjour,\n\nVoici votre conversation avec l'assistant virtuel de 100 % NumériQC.\n\n"
         + "\n\n".join(said)

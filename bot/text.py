@@ -68,3 +68,20 @@ def phone_for_people(phone: str | None) -> str:
 def french_count(count: int, singular: str, plural: str = "") -> str:
     """« 0 commerçant », « 1 décision », « 2 décisions »: French takes the singular below 2."""
     return f"{count} {singular if abs(count) < 2 else plural or singular + 's'}"
+
+
+_MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\(((?:https?://|/)[^\s)]*)\)")
+
+
+def plain_links(text: str, site: str = "") -> str:
+    """The chat's Markdown links as plain text for a page or an e-mail: « politique de
+    confidentialité » alone, or with `site` « politique de confidentialité
+    (https://site/confidentialite) »."""
+
+    def plain(match: re.Match[str]) -> str:
+        label, target = match[1], match[2]
+        if not site:
+            return label
+        return f"{label} ({site.rstrip('/') + target if target.startswith('/') else target})"
+
+    return _MARKDOWN_LINK.sub(plain, text)

@@ -251,7 +251,7 @@ def create_api(settings: Settings) -> Blueprint:
                 and await blocking(limits.hit, throttle.TRANSCRIPTS_PER_ADDRESS, email)
             ):
                 return refused(TOO_MANY_TRANSCRIPTS)
-            composed = transcript_mail(lines, settings.program_website)
+            composed = transcript_mail(lines, settings.program_website, settings.site_url)
             await blocking(send, mail, message(mail, email, *composed))
         except Exception as error:
             log.error("transcript e-mail not sent: %s", type(error).__name__)

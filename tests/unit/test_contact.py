@@ -64,8 +64,15 @@ def test_the_transcript_reads_as_the_merchant_saw_it() -> None:
         Line("bot", "Bonjour!", AT, ("Qui est admissible?",), ("/faq_eligibility",)),
         Line("merchant", "/faq_eligibility", AT),
         Line("bot", "Les commerces avec pignon sur rue.", AT),
+        Line("bot", "Tous les détails : [politique de confidentialité](/confidentialite).", AT),
     ]
-    subject, body = transcript_mail(lines, "https://100numeriqc.qcnum.com")
+    subject, body = transcript_mail(
+        lines, "https://100numeriqc.qcnum.com", "https://assistant.exemple.org"
+    )
     assert subject == "Votre conversation avec l'assistant de 100 % NumériQC"
     assert "2026-11-23 10:00 — Assistant : Bonjour!\n  [Qui est admissible?]" in body
     assert "Vous : Qui est admissible?" in body and "/greet" not in body
+    assert (
+        "Tous les détails : politique de confidentialité "
+        "(https://assistant.exemple.org/confidentialite)." in body
+    )

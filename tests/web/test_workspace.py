@@ -269,10 +269,15 @@ def test_the_transcript_comes_from_the_tracker_store(
         "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, type_name TEXT, data TEXT)"
     )
     for kind, data in [
+        ("user", {"text": "/greet", "timestamp": 1794999999}),  # sent by the page itself
         ("user", {"text": "c tu gratis?", "timestamp": 1795000000}),
         ("bot", {"text": "Oui, c'est gratuit.", "timestamp": 1795000001,
-                 "data": {"buttons": [{"title": "Vérifier mon admissibilité"}]}}),
-        ("slot", {"name": "x", "timestamp": 1795000002}),
+                 "data": {"buttons": [{"title": "Vérifier mon admissibilité",
+                                       "payload": "/request_eligibility"}]}}),
+        ("user", {"text": "/request_eligibility", "timestamp": 1795000002}),
+        ("bot", {"text": "Détails : [politique de confidentialité](/confidentialite).",
+                 "timestamp": 1795000003}),
+        ("slot", {"name": "x", "timestamp": 1795000004}),
     ]:  # fmt: skip
         tracker.execute(
             "INSERT INTO events (sender_id, type_name, data) VALUES (?, ?, ?)",
@@ -283,6 +288,9 @@ def test_the_transcript_comes_from_the_tracker_store(
     page = signed_in(app, "gestion@qcnum.example").get(f"/conseillers/pistes/{lead_id}").text
     assert "c tu gratis?" in page and "Oui, c&#39;est gratuit." in page
     assert "Boutons : Vérifier mon admissibilité" in page
+    assert "/greet" not in page and "/request_eligibility" not in page  # what people saw
+    assert page.count("Vérifier mon admissibilité") == 2  # the button, then the click
+    assert "Détails : politique de confidentialité." in page and "](/" not in page
 
 
 def test_every_reading_is_audited_and_only_managers_read_the_log(

@@ -13,7 +13,7 @@ from sanic.response import HTTPResponse
 
 from bot.eligibility import Outcome
 from bot.storage import followup
-from bot.storage.transcripts import transcript
+from bot.storage.transcripts import as_seen, transcript
 from bot.web.workspace.site import HEADERS, NOT_FOUND, PREFIX, Site, viewer_of
 from bot.workspace import NEXT, STATUSES, NotAllowed
 
@@ -68,7 +68,9 @@ def register(workspace: Blueprint, site: Site) -> None:
         found = await site.blocking(followup.lead_file, site.database, viewer_of(request), lead_id)
         if found is None:
             return site.refused(request, 404, NOT_FOUND)
-        lines = await site.blocking(transcript, site.settings.tracker_url, found.conversation_id)
+        lines = as_seen(
+            await site.blocking(transcript, site.settings.tracker_url, found.conversation_id)
+        )
         return site.page(
             request, "piste.html", status, lead=found, lines=lines, error=error,
             next_statuses=NEXT.get(found.status, ()), advisors=site.advisors(),

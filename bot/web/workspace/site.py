@@ -17,7 +17,7 @@ from bot.scheduling.config import load_availability
 from bot.scheduling.invitation import french_datetime
 from bot.settings import Settings
 from bot.storage.database import sessions_of
-from bot.text import french_count, phone_for_people
+from bot.text import french_count, phone_for_people, plain_links
 from bot.workspace import Viewer
 
 PREFIX = "/conseillers"
@@ -40,6 +40,7 @@ _templates = Environment(
 _templates.filters["quand"] = lambda moment: french_datetime(moment) if moment else ""
 _templates.filters["telephone"] = phone_for_people
 _templates.filters["compte"] = french_count
+_templates.filters["lisible"] = plain_links
 
 
 def same_token(expected: str | None, given: str | None) -> bool:
