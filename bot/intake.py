@@ -159,6 +159,14 @@ def _readiness(text: str, answers: dict[str, Any]) -> dict[str, Any]:
     raise NotUnderstood("quand vous aimeriez commencer")
 
 
+# How the merchant reads the stored readiness (words without gender, as the buttons').
+READINESS_SHOWN = {
+    Readiness.NOW.value: "dès maintenant",
+    Readiness.SOON.value: "d'ici quelques mois",
+    Readiness.EXPLORING.value: "je m'informe",
+}
+
+
 def _extra_answers(text: str, question: str | None) -> dict[str, Any]:
     """Answers to other questions found in the same message: an e-mail address, a phone number."""
     extra: dict[str, Any] = {}
@@ -230,11 +238,12 @@ INTAKE = Form(
                  shown=_hours_shown,
                  buttons=same("Moins d'une heure", "1 à 2 heures", "3 heures et plus"),
                  label="Temps par semaine", words=("temps", "heures")),
-        Question("readiness", _readiness, "prêt à commencer", hears=("plus tard",),
-                 buttons=(("Prêt à commencer", "Prêt à commencer maintenant"),
+        Question("readiness", _readiness, "dès maintenant", hears=("plus tard",),
+                 shown=lambda value: READINESS_SHOWN.get(value, value),
+                 buttons=(("Dès maintenant", "Prêt à commencer maintenant"),
                           ("D'ici quelques mois", "D'ici quelques mois"),
                           ("Je m'informe", "Je m'informe seulement")),
-                 label="Prêt à passer à l'action", words=("pret", "action")),
+                 label="Passage à l'action", words=("pret", "action")),
         Question("impact", _text("impact"), "attirer plus de clients du quartier", optional=True,
                  label="Impact attendu", words=("impact",)),
     ),
