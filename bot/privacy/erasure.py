@@ -225,10 +225,12 @@ def erase_lead(
     outbox: Path,
     now: datetime,
     scheduler: Scheduler | None = None,
+    by: int | None = None,
 ) -> Erasure:
     """Erase the person of `lead_id` everywhere (see the module). Future sessions are cancelled
     through `scheduler` when given (the advisor gets the calendar cancellation), else without
-    mail; the merchant learns it from the erasure's confirmation."""
+    mail; the merchant learns it from the erasure's confirmation. The journal says who erased
+    (`by`: the privacy officer's account; None: the merchant or the retention job), once."""
     report = Erasure(lead_id)
     with sessions() as session:
         lead = session.get(Lead, lead_id)
@@ -254,7 +256,7 @@ def erase_lead(
         _anonymise(session, lead, reach, set(report.conversations), now)
         request_erasure(session, report.conversations)
         request_erasure(session, report.scrubbed, scrub=reach.own)
-        session.add(AuditEntry(account_id=None, action="effacement", lead_id=lead_id))
+        session.add(AuditEntry(account_id=by, action="effacement", lead_id=lead_id))
         # The advisor's cancellation names only the business and the reference: it stays.
         report.mails_removed = remove_queued_mails(session, reach.own_forms)
     done = set(erase_idle(sessions, tracker_url))

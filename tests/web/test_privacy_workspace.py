@@ -11,12 +11,14 @@ from datetime import timedelta
 
 import pytest
 from sanic import Sanic
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.scheduling import TIMEZONE
 from bot.scheduling.invitation import french_date
 from bot.settings import Settings
+from bot.storage.database import sessions_for
+from bot.storage.models import AuditEntry
 from tests.conftest import FROZEN_NOW
 from tests.storage.test_analytics import EVENTS
 from tests.storage.test_erasure_one_person import FIRST, SECOND, events, everything_of
@@ -77,6 +79,11 @@ def test_find_export_correct_then_erase(app: Sanic, marie: int, settings: Settin
     for action in ("recherche de personne", "export du dossier (JSON)", "correction (téléphone)",
                    "effacement"):  # fmt: skip
         assert action in journal, action
+    assert journal.count("effacement") == 1, "one line per event, saying who"
+    with sessions_for(settings.database_url)() as session:
+        [erasure] = session.scalars(select(AuditEntry).where(AuditEntry.action == "effacement"))
+        assert erasure.account is not None and erasure.account.email == "gestion@qcnum.example"
+        assert erasure.lead_id == marie
 
 
 def test_a_request_from_the_privacy_page_is_listed_with_its_due_date(app: Sanic) -> None:

@@ -115,11 +115,10 @@ def register(workspace: Blueprint, site: Site) -> None:
             report = await site.blocking(lambda: erase_lead(
                 site.database, lead_id, tracker_url=site.settings.tracker_url,
                 outbox=site.settings.var_dir / "outbox", now=site.settings.clock(),
-                scheduler=scheduler_for(site.settings),
+                scheduler=scheduler_for(site.settings), by=viewer_of(request).account_id,
             ))  # fmt: skip
         except LookupError:
             return site.refused(request, 404, UNKNOWN)
-        await audit(request, "effacement", lead_id)
         return site.page(request, "confidentialite-efface.html", lead_id=lead_id, report=report,
                          reasons=REASONS)  # fmt: skip
 
