@@ -181,6 +181,8 @@ class LeadFile:
     bookings: list[dict[str, Any]]
     callbacks: list[dict[str, Any]]
     history: list[dict[str, Any]] = field(default_factory=list)
+    # Erased (Law 25): kept for the statistics only, read-only.
+    anonymised_at: datetime | None = None
 
 
 def lead_file(sessions: sessionmaker[Session], viewer: Viewer, lead_id: int) -> LeadFile | None:
@@ -204,6 +206,7 @@ def lead_file(sessions: sessionmaker[Session], viewer: Viewer, lead_id: int) -> 
         session.add(AuditEntry(account_id=viewer.account_id, action="lecture", lead_id=lead_id))
         return LeadFile(
             lead_id=lead.id,
+            anonymised_at=as_utc(lead.anonymised_at) if lead.anonymised_at else None,
             conversation_id=lead.conversation_id,
             status=lead.status,
             advisor_id=lead.advisor_id,
@@ -283,10 +286,15 @@ def add_event(
     session.add(event)
 
 
+ANONYMISED = "Ce dossier a été effacé à la demande de la personne : il ne se modifie plus."
+
+
 def _lead_for_change(session: Session, viewer: Viewer, lead_id: int) -> Lead:
     lead = session.get(Lead, lead_id, with_for_update=True)
     if lead is None or not viewer.sees(lead.advisor_id):
         raise LookupError(lead_id)
+    if lead.anonymised_at is not None:
+        raise NotAllowed(ANONYMISED)
     return lead
 
 

@@ -80,6 +80,11 @@ def test_find_export_correct_then_erase(app: Sanic, marie: int, settings: Settin
                    "effacement"):  # fmt: skip
         assert action in journal, action
     assert journal.count("effacement") == 1, "one line per event, saying who"
+    anonymised = manager.get(f"/conseillers/pistes/{marie}").text
+    assert "Dossier effacé le " in anonymised and "/note" not in anonymised  # read-only
+    note = manager.post(f"/conseillers/pistes/{marie}/note", {"note": "Rappeler"})
+    assert note.status == 400 and "il ne se modifie plus" in note.text
+    assert "Rappeler" not in manager.get(f"/conseillers/pistes/{marie}").text
     with sessions_for(settings.database_url)() as session:
         [erasure] = session.scalars(select(AuditEntry).where(AuditEntry.action == "effacement"))
         assert erasure.account is not None and erasure.account.email == "gestion@qcnum.example"
