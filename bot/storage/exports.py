@@ -19,17 +19,20 @@ DETAIL_MAX = 300  # audit_log.detail
 
 def export_rows(sessions: sessionmaker[Session], viewer: Viewer | None) -> list[dict[str, Any]]:
     """Every lead `viewer` may see (None: the CRM, which gets them all), highest priority
-    first, each with its follow-up `status` and `advisor`."""
+    first, each with its follow-up `status` and `advisor`: the leads of the workspace's list,
+    so never an erased one (it is kept for the statistics only)."""
     with sessions() as session:
         follow_up = {
             lead_id: (status, advisor)
             for lead_id, status, advisor in session.execute(
-                select(Lead.id, Lead.status, Lead.advisor_id)
+                select(Lead.id, Lead.status, Lead.advisor_id).where(Lead.anonymised_at.is_(None))
             )
         }
     rows = []
     for row in lead_rows(sessions):
-        status, advisor = follow_up.get(row["lead_id"], (None, None))
+        if row["lead_id"] not in follow_up:
+            continue
+        status, advisor = follow_up[row["lead_id"]]
         if viewer is None or viewer.sees(advisor):
             rows.append({**row, "status": status, "advisor": advisor})
     return rows

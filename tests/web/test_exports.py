@@ -10,7 +10,10 @@ from sanic import Sanic
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.privacy.erasure import erase_lead
+from bot.settings import Settings
 from bot.storage.models import AuditEntry
+from tests.conftest import FROZEN_NOW as NOW
 from tests.web.test_workspace import Browser, app, lead, settings, signed_in
 
 __all__ = ["app", "settings"]
@@ -44,6 +47,17 @@ def test_an_advisor_exports_their_leads_and_the_unassigned_a_manager_all(
         "nouveau", "sophie", "Marie Tremblay")  # fmt: skip
     everything = exported(signed_in(app, "gestion@qcnum.example"))
     assert len(everything) == 3 and "Boutique de Marc" in {r["business"] for r in everything}
+
+
+def test_the_export_and_the_list_agree_after_an_erasure(
+    app: Sanic, sessions: sessionmaker[Session], settings: Settings
+) -> None:
+    kept, erased = lead(sessions, "Boutique gardée"), lead(sessions, "Boutique effacée")
+    erase_lead(sessions, erased, tracker_url=settings.tracker_url, outbox=settings.var_dir, now=NOW)
+    manager = signed_in(app, "gestion@qcnum.example")
+    assert [int(r["lead_id"]) for r in exported(manager)] == [kept]
+    listed = manager.get("/conseillers/").text
+    assert "Boutique gardée" in listed and f"/pistes/{erased}" not in listed
 
 
 def test_formula_like_cells_are_neutralised(app: Sanic, sessions: sessionmaker[Session]) -> None:
