@@ -25,6 +25,7 @@ from bot.scheduling import TIMEZONE
 from bot.workspace import COACHING, DONE
 
 WEEKS = 12
+AHEAD = 4  # coming weeks in the sessions chart (bookings are offered 3 weeks ahead)
 TERRITORIES_SHOWN = 15  # the others are summed in one row
 CONVERSATIONS, CONSENT = "Conversations", "Consentement donné"
 LEAD_STAGES = ("Admissible ou à examiner", "Diagnostic fait", "Rencontre réservée", "Accompagné")
@@ -128,6 +129,11 @@ def last_weeks(now: datetime, count: int = WEEKS) -> tuple[str, ...]:
     return tuple(iso_week(now - timedelta(weeks=back)) for back in range(count - 1, -1, -1))
 
 
+def coming_weeks(now: datetime, count: int = AHEAD) -> tuple[str, ...]:
+    """The `count` ISO weeks after `now`'s."""
+    return tuple(iso_week(now + timedelta(weeks=ahead)) for ahead in range(1, count + 1))
+
+
 def territory(municipality: str | None, postal_code: str | None) -> str:
     """The municipality the merchant named, else the postal code's FSA (RTA in French)."""
     if municipality and municipality.strip():
@@ -203,7 +209,7 @@ def compute(
             reasons[reason] += 1
             reviews[reason] += lead.review_requested
 
-    planned = {label: [0, 0, 0] for label in labels}
+    planned = {label: [0, 0, 0] for label in (*labels, *coming_weeks(now))}
     statuses: Counter[str] = Counter()
     for session in sessions:
         statuses[session.status] += 1
@@ -233,7 +239,8 @@ def compute(
               "État", ("Rencontres",), (("Maintenues (à venir ou tenues)", (kept,)),
                                         ("Annulées", (statuses[CANCELLED],)),
                                         ("Absences", (statuses[NO_SHOW],)))),
-        Table("rencontres", f"Rencontres par semaine prévue ({weeks} dernières semaines)", "bar",
+        Table("rencontres", f"Rencontres par semaine prévue ({weeks} dernières semaines et "
+              f"{AHEAD} à venir)", "bar",
               "Semaine", ("Prévues", "Annulées", "Absences"), _rows(planned)),
     )  # fmt: skip
     return Figures(tables, coached, goal, labels)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from bot.analytics import (
     TERRITORIES_SHOWN,
     Conversation,
     LeadFacts,
+    SessionFacts,
     compute,
     iso_week,
     last_weeks,
@@ -76,6 +77,19 @@ def test_the_smallest_territories_are_summed() -> None:
     assert len(rows) == TERRITORIES_SHOWN + 1 and rows[-1] == (
         "Autres territoires",
         (3, 3, 0, 0, 0),
+    )
+
+
+def test_the_sessions_chart_shows_the_coming_weeks() -> None:
+    """32 upcoming sessions were invisible when the chart stopped at this week."""
+    coming = [SessionFacts(NOW + timedelta(weeks=2), "booked")] * 3
+    table = compute([], [], coming, NOW, 100).table("rencontres")
+    assert table.title == "Rencontres par semaine prévue (12 dernières semaines et 4 à venir)"
+    assert table.rows[-4:] == (
+        (iso_week(NOW + timedelta(weeks=1)), (0, 0, 0)),
+        (iso_week(NOW + timedelta(weeks=2)), (3, 0, 0)),
+        (iso_week(NOW + timedelta(weeks=3)), (0, 0, 0)),
+        (iso_week(NOW + timedelta(weeks=4)), (0, 0, 0)),
     )
 
 
