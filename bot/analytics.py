@@ -22,6 +22,7 @@ from typing import Any
 from bot.eligibility import Outcome
 from bot.parsing import Sector
 from bot.scheduling import TIMEZONE
+from bot.territory import located
 from bot.workspace import COACHING, DONE
 
 WEEKS = 12
@@ -134,14 +135,6 @@ def coming_weeks(now: datetime, count: int = AHEAD) -> tuple[str, ...]:
     return tuple(iso_week(now + timedelta(weeks=ahead)) for ahead in range(1, count + 1))
 
 
-def territory(municipality: str | None, postal_code: str | None) -> str:
-    """The municipality the merchant named, else the postal code's FSA (RTA in French)."""
-    if municipality and municipality.strip():
-        return municipality.strip()
-    fsa = (postal_code or "").replace(" ", "").upper()[:3]
-    return f"RTA {fsa}" if fsa else "Territoire inconnu"
-
-
 def refusal_reason(reason: str) -> str:
     """A reason without its case's detail in final parentheses, so that like reasons add up:
     "adresse d'affaires hors de l'agglomération de Québec (Lévis : …)" → "adresse d'affaires
@@ -162,8 +155,10 @@ def _rows(groups: dict[str, list[int]]) -> tuple[tuple[str, tuple[int, ...]], ..
     return tuple((label, tuple(counts)) for label, counts in groups.items())
 
 
-def _territories(leads: list[LeadFacts]) -> dict[str, list[int]]:
-    groups = _by_group((territory(lead.municipality, lead.postal_code), lead) for lead in leads)
+def _territories(leads: list[LeadFacts], part: int) -> dict[str, list[int]]:
+    """Leads by municipality (`part` 0) or by neighbourhood of the Ville de Québec (1)."""
+    placed = ((located(lead.municipality, lead.postal_code)[part], lead) for lead in leads)
+    groups = _by_group((where, lead) for where, lead in placed if where is not None)
     ranked = sorted(groups.items(), key=lambda item: (-item[1][0], item[0].casefold()))
     shown = dict(ranked[:TERRITORIES_SHOWN])
     if len(ranked) > TERRITORIES_SHOWN:
@@ -230,8 +225,10 @@ def compute(
               "Semaine", STAGES, _rows(funnel)),
         Table("secteurs", "Pistes par secteur", "bar", "Secteur", BY_GROUP,
               _rows({**ordered, **sectors})),
-        Table("territoires", "Pistes par territoire (municipalité, sinon RTA du code postal)",
-              "horizontal", "Territoire", BY_GROUP, _rows(_territories(leads))),
+        Table("territoires", "Pistes par municipalité (celle nommée, sinon celle du code postal)",
+              "horizontal", "Municipalité", BY_GROUP, _rows(_territories(leads, 0))),
+        Table("quartiers", "Pistes de la Ville de Québec par quartier (nommé, sinon RTA du code "
+              "postal)", "horizontal", "Quartier", BY_GROUP, _rows(_territories(leads, 1))),
         Table("refus", f"Motifs de refus ({len(refused)} pistes non admissibles)", "horizontal",
               "Motif", ("Pistes", "Révision demandée"),
               tuple((r, (n, reviews[r])) for r, n in reasons.most_common())),

@@ -19,8 +19,10 @@ class Place:
     name: str
     inside: bool
     aliases: tuple[str, ...] = ()
+    within: str = ""  # the municipality a neighbourhood belongs to
 
 
+QUEBEC = "Québec"  # the municipality, as the analytics name it
 VILLE_DE_QUEBEC = Place("la Ville de Québec", True, ("quebec", "ville de quebec"))
 RIVE_SUD = Place("la Rive-Sud", False, ("rive sud",))
 _BROAD = (VILLE_DE_QUEBEC, RIVE_SUD)  # named only when nothing more precise is
@@ -32,27 +34,27 @@ PLACES: tuple[Place, ...] = (
     ),
     Place("Saint-Augustin-de-Desmaures", True, ("saint augustin de desmaures", "saint augustin")),
     # Boroughs and neighbourhoods of the Ville de Québec.
-    Place("Limoilou", True, ("limoilou", "la cite limoilou")),
-    Place("Saint-Roch", True, ("saint roch",)),
-    Place("Saint-Sauveur", True, ("saint sauveur",)),
-    Place("Saint-Jean-Baptiste", True, ("saint jean baptiste",)),
-    Place("Vieux-Québec", True, ("vieux quebec",)),
-    Place("Montcalm", True, ("montcalm",)),
-    Place("Sillery", True, ("sillery",)),
-    Place("Sainte-Foy", True, ("sainte foy", "saint foy")),
-    Place("Cap-Rouge", True, ("cap rouge",)),
-    Place("Charlesbourg", True, ("charlesbourg",)),
-    Place("Beauport", True, ("beauport",)),
-    Place("Loretteville", True, ("loretteville",)),
-    Place("Val-Bélair", True, ("val belair",)),
-    Place("Lac-Saint-Charles", True, ("lac saint charles",)),
-    Place("Saint-Émile", True, ("saint emile",)),
-    Place("Duberger", True, ("duberger",)),
-    Place("Lebourgneuf", True, ("lebourgneuf",)),
-    Place("Vanier", True, ("vanier",)),
-    Place("Neufchâtel", True, ("neufchatel",)),
-    Place("Les Rivières", True, ("les rivieres",)),
-    Place("La Haute-Saint-Charles", True, ("haute saint charles",)),
+    Place("Limoilou", True, ("limoilou", "la cite limoilou"), QUEBEC),
+    Place("Saint-Roch", True, ("saint roch",), QUEBEC),
+    Place("Saint-Sauveur", True, ("saint sauveur",), QUEBEC),
+    Place("Saint-Jean-Baptiste", True, ("saint jean baptiste",), QUEBEC),
+    Place("Vieux-Québec", True, ("vieux quebec",), QUEBEC),
+    Place("Montcalm", True, ("montcalm",), QUEBEC),
+    Place("Sillery", True, ("sillery",), QUEBEC),
+    Place("Sainte-Foy", True, ("sainte foy", "saint foy"), QUEBEC),
+    Place("Cap-Rouge", True, ("cap rouge",), QUEBEC),
+    Place("Charlesbourg", True, ("charlesbourg",), QUEBEC),
+    Place("Beauport", True, ("beauport",), QUEBEC),
+    Place("Loretteville", True, ("loretteville",), QUEBEC),
+    Place("Val-Bélair", True, ("val belair",), QUEBEC),
+    Place("Lac-Saint-Charles", True, ("lac saint charles",), QUEBEC),
+    Place("Saint-Émile", True, ("saint emile",), QUEBEC),
+    Place("Duberger", True, ("duberger",), QUEBEC),
+    Place("Lebourgneuf", True, ("lebourgneuf",), QUEBEC),
+    Place("Vanier", True, ("vanier",), QUEBEC),
+    Place("Neufchâtel", True, ("neufchatel",), QUEBEC),
+    Place("Les Rivières", True, ("les rivieres",), QUEBEC),
+    Place("La Haute-Saint-Charles", True, ("haute saint charles",), QUEBEC),
     # Outside the agglomeration.
     Place(
         "Lévis", False, ("levis", "saint romuald", "charny", "saint nicolas", "saint redempteur")
@@ -185,3 +187,33 @@ def check_territory(postal_code: str | None, municipality: str | None) -> Territ
     verdict = known.pop()
     where = place.name if place is not None else f"code postal {postal_code}"
     return TerritoryCheck(verdict, f"{where} : {verdict.value}")
+
+
+# FSAs inside the agglomeration that are not the Ville de Québec's (../shared/PROGRAM.md).
+_FSA_MUNICIPALITIES = {
+    "G2E": "L'Ancienne-Lorette",
+    "G2G": "L'Ancienne-Lorette",
+    "G3A": "Saint-Augustin-de-Desmaures",
+}
+
+
+def located(municipality: str | None, postal_code: str | None) -> tuple[str, str | None]:
+    """Where a business is, for the program's figures: its municipality (a neighbourhood the
+    merchant named counts in its city: Sainte-Foy in Québec) and, in the Ville de Québec, its
+    neighbourhood (the one named, else the postal code's FSA, « RTA G1L »); else None."""
+    fsa = (postal_code or "").replace(" ", "").upper()[:3]
+    by_code = f"RTA {fsa}" if fsa else None
+    named = (municipality or "").strip()
+    place = find_place(named) if named else None
+    if place is not None and place.within:
+        return place.within, place.name
+    if place is VILLE_DE_QUEBEC:
+        return QUEBEC, by_code
+    if place is not None:
+        return place.name, None
+    if named:
+        return named, None
+    if fsa and postal_code_verdict(fsa) is Verdict.INSIDE:
+        city = _FSA_MUNICIPALITIES.get(fsa, QUEBEC)
+        return city, by_code if city == QUEBEC else None
+    return by_code or "Territoire inconnu", None

@@ -136,8 +136,9 @@ EXPECTED: dict[str, list[tuple[str, tuple[int, ...]]]] = {
         ("autre", (1, 1, 0, 0, 0)),
     ],
     "territoires": [
-        ("Limoilou", (3, 3, 2, 2, 1)), ("RTA G6V", (2, 0, 0, 0, 0)), ("=1+2", (1, 1, 0, 1, 1)),
+        ("Québec", (3, 3, 2, 2, 1)), ("RTA G6V", (2, 0, 0, 0, 0)), ("=1+2", (1, 1, 0, 1, 1)),
     ],
+    "quartiers": [("Limoilou", (3, 3, 2, 2, 1))],
     "refus": [(OUTSIDE, (2, 1)), (NO_STOREFRONT, (1, 0))],
     "bilan_rencontres": [
         ("Maintenues (à venir ou tenues)", (1,)), ("Annulées", (2,)), ("Absences", (1,)),

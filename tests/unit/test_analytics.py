@@ -14,8 +14,8 @@ from bot.analytics import (
     iso_week,
     last_weeks,
     refusal_reason,
-    territory,
 )
+from bot.territory import located
 from tests.conftest import FROZEN_NOW
 
 QUEBEC = ZoneInfo("America/Toronto")
@@ -52,10 +52,25 @@ def test_weeks_are_iso_weeks_in_quebec_time() -> None:
     assert weeks == ("2026-S52", "2026-S53", "2027-S01")
 
 
-def test_territory_is_the_municipality_else_the_fsa() -> None:
-    assert territory("Limoilou", "G1L 1A1") == "Limoilou"
-    assert territory(None, "g1k3a5") == "RTA G1K"
-    assert territory("  ", None) == "Territoire inconnu"
+def test_a_neighbourhood_counts_in_its_city() -> None:
+    """Sainte-Foy and Charlesbourg were counted apart from the Ville de Québec."""
+    assert located("Limoilou", "G1L 1A1") == ("Québec", "Limoilou")
+    assert located("ste-foy", None) == ("Québec", "Sainte-Foy")
+    assert located("Québec", "G1K 3A5") == ("Québec", "RTA G1K")
+    assert located(None, "g1k3a5") == ("Québec", "RTA G1K")
+    assert located(None, "G2E 1A1") == ("L'Ancienne-Lorette", None)
+    assert located("Lévis", "G6V 1A1") == ("Lévis", None)
+    assert located(None, "G6V 1A1") == ("RTA G6V", None)  # outside: its FSA
+    assert located("Saint-Glinglin", None) == ("Saint-Glinglin", None)  # as named
+    assert located("  ", None) == ("Territoire inconnu", None)
+    leads = [lead(municipality="Sainte-Foy"), lead(municipality="Charlesbourg"),
+             lead(municipality=None, postal_code="G1L 1A1"), lead(municipality="Lévis")]  # fmt: skip
+    figures = compute([], leads, [], NOW, 100)
+    assert [row[0] for row in figures.table("territoires").rows] == ["Québec", "Lévis"]
+    assert figures.table("territoires").rows[0][1][0] == 3
+    assert [row[0] for row in figures.table("quartiers").rows] == [
+        "Charlesbourg", "RTA G1L", "Sainte-Foy",
+    ]  # fmt: skip
 
 
 def test_like_refusal_reasons_add_up() -> None:

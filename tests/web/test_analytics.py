@@ -90,7 +90,7 @@ def test_the_page_shows_the_seeded_figures(app: Sanic, sessions: sessionmaker[Se
     assert "<strong>2</strong> commerçants accompagnés sur un objectif de 100" in html
     assert '<progress max="100" value="2"' in html
     # Every chart has its table: a caption, column and row headers, the same figures.
-    assert html.count("<caption") == len(charts) == 8
+    assert html.count("<caption") == len(charts) == 9
     assert '<th scope="row">Limoilou</th><td class="number">3</td><td class="number">3</td>' in html
     assert '<th scope="col" class="number">Rencontre réservée</th>' in html
     assert '<th scope="row" class="week">2026-S48</th>' in html
@@ -130,7 +130,7 @@ def test_the_csv_has_the_page_figures_made_safe(
     assert [tuple(line) for line in lines] == [
         tuple(spreadsheet_cell(cell) for cell in cells) for cells in shown
     ]
-    territories = [line for line in lines if line[0].startswith("Pistes par territoire")]
+    territories = [line for line in lines if line[0].startswith("Pistes par municipalité")]
     assert ["'=1+2", "Pistes", "1"] in [line[1:] for line in territories]  # not a formula
     assert not any(cell.startswith(("=", "+", "-", "@")) for line in lines for cell in line)
 
@@ -191,10 +191,10 @@ def look(browser: Any, base: str, width: int, scripts: bool, shots: Path) -> Non
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Statistiques du programme")).to_be_visible()
-    expect(page.locator("table")).to_have_count(8)  # the figures, with or without the charts
-    expect(page.locator(".chart canvas")).to_have_count(8 if scripts else 0)
+    expect(page.locator("table")).to_have_count(9)  # the figures, with or without the charts
+    expect(page.locator(".chart canvas")).to_have_count(9 if scripts else 0)
     if scripts:
-        page.wait_for_function("Object.keys(Chart.instances).length === 8")
+        page.wait_for_function("Object.keys(Chart.instances).length === 9")
         assert page.evaluate("Object.values(Chart.instances).every(c => c.width * c.height > 0)")
     shot = shots / f"statistiques-{width}-{'js' if scripts else 'sans-js'}.png"
     page.screenshot(path=str(shot), full_page=True)
