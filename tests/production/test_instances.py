@@ -8,10 +8,12 @@ import itertools
 import signal
 import threading
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 from bot.stack import Stack
 from tests.conftest import Responses
-from tests.e2e.test_intake_conversation import ANSWERS, RECAP, Chat, lead_of, start
+from tests.e2e.test_intake_conversation import ANSWERS, RECAP, Chat, lead_of, leads, start
 from tests.production.conftest import PublicChat, restart_postgresql, restart_redis
 
 APOLOGY = "L'assistant n'a pas pu répondre. Réessayez dans un instant."
@@ -126,30 +128,29 @@ def test_nginx_reloads_lose_no_message(production: Stack, responses: Responses) 
     assert statuses == [200] * 45
 
 
-def test_redis_restarted_conversations_go_on(production: Stack, responses: Responses) -> None:
+def through_a_fault(
+    production: Stack, responses: Responses, email: str, turns: int, fault: Callable[[], None]
+) -> dict[str, Any]:
+    """An intake through the public entry with `fault` after `turns` answers; its lead."""
     chat = PublicChat(production, responses, widget_sender())
-    answers = ANSWERS | {"utter_ask_email": "redis@exemple.com"}
+    answers = ANSWERS | {"utter_ask_email": email}
     assert chat.say("je veux vérifier mon admissibilité") == ["utter_ask_consent"]
-    said = answer_through(chat, chat.say("/affirm"), answers, 3)
-    restart_redis()
-    said = say_after_a_fault(chat, answers[said[-1]])
-    finish(chat, said, answers)
-    assert lead_of(production.settings, "redis@exemple.com")["outcome"] == "admissible"
+    said = answer_through(chat, chat.say("/affirm"), answers, turns)
+    fault()
+    finish(chat, say_after_a_fault(chat, answers[said[-1]]), answers)
+    return lead_of(production.settings, email)
+
+
+def test_redis_restarted_conversations_go_on(production: Stack, responses: Responses) -> None:
+    row = through_a_fault(production, responses, "redis@exemple.com", 3, restart_redis)
+    assert row["outcome"] == "admissible"
 
 
 def test_postgresql_restarted_the_chat_apologises_then_goes_on_and_no_lead_is_lost(
     production: Stack, responses: Responses
 ) -> None:
-    before = {
-        row: lead_of(production.settings, row)["business"] for row in ("alterne0@exemple.com",)
-    }
-    chat = PublicChat(production, responses, widget_sender())
-    answers = ANSWERS | {"utter_ask_email": "pg-redemarre@exemple.com"}
-    assert chat.say("je veux vérifier mon admissibilité") == ["utter_ask_consent"]
-    said = answer_through(chat, chat.say("/affirm"), answers, 5)
-    restart_postgresql()
-    said = say_after_a_fault(chat, answers[said[-1]])
-    finish(chat, said, answers)
-    row = lead_of(production.settings, "pg-redemarre@exemple.com")
+    before = leads(production.settings)
+    row = through_a_fault(production, responses, "pg-redemarre@exemple.com", 5, restart_postgresql)
     assert row["answers"]["Courriel"] == "pg-redemarre@exemple.com"
-    assert {e: lead_of(production.settings, e)["business"] for e in before} == before
+    after = leads(production.settings)
+    assert [r for r in after if r["email"] != "pg-redemarre@exemple.com"] == before
