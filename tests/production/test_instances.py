@@ -133,7 +133,8 @@ def through_a_fault(
 ) -> dict[str, Any]:
     """An intake through the public entry with `fault` after `turns` answers; its lead."""
     chat = PublicChat(production, responses, widget_sender())
-    answers = ANSWERS | {"utter_ask_email": email}
+    # A business of its own: the same business coming back would update its earlier lead.
+    answers = ANSWERS | {"utter_ask_business_name": f"Boutique {email}", "utter_ask_email": email}
     assert chat.say("je veux vérifier mon admissibilité") == ["utter_ask_consent"]
     said = answer_through(chat, chat.say("/affirm"), answers, turns)
     fault()

@@ -3,9 +3,9 @@ the abuse limits shared by every web app through Redis."""
 
 from __future__ import annotations
 
-import socket
 import urllib.request
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -25,20 +25,31 @@ def test_only_the_web_app_is_published_over_tls(production: Stack) -> None:
     assert status == 404, "Rasa's channel is not behind the public entry"
     with pytest.raises(OSError):  # plain HTTP is not spoken on the TLS entry
         urllib.request.urlopen(f"http://127.0.0.1:{settings.public_port}/health", timeout=5)
-    for port in [
+    private = [
         settings.rasa_port, settings.action_port,
         *settings.instance_ports(settings.rasa_port), *settings.instance_ports(settings.action_port),
-    ]:  # fmt: skip
-        with socket.socket() as probe:  # loopback only: no other address answers
-            probe.settimeout(1)
-            assert probe.connect_ex((_outside_address(), port)) != 0, port
+    ]  # fmt: skip
+    listening = listening_addresses()
+    for port in private:  # loopback only: no other address of this machine answers
+        assert listening.get(port) == {"127.0.0.1"}, (port, listening.get(port))
+    assert listening.get(settings.public_port) == {"127.0.0.1"}  # as the tests configure it
 
 
-def _outside_address() -> str:
-    """This machine's address on its network (not loopback)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.connect(("192.0.2.1", 9))  # no packet is sent: only the route is looked up
-        return str(s.getsockname()[0])
+def listening_addresses() -> dict[int, set[str]]:
+    """The addresses each TCP port listens on, read from the kernel (/proc/net/tcp, tcp6)."""
+    found: dict[int, set[str]] = {}
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] != "0A":  # LISTEN
+                continue
+            address, port = fields[1].split(":")
+            if len(address) == 8:  # IPv4, little-endian
+                shown = ".".join(str(int(address[i : i + 2], 16)) for i in (6, 4, 2, 0))
+            else:
+                shown = "::" if set(address) == {"0"} else f"ipv6:{address}"
+            found.setdefault(int(port, 16), set()).add(shown)
+    return found
 
 
 def test_the_twenty_first_callback_request_of_a_client_is_refused_across_two_web_apps(
