@@ -116,7 +116,7 @@ def test_an_advisor_sees_their_sessions_a_manager_everyone_or_one(
     manager = signed_in(app, MANAGER)
     everyone = manager.get("/conseillers/rencontres").text
     assert "Boutique Limoilou" in everyone and "Café Saint-Roch" in everyone
-    assert "vidéo (Lien de visioconférence" in everyone
+    assert "par vidéoconférence (lien envoyé par courriel)" in everyone
     marcs = manager.get("/conseillers/rencontres?conseiller=marc").text
     assert "Café Saint-Roch" in marcs and "Boutique Limoilou" not in marcs
     # an advisor cannot ask for another's sessions
