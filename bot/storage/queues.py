@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.eligibility import Outcome
-from bot.storage.followup import add_event, latest_decisions, visible_to
+from bot.storage.followup import PAGE_SIZE, add_event, latest_decisions, visible_to
 from bot.storage.leads import LeadCard, card_of
 from bot.storage.models import (
     Booking,
@@ -191,17 +192,39 @@ def review(
         )
 
 
-def open_callbacks(sessions: sessionmaker[Session], viewer: Viewer) -> list[CallbackLine]:
-    """Callback requests not yet marked done, oldest first."""
-    query = (
+@dataclass(frozen=True)
+class CallbackPage:
+    """One page of the open callback requests."""
+
+    lines: list[CallbackLine]
+    total: int
+    page: int
+    pages: int
+
+
+def open_callbacks(sessions: sessionmaker[Session], viewer: Viewer, page: int = 1) -> CallbackPage:
+    """Callback requests not yet handled (done or set aside as unwanted), oldest first, 25 a
+    page."""
+    query = visible_to(
         select(CallbackRequest, Lead, Business.name)
         .outerjoin(Lead, CallbackRequest.lead_id == Lead.id)
         .outerjoin(Business, Lead.business_id == Business.id)
-        .where(CallbackRequest.status == "open")
-        .order_by(CallbackRequest.created_at, CallbackRequest.id)
+        .where(CallbackRequest.status == "open"),
+        viewer,
     )
     with sessions() as session:
-        rows = session.execute(visible_to(query, viewer)).all()
+        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        pages = max(1, -(-total // PAGE_SIZE))
+        page = min(max(1, page), pages)
+        rows = session.execute(
+            query.order_by(CallbackRequest.created_at, CallbackRequest.id)
+            .offset((page - 1) * PAGE_SIZE)
+            .limit(PAGE_SIZE)
+        ).all()
+    return CallbackPage(_callback_lines(rows), total, page, pages)
+
+
+def _callback_lines(rows: Any) -> list[CallbackLine]:
     return [
         CallbackLine(
             callback_id=row.CallbackRequest.id,
@@ -218,14 +241,20 @@ def open_callbacks(sessions: sessionmaker[Session], viewer: Viewer) -> list[Call
     ]
 
 
+# How a callback request leaves the queue: done, or set aside as unwanted (spam, abuse).
+HANDLED = {"done": "fait", "spam": "classé indésirable"}
+
+
 def mark_callback_done(
     sessions: sessionmaker[Session],
     viewer: Viewer,
     callback_id: int,
     now: datetime | None = None,
+    outcome: str = "done",
 ) -> int | None:
-    """Mark the callback request done (who and when), with a history event on its lead if it
-    has one; return its lead (None: a request from the widget without a lead)."""
+    """Mark the callback request done, or unwanted (`outcome` "spam"), with who and when, and
+    a history event on its lead if it has one; return its lead (None: a request from the widget
+    without a lead)."""
     moment = _now(sessions, now)
     with sessions.begin() as session:
         callback = session.get(CallbackRequest, callback_id, with_for_update=True)
@@ -235,12 +264,12 @@ def mark_callback_done(
         if lead is not None and not viewer.sees(lead.advisor_id):
             raise LookupError(callback_id)
         if callback.status != "open":
-            raise NotAllowed("Ce rappel est déjà marqué comme fait.")
-        callback.status, callback.done_at, callback.done_by = "done", moment, viewer.account_id
+            raise NotAllowed(f"Ce rappel est déjà {HANDLED.get(callback.status, 'traité')}.")
+        callback.status, callback.done_at, callback.done_by = outcome, moment, viewer.account_id
         if lead is None:
             return None
         wish = f" (souhait : {callback.wish})" if callback.wish else ""
-        note = f"Rappel demandé le {as_utc(callback.created_at):%Y-%m-%d} fait{wish}."
+        note = f"Rappel demandé le {as_utc(callback.created_at):%Y-%m-%d} {HANDLED[outcome]}{wish}."
         add_event(session, viewer, lead.id, "rappel", note=note, at=moment)
         return lead.id
 

@@ -219,7 +219,7 @@ def test_a_callback_is_marked_done_with_who_and_when(
     done = sophie.post(f"/conseillers/files/rappels/{mine}/fait", {})
     assert done.status == 303 and done.headers["location"] == "/conseillers/files#rappels"
     again = sophie.post(f"/conseillers/files/rappels/{mine}/fait", {})
-    assert again.status == 400 and "déjà marqué comme fait" in again.text
+    assert again.status == 400 and "Ce rappel est déjà fait." in again.text
     with sessions() as session:
         callback = session.get_one(CallbackRequest, mine)
         assert callback.status == "done"
@@ -231,6 +231,33 @@ def test_a_callback_is_marked_done_with_who_and_when(
     assert "Rappels demandés (0)" in sophie.get("/conseillers/files").text
     manager = signed_in(app, "gestion@qcnum.example").get("/conseillers/files").text
     assert "Rappels demandés (1)" in manager and "Boutique de Marc" in manager
+
+
+def test_an_unwanted_callback_is_set_aside_and_the_queue_is_paged(
+    app: Sanic, sessions: sessionmaker[Session]
+) -> None:
+    lead_id = lead(sessions, "Fleuriste Montcalm", "sophie")
+    for n in range(27):
+        request_callback(sessions, lead_id, f"souhait {n:02d}")
+    with sessions() as session:
+        first = session.scalars(select(CallbackRequest.id).order_by(CallbackRequest.id)).first()
+    manager = signed_in(app, "gestion@qcnum.example")
+    page = manager.get("/conseillers/files").text
+    assert "Rappels demandés (27)" in page and "Page 1 sur 2" in page
+    assert "souhait 00" in page and "souhait 25" not in page
+    second = manager.get("/conseillers/files?rappels=2").text
+    assert "souhait 25" in second and "souhait 26" in second and "souhait 00" not in second
+    assert "Page 1 sur 2" in manager.get("/conseillers/files?rappels=abc").text  # ignored
+    aside = manager.post(f"/conseillers/files/rappels/{first}/indesirable", {})
+    assert aside.status == 303
+    with sessions() as session:
+        assert session.get_one(CallbackRequest, first).status == "spam"
+        [event] = session.scalars(select(LeadEvent).where(LeadEvent.lead_id == lead_id)).all()
+        assert "classé indésirable" in (event.note or "")
+    after = manager.get("/conseillers/files").text
+    assert "Rappels demandés (26)" in after and "souhait 00" not in after
+    again = manager.post(f"/conseillers/files/rappels/{first}/fait", {})
+    assert again.status == 400 and "Ce rappel est déjà classé indésirable." in again.text
 
 
 def test_leads_waiting_for_their_first_contact_at_a_frozen_now(

@@ -178,7 +178,7 @@ def test_a_person_request_is_validated_stored_queued_and_the_team_told(
         assert stored.wish == "Pouvez-vous m'appeler?" and stored.lead_id is None
     account = create_account(sessions, "gestion@qcnum.example", "Gestion", "manager", "x" * 16)
     manager = Viewer(account, "Gestion", "gestion@qcnum.example", "manager", None)
-    [line] = queues.open_callbacks(sessions, manager)
+    [line] = queues.open_callbacks(sessions, manager).lines
     assert (line.name, line.email, line.lead_id) == ("Julie Tremblay", "julie@exemple.com", None)
     assert queues.mark_callback_done(sessions, manager, line.callback_id) is None
     [team] = mails(settings)

@@ -1,6 +1,6 @@
 """The queues ("files d'attente"): automated refusals whose review was requested (a person
 confirms or overturns each one with a reason, and the merchant is e-mailed the outcome: Law 25
-s. 12.1), open callback requests to mark done, and leads waiting for their first contact."""
+s. 12.1), open callback requests to mark done or set aside as unwanted (25 a page), and leads waiting for their first contact."""
 
 from __future__ import annotations
 
@@ -16,11 +16,18 @@ QUEUES = f"{PREFIX}/files"
 REVIEW_GONE = "Cette révision n'existe pas, est déjà faite ou ne vous est pas confiée."
 
 
+def _page(raw: str | None) -> int:
+    """A page number from the query string (1 when missing or not a number)."""
+    return int(raw) if raw and raw.isdigit() and len(raw) < 6 else 1
+
+
 def register(workspace: Blueprint, site: Site) -> None:
     async def overview(request: Request, error: str = "", status: int = 200) -> HTTPResponse:
         viewer, days = viewer_of(request), site.settings.first_contact_days
         reviews = await site.blocking(queues.pending_reviews, site.database, viewer)
-        callbacks = await site.blocking(queues.open_callbacks, site.database, viewer)
+        callbacks = await site.blocking(
+            queues.open_callbacks, site.database, viewer, _page(request.args.get("rappels"))
+        )
         waiting = await site.blocking(
             queues.waiting_first_contact, site.database, viewer, days, site.settings.clock()
         )
@@ -71,12 +78,12 @@ def register(workspace: Blueprint, site: Site) -> None:
         await site.blocking(tell_merchant, site.settings, outcome)  # after the commit
         return response.redirect(f"{PREFIX}/pistes/{lead_id}", status=303, headers=HEADERS)
 
-    @workspace.post("/files/rappels/<callback_id:int>/fait")
-    async def callback_done(request: Request, callback_id: int) -> HTTPResponse:
+    @workspace.post("/files/rappels/<callback_id:int>/<outcome:fait|indesirable>")
+    async def callback_handled(request: Request, callback_id: int, outcome: str) -> HTTPResponse:
         try:
             await site.blocking(
                 queues.mark_callback_done, site.database, viewer_of(request), callback_id,
-                site.settings.clock(),
+                site.settings.clock(), "done" if outcome == "fait" else "spam",
             )  # fmt: skip
         except NotAllowed as refused:
             return await overview(request, str(refused), 400)
