@@ -31,11 +31,12 @@ from bot.notifications import send_digest
 from bot.privacy import cli as privacy
 from bot.scheduling.config import load_availability
 from bot.settings import Settings, load_settings
+from bot.spreadsheet import export_csv
 from bot.stack import JOBS_EVERY
 from bot.storage.accounts import AccountError, create_account, set_active
 from bot.storage.backup import BackupError, backup, restore
 from bot.storage.database import make_engine, make_sessions, sessions_of, upgrade
-from bot.storage.leads import export_csv, export_json, lead_rows
+from bot.storage.leads import export_json, lead_rows
 
 log = logging.getLogger("bot.jobs")
 JOBS = {

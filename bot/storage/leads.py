@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -302,15 +300,3 @@ def spreadsheet_cell(value: Any) -> Any:
         return value
     value = multi_line(value)
     return f"'{value}" if value.startswith(_FORMULA_START) else value
-
-
-def export_csv(rows: list[dict[str, Any]]) -> str:
-    """CSV for spreadsheets: one row per lead, nested fields (reasons, factors, answers) as JSON
-    text in their cell, every cell made safe by `spreadsheet_cell`."""
-    out = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: spreadsheet_cell(v) for k, v in row.items()})
-    return out.getvalue()

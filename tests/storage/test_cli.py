@@ -35,7 +35,7 @@ def test_export_json_and_csv(
     assert json.loads((tmp_path / "leads.json").read_text())[0]["business"] == "Boutique Chez Marie"
     assert main(["leads", "--format", "csv", "--output", str(tmp_path / "leads.csv")]) == 0
     with (tmp_path / "leads.csv").open() as file:
-        assert next(csv.DictReader(file))["outcome"] == "admissible"
+        assert next(csv.DictReader(file))["Décision"] == "admissible"
 
 
 def test_table_on_screen(

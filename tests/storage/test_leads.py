@@ -14,12 +14,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.eligibility import Intake, decide, priority
 from bot.parsing import Sector
+from bot.spreadsheet import export_csv
 from bot.storage import models
 from bot.storage.leads import (
     ConsentRecord,
     ContactInfo,
     Submission,
-    export_csv,
     export_json,
     lead_rows,
     request_review,
@@ -131,8 +131,8 @@ def test_exports_in_csv_and_json(sessions: sessionmaker[Session]) -> None:
     assert [r["business"] for r in rows] == ["Boutique Chez Marie", "Gîte du Vieux"]  # by score
     assert json.loads(export_json(rows))[1]["business"] == "Gîte du Vieux"
     parsed = list(csv.DictReader(io.StringIO(export_csv(rows))))
-    assert parsed[0]["email"] == "marie@exemple.com"
-    assert json.loads(parsed[0]["reasons"])[0].startswith("pignon sur rue")
+    assert parsed[0]["Courriel"] == "marie@exemple.com"
+    assert parsed[0]["Motifs"].startswith("pignon sur rue")
 
 
 def test_diagnostic_is_stored_with_the_lead_and_exported(sessions: sessionmaker[Session]) -> None:
@@ -173,11 +173,11 @@ def test_csv_cells_cannot_run_a_formula_or_split_a_row(sessions: sessionmaker[Se
     )
     exported = export_csv(lead_rows(sessions))
     [row] = list(csv.DictReader(io.StringIO(exported)))
-    assert row["business"] == "'" + formula
-    assert (row["contact"], row["role"], row["phone"]) == (
+    assert row["Commerce"] == "'" + formula
+    assert (row["Contact"], row["Rôle"], row["Téléphone"]) == (
         "'@Marie\nTremblay",
         "'-rôle\n+1",
-        "'+14185551234",
+        "418 555-1234",
     )
-    assert json.loads(row["answers"]) == {"Impact attendu": "Ligne 1\u2029Ligne 2\x85Ligne 3"}
+    assert row["Réponse : Impact attendu"] == "Ligne 1\nLigne 2\nLigne 3"
     assert not any(c in exported for c in "\u2028\u2029\x85")

@@ -7,9 +7,9 @@ from sanic import Blueprint, Request, response
 from sanic.response import HTTPResponse
 
 from bot.scheduling import TIMEZONE
+from bot.spreadsheet import export_csv
 from bot.storage import followup
 from bot.storage.exports import export_rows
-from bot.storage.leads import export_csv
 from bot.web.workspace.site import HEADERS, Site, viewer_of
 
 BOM = "\ufeff"  # Excel reads the file as UTF-8 (accents) only with it
