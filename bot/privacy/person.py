@@ -14,9 +14,18 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.parsing import NotUnderstood, parse_email, parse_phone
+from bot.scheduling import TIMEZONE
 from bot.storage.folding import fold_for_search, folded
 from bot.storage.leads import spreadsheet_cell
-from bot.storage.models import Answer, Booking, Business, CallbackRequest, Contact, Lead
+from bot.storage.models import (
+    Answer,
+    Booking,
+    Business,
+    CallbackRequest,
+    Contact,
+    Lead,
+    as_utc,
+)
 from bot.storage.transcripts import transcript
 from bot.text import one_line
 
@@ -66,7 +75,10 @@ def find_people(sessions: sessionmaker[Session], query: str) -> list[Match]:
 
 
 def _value(value: Any) -> Any:
-    if isinstance(value, datetime | date):
+    """Times in Québec with their offset (stored in UTC; SQLite gives them back naive)."""
+    if isinstance(value, datetime):
+        return as_utc(value).astimezone(TIMEZONE).isoformat(timespec="seconds")
+    if isinstance(value, date):
         return value.isoformat()
     return value
 

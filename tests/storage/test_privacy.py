@@ -10,7 +10,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -204,6 +204,8 @@ def test_a_person_is_found_by_email_phone_or_name_and_exported(
     assert record["diagnostic"]["completed"] is True
     assert [b["status"] for b in record["bookings"]] == ["booked"]
     assert record["consents"][0]["wording_version"] == "2026-11-v1"
+    given = record["consents"][0]["given_at"]  # Québec time, with its offset
+    assert given.endswith(("-05:00", "-04:00")) and datetime.fromisoformat(given).tzinfo
     assert record["callbacks"][0]["wish"].startswith("rappelez Marie")
     assert [line["text"] for line in record["conversation"]][:2] == [
         f"je m'appelle {NAME}", f"Merci, je m'appelle {NAME}",
