@@ -34,6 +34,7 @@ def register(workspace: Blueprint, site: Site) -> None:
         return site.page(
             request, "files-attente.html", status, reviews=reviews, callbacks=callbacks,
             waiting=waiting, days=days, advisors=site.advisors(), error=error,
+            callback_page=lambda n: f"{QUEUES}?rappels={n}#rappels",
         )  # fmt: skip
 
     @workspace.get("/files")
