@@ -31,7 +31,7 @@ from bot.storage.database import sessions_of
 from bot.storage.lead_conversations import BOOKING
 from bot.storage.leads import LeadCard, lead_card, request_callback
 from bot.storage.models import Booking, as_utc
-from bot.text import phone_for_people
+from bot.text import one_line, phone_for_people
 from bot.throttle import (
     WRONG_REFERENCES_PER_CLIENT,
     WRONG_REFERENCES_PER_CONVERSATION,
@@ -239,10 +239,11 @@ class Scheduler:
         return self._appointment(booking) if booking else None
 
     def reschedule(
-        self, reference: str, moment: datetime, advisor: str | None = None
+        self, reference: str, moment: datetime, advisor: str | None = None, reason: str = ""
     ) -> Appointment:
         """Move a session to `moment` (with `advisor`, else the same one if free, else the
-        fairest); updated invitations."""
+        fairest); updated invitations, the merchant's saying the former time (and `reason`,
+        the team's, when given)."""
         before = self.find(reference)
         lead = self._lead(before.lead_id)
         for slot in self._ranked(moment, lead, keep=advisor or before.advisor.id):
@@ -253,14 +254,15 @@ class Scheduler:
             after = self._appointment(booking)
             if after.advisor.id != before.advisor.id:  # the first advisor's calendar is freed
                 self._send_advisor(before, lead, "cancelled", sequence=after.sequence)
-            self._invite(after, lead, "moved")
+            self._invite(after, lead, "moved", was=before.when, reason=reason)
             return after
         raise SlotTaken(moment)
 
-    def cancel(self, reference: str) -> Appointment:
+    def cancel(self, reference: str, reason: str = "") -> Appointment:
+        """Cancel a session; the invitations cancelled, with `reason` (the team's) if given."""
         appointment = self._appointment(bookings.cancel(self.sessions, reference))
         lead = self._lead(appointment.lead_id)
-        self._invite(appointment, lead, "cancelled")
+        self._invite(appointment, lead, "cancelled", reason=reason)
         return appointment
 
     def cancel_for_erasure(self, reference: str) -> Appointment:
@@ -323,11 +325,18 @@ class Scheduler:
             cancelled=cancelled,
         )
 
-    def _invite(self, appointment: Appointment, lead: LeadCard | None, change: str) -> None:
+    def _invite(
+        self,
+        appointment: Appointment,
+        lead: LeadCard | None,
+        change: str,
+        was: str = "",
+        reason: str = "",
+    ) -> None:
         """The merchant's and the advisor's e-mails, each with the calendar invitation."""
         if lead is not None:
             ics = self._ics(appointment, lead, change == "cancelled")
-            subject, body = self._merchant_mail(appointment, lead, change)
+            subject, body = self._merchant_mail(appointment, lead, change, was, reason)
             method = "CANCEL" if change == "cancelled" else "REQUEST"
             self._mail(lead.email, subject, body, ics, method)
         self._send_advisor(appointment, lead, change)
@@ -347,7 +356,7 @@ class Scheduler:
         self._mail(appointment.advisor.email, subject, body, ics, method)
 
     def _merchant_mail(
-        self, appointment: Appointment, lead: LeadCard, change: str
+        self, appointment: Appointment, lead: LeadCard, change: str, was: str = "", reason: str = ""
     ) -> tuple[str, str]:
         details = (
             f"Date : {appointment.when}\n"
@@ -362,15 +371,22 @@ class Scheduler:
             f"« annuler mon rendez-vous » dans le clavardage du site {self.website}, avec votre "
             "numéro de réservation.\n"
         )
+        why = f"Motif : {one_line(reason)}\n\n" if reason else ""
         if change == "cancelled":
             subject = f"Rencontre annulée : {appointment.when}"
             text = (
-                f"Votre rencontre {appointment.when} est annulée. Pour en choisir une autre, "
-                f"écrivez « prendre rendez-vous » dans le clavardage du site {self.website}.\n"
+                f"Votre rencontre {appointment.when} est annulée.\n\n{why}Pour en choisir une "
+                f"autre, écrivez « prendre rendez-vous » dans le clavardage du site "
+                f"{self.website}.\n"
             )
         elif change == "moved":
             subject = f"Rencontre déplacée : {appointment.when}"
-            text = f"Votre rencontre est déplacée.\n\n{details}\n{how_to_change}"
+            moved = (
+                f"Votre rencontre prévue {was} est déplacée."
+                if was
+                else "Votre rencontre est déplacée."
+            )
+            text = f"{moved}\n\n{why}{details}\n{how_to_change}"
         else:
             subject = f"Votre rencontre 100 % NumériQC : {appointment.when}"
             text = (

@@ -176,6 +176,9 @@ def test_see_and_move_the_session_booked_in_the_chat(
     check(page, "deplacer-bureau")
     choice = page.get_by_label("Nouveau moment (heure de Québec)")
     choice.select_option(index=1)  # not the first free time: another one
+    page.get_by_label("Motif (le commerçant le reçoit par courriel)").fill(
+        "Conseillère en formation"
+    )
     page.get_by_role("button", name="Déplacer la rencontre").click()
     expect(page.locator("main")).to_contain_text(team["reference"])
     method, event = event_of(mails_about(stack, team["reference"])[-1])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import email
+import email.policy
 import html
 import re
 from datetime import datetime, time, timedelta
@@ -68,6 +69,16 @@ def calendars(outbox: Path) -> list[tuple[str, Any]]:
         payload = part.get_payload(decode=True)
         assert isinstance(payload, bytes)
         found.append((str(mail["To"]), Calendar.from_ical(payload)))
+    return found
+
+
+def mail_bodies(outbox: Path) -> list[tuple[str, str]]:
+    """(recipient, text) of every mail in the outbox."""
+    found = []
+    for path in outbox.glob("*.eml"):
+        mail = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        body = mail.get_body(("plain",))
+        found.append((str(mail["To"]), body.get_content() if body else ""))
     return found
 
 
@@ -156,8 +167,12 @@ def test_moving_a_session_sends_the_same_invitation_updated(
         datetime.fromisoformat(value) for value, label in options
         if label.endswith("avec Sophie Gagnon") and datetime.fromisoformat(value) > at(27, 0)
     )  # fmt: skip
+    without = sophie.post(f"/conseillers/rencontres/{reference}/deplacer",
+                          {"moment": chosen.isoformat()})  # fmt: skip
+    assert without.status == 400 and "Indiquez le motif" in without.text
+    assert booking(sessions, reference).sequence == 0, "nothing moved without a reason"
     reply = sophie.post(f"/conseillers/rencontres/{reference}/deplacer",
-                        {"moment": chosen.isoformat()})  # fmt: skip
+                        {"moment": chosen.isoformat(), "motif": "Conseillère malade"})  # fmt: skip
     assert reply.status == 303
     assert reply.headers["location"] == "/conseillers/rencontres?fait=deplacee"
     assert "La rencontre est déplacée" in sophie.get(reply.headers["location"]).text
@@ -170,6 +185,10 @@ def test_moving_a_session_sends_the_same_invitation_updated(
     assert all(event.decoded("DTSTART") == chosen for _, _, event in sent)
     history = sophie.get(f"/conseillers/pistes/{two_sessions['shop']}").text
     assert f"Rencontre {reference} déplacée : le mardi 24 novembre à 13 h →" in history
+    assert "Motif : Conseillère malade" in history
+    [merchant] = [b for to, b in mail_bodies(outbox) if to.endswith("x.ca") and "déplacée" in b]
+    assert "Votre rencontre prévue le mardi 24 novembre à 13 h est déplacée." in merchant
+    assert "Motif : Conseillère malade" in merchant
 
 
 def test_cancelling_asks_first_then_sends_the_cancellation(
@@ -180,7 +199,10 @@ def test_cancelling_asks_first_then_sends_the_cancellation(
     confirm = marc.get(f"/conseillers/rencontres/{reference}/annuler")
     assert confirm.status == 200 and f"Annuler la rencontre {reference}?" in confirm.text
     assert booking(sessions, reference).status == "booked"  # asking changes nothing
-    reply = marc.post(f"/conseillers/rencontres/{reference}/annuler", {})
+    without = marc.post(f"/conseillers/rencontres/{reference}/annuler", {})
+    assert without.status == 400 and "Indiquez le motif" in without.text
+    assert booking(sessions, reference).status == "booked"
+    reply = marc.post(f"/conseillers/rencontres/{reference}/annuler", {"motif": "Doublon"})
     assert reply.status == 303 and reply.headers["location"].endswith("fait=annulee")
     cancelled = booking(sessions, reference)
     assert (cancelled.status, cancelled.sequence) == ("cancelled", 1)
@@ -190,7 +212,7 @@ def test_cancelling_asks_first_then_sends_the_cancellation(
     assert scheduler_for(settings).is_free(at(26, 9))
     assert "Café Saint-Roch" not in marc.get("/conseillers/rencontres").text
     history = signed_in(app, MANAGER).get(f"/conseillers/pistes/{two_sessions['cafe']}").text
-    assert f"Rencontre {reference} annulée (le jeudi 26 novembre à 9 h)." in history
+    assert f"Rencontre {reference} annulée (le jeudi 26 novembre à 9 h). Motif : Doublon" in history
     # a second try finds nothing to cancel
     assert marc.post(f"/conseillers/rencontres/{reference}/annuler", {}).status == 404
 
@@ -206,7 +228,9 @@ def test_an_advisor_cannot_touch_another_advisors_session(
         assert sophie.post(url, {"moment": at(30, 9).isoformat()}).status == 404
     assert booking(sessions, reference).sequence == 0
     manager = signed_in(app, MANAGER)  # a manager can
-    assert manager.post(f"/conseillers/rencontres/{reference}/annuler", {}).status == 303
+    assert (
+        manager.post(f"/conseillers/rencontres/{reference}/annuler", {"motif": "x"}).status == 303
+    )
 
 
 def test_forms_without_the_csrf_token_change_nothing(
@@ -230,7 +254,7 @@ def test_a_time_that_is_not_free_or_not_a_time_is_refused(
     url = f"/conseillers/rencontres/{reference}/deplacer"
     assert sophie.post(url, {"moment": "demain"}).status == 400
     assert sophie.post(url, {"moment": "2026-11-30T09:00"}).status == 400  # no offset
-    sunday = sophie.post(url, {"moment": at(29, 10).isoformat()})
+    sunday = sophie.post(url, {"moment": at(29, 10).isoformat(), "motif": "Congé"})
     assert sunday.status == 409 and "plus libre" in sunday.text
     assert booking(sessions, reference).sequence == 0
 

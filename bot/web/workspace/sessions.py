@@ -18,6 +18,7 @@ from bot.scheduling.config import Advisor
 from bot.scheduling.invitation import french_date, french_datetime, french_time
 from bot.storage import agenda
 from bot.storage.agenda import SessionLine
+from bot.text import one_line
 from bot.web.workspace.site import HEADERS, PREFIX, Site, viewer_of
 
 HOME = f"{PREFIX}/rencontres"
@@ -97,6 +98,15 @@ def _choices(scheduler: Scheduler, session: SessionLine) -> list[tuple[str, list
             (moment.isoformat(), label)
         )
     return list(days.items())
+
+
+REASON_MAX = 300
+NO_REASON = "Indiquez le motif : le commerçant le reçoit dans son courriel."
+
+
+def _reason(request: Request) -> str:
+    """The reason typed in the form, on one line (empty when missing)."""
+    return one_line((request.form or {}).get("motif", "")).strip()[:REASON_MAX]
 
 
 def register(workspace: Blueprint, site: Site) -> None:
@@ -179,15 +189,19 @@ def register(workspace: Blueprint, site: Site) -> None:
             return await move_page(
                 request, scheduler, shown, "Choisissez un des moments libres.", 400
             )
+        if not (reason := _reason(request)):
+            return await move_page(request, scheduler, shown, NO_REASON, 400)
         try:
-            after = await site.blocking(scheduler.reschedule, shown.line.reference, moment)
+            after = await site.blocking(
+                scheduler.reschedule, shown.line.reference, moment, None, reason
+            )
         except SlotTaken:
             message = "Ce moment n'est plus libre : choisissez-en un autre."
             return await move_page(request, scheduler, shown, message, 409)
         except UnknownBooking:
             return site.refused(request, 404, GONE)
         what = (f"Rencontre {after.reference} déplacée : {shown.when} → {after.when}, "
-                f"avec {after.advisor.name}.")  # fmt: skip
+                f"avec {after.advisor.name}. Motif : {reason}")  # fmt: skip
         return await remember(request, shown.line, what, "deplacee")
 
     @workspace.get("/rencontres/<reference:str>/annuler")
@@ -196,14 +210,19 @@ def register(workspace: Blueprint, site: Site) -> None:
             return site.refused(request, 404, GONE)
         return site.page(request, "rencontres_annuler.html", session=target[1])
 
+    async def cancel_page(request: Request, shown: Shown, error: str) -> HTTPResponse:
+        return site.page(request, "rencontres_annuler.html", 400, session=shown, error=error)
+
     @workspace.post("/rencontres/<reference:str>/annuler")
     async def sessions_cancel(request: Request, reference: str) -> HTTPResponse:
         if (target := await found(request, reference)) is None:
             return site.refused(request, 404, GONE)
         scheduler, shown = target
+        if not (reason := _reason(request)):
+            return await cancel_page(request, shown, NO_REASON)
         try:
-            cancelled = await site.blocking(scheduler.cancel, shown.line.reference)
+            cancelled = await site.blocking(scheduler.cancel, shown.line.reference, reason)
         except UnknownBooking:
             return site.refused(request, 404, GONE)
-        what = f"Rencontre {cancelled.reference} annulée ({shown.when})."
+        what = f"Rencontre {cancelled.reference} annulée ({shown.when}). Motif : {reason}"
         return await remember(request, shown.line, what, "annulee")
