@@ -241,7 +241,7 @@ class BookingTurn:
 
     def look_up(self, reference: str | None) -> Turn:
         if reference is None:
-            return self.not_understood(LOOKUP, "votre numéro de réservation", "NQ-7KX3PD", [])
+            return self.not_understood(LOOKUP, "votre numéro de réservation", "NQ-7KX3PD4M", [])
         try:
             appointment = self.scheduler.find_typed(reference, self.conversation, self.client)
         except UnknownBooking:
