@@ -93,7 +93,8 @@ def restart_redis() -> None:
     """Stop the machine's Redis (it keeps nothing on disk) and start it again, as it was
     started before the session (docs of this machine kind)."""
     subprocess.run(["redis-cli", "-p", "6379", "shutdown", "nosave"], check=False)
-    Path("/var/lib/redis").mkdir(parents=True, exist_ok=True)
+    for folder in ("/var/lib/redis", "/var/log/redis"):
+        Path(folder).mkdir(parents=True, exist_ok=True)
     subprocess.run(
         ["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", "6379",
          "--save", "", "--appendonly", "no", "--dir", "/var/lib/redis",
