@@ -56,6 +56,8 @@ def test_intent_macro_f1_on_heldout(nlu_report_dir: Path) -> None:
         and "support" in scores
         and name not in {"macro avg", "micro avg", "weighted avg"}
     }
-    FIGURES[f"NLU held-out intent macro-F1 (min {MIN_MACRO_F1})"] = f"{report['macro avg']['f1-score']:.4f}"
+    FIGURES[f"NLU held-out intent macro-F1 (min {MIN_MACRO_F1})"] = (
+        f"{report['macro avg']['f1-score']:.4f}"
+    )
     FIGURES["NLU held-out per-intent F1"] = str(per_intent)
     assert report["macro avg"]["f1-score"] >= MIN_MACRO_F1, per_intent
