@@ -83,6 +83,20 @@ def _next_sessions() -> Any:
     )
 
 
+def one_page(
+    session: Session, query: Select[Any], page: int, *order: Any
+) -> tuple[list[Any], int, int, int]:
+    """Page `page` (kept within the pages there are) of `query` in `order`, PAGE_SIZE rows:
+    the rows, how many in all, the page and the number of pages."""
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    rows = session.execute(
+        query.order_by(*order).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+    ).all()
+    return list(rows), total, page, pages
+
+
 def visible_to(query: Select[Any], viewer: Viewer) -> Select[Any]:
     """`query` narrowed to the leads `viewer` may see (the SQL of `Viewer.sees`), without the
     erased ones (`bot.privacy.erasure`: kept only for the statistics)."""
@@ -136,14 +150,9 @@ def list_leads(sessions: sessionmaker[Session], viewer: Viewer, filters: Filters
             or_(folded(Business.name).like(pattern), folded(Contact.name).like(pattern))
         )
     with sessions() as session:
-        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        pages = max(1, -(-total // PAGE_SIZE))
-        page = min(max(1, filters.page), pages)
-        rows = session.execute(
-            query.order_by(func.coalesce(decision.c.score, 0).desc(), Lead.id)
-            .limit(PAGE_SIZE)
-            .offset((page - 1) * PAGE_SIZE)
-        ).all()
+        rows, total, page, pages = one_page(
+            session, query, filters.page, func.coalesce(decision.c.score, 0).desc(), Lead.id
+        )
     lines = [
         LeadLine(
             lead_id=lead.id,

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.eligibility import Outcome
-from bot.storage.followup import PAGE_SIZE, add_event, latest_decisions, visible_to
+from bot.storage.followup import add_event, latest_decisions, one_page, visible_to
 from bot.storage.leads import LeadCard, card_of
 from bot.storage.models import (
     Booking,
@@ -213,19 +212,10 @@ def open_callbacks(sessions: sessionmaker[Session], viewer: Viewer, page: int = 
         viewer,
     )
     with sessions() as session:
-        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        pages = max(1, -(-total // PAGE_SIZE))
-        page = min(max(1, page), pages)
-        rows = session.execute(
-            query.order_by(CallbackRequest.created_at, CallbackRequest.id)
-            .offset((page - 1) * PAGE_SIZE)
-            .limit(PAGE_SIZE)
-        ).all()
-    return CallbackPage(_callback_lines(rows), total, page, pages)
-
-
-def _callback_lines(rows: Any) -> list[CallbackLine]:
-    return [
+        rows, total, page, pages = one_page(
+            session, query, page, CallbackRequest.created_at, CallbackRequest.id
+        )
+    lines = [
         CallbackLine(
             callback_id=row.CallbackRequest.id,
             lead_id=row.CallbackRequest.lead_id,
@@ -239,6 +229,7 @@ def _callback_lines(rows: Any) -> list[CallbackLine]:
         )
         for row in rows
     ]
+    return CallbackPage(lines, total, page, pages)
 
 
 # How a callback request leaves the queue: done, or set aside as unwanted (spam, abuse).

@@ -14,7 +14,7 @@ from sanic.response import HTTPResponse
 from bot.eligibility import Outcome
 from bot.storage import followup
 from bot.storage.transcripts import as_seen, transcript
-from bot.web.workspace.site import HEADERS, NOT_FOUND, PREFIX, Site, viewer_of
+from bot.web.workspace.site import HEADERS, NOT_FOUND, PREFIX, Site, page_number, viewer_of
 from bot.workspace import NEXT, STATUSES, NotAllowed
 
 OUTCOMES = tuple(outcome.value for outcome in Outcome)
@@ -32,13 +32,6 @@ def _day(raw: str | None) -> date | None:
         return None
 
 
-def _page_number(raw: str | None) -> int:
-    try:
-        return int(raw or "1")
-    except ValueError:
-        return 1
-
-
 def register(workspace: Blueprint, site: Site) -> None:
     @workspace.get("/")
     async def leads(request: Request) -> HTTPResponse:
@@ -52,7 +45,7 @@ def register(workspace: Blueprint, site: Site) -> None:
             territory=(args.get("territoire") or "")[:60],
             since=_day(args.get("depuis")),
             with_session=args.get("rencontre") == "oui",
-            page=_page_number(args.get("page")),
+            page=page_number(args.get("page")),
         )
         found = await site.blocking(followup.list_leads, site.database, viewer_of(request), filters)
         kept = {k: v[0] for k, v in args.items() if k != "page"}

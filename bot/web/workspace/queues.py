@@ -9,16 +9,11 @@ from sanic.response import HTTPResponse
 
 from bot.notifications import tell_merchant
 from bot.storage import queues
-from bot.web.workspace.site import HEADERS, NOT_FOUND, PREFIX, Site, viewer_of
+from bot.web.workspace.site import HEADERS, NOT_FOUND, PREFIX, Site, page_number, viewer_of
 from bot.workspace import NotAllowed
 
 QUEUES = f"{PREFIX}/files"
 REVIEW_GONE = "Cette révision n'existe pas, est déjà faite ou ne vous est pas confiée."
-
-
-def _page(raw: str | None) -> int:
-    """A page number from the query string (1 when missing or not a number)."""
-    return int(raw) if raw and raw.isdigit() and len(raw) < 6 else 1
 
 
 def register(workspace: Blueprint, site: Site) -> None:
@@ -26,7 +21,7 @@ def register(workspace: Blueprint, site: Site) -> None:
         viewer, days = viewer_of(request), site.settings.first_contact_days
         reviews = await site.blocking(queues.pending_reviews, site.database, viewer)
         callbacks = await site.blocking(
-            queues.open_callbacks, site.database, viewer, _page(request.args.get("rappels"))
+            queues.open_callbacks, site.database, viewer, page_number(request.args.get("rappels"))
         )
         waiting = await site.blocking(
             queues.waiting_first_contact, site.database, viewer, days, site.settings.clock()

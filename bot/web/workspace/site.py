@@ -43,6 +43,15 @@ _templates.filters["compte"] = french_count
 _templates.filters["lisible"] = plain_links
 
 
+def page_number(raw: str | None) -> int:
+    """A page number from the query string: 1 when missing or not a number (the storage keeps
+    it within the pages there are)."""
+    try:
+        return int(raw or "1")
+    except ValueError:
+        return 1
+
+
 def same_token(expected: str | None, given: str | None) -> bool:
     return bool(expected and given and hmac.compare_digest(expected, given))
 
