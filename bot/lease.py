@@ -14,8 +14,10 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 KEY = "nq:jobs:lease"
-# Renew only one's own lease, atomically.
-_RENEW = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('expire', KEYS[1], ARGV[2]) else return 0 end"
+# Renew or give back only one's own lease, atomically.
+_IF_OWNER = "if redis.call('get', KEYS[1]) == ARGV[1] then return {} else return 0 end"
+_RENEW = _IF_OWNER.format("redis.call('expire', KEYS[1], ARGV[2])")
+_RELEASE = _IF_OWNER.format("redis.call('del', KEYS[1])")
 
 
 class Lease:
@@ -57,9 +59,6 @@ class Lease:
         """Give the lease back at a clean stop, so another runner takes over at once."""
         if self._redis is not None:
             try:
-                self._redis.eval(
-                    "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end",
-                    1, KEY, self.owner,
-                )  # fmt: skip
+                self._redis.eval(_RELEASE, 1, KEY, self.owner)
             except Exception as error:
                 log.error("jobs lease not released (%s)", type(error).__name__)

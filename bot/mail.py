@@ -22,6 +22,8 @@ from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
 
+from sqlalchemy.orm import Session, sessionmaker
+
 from bot.clock import system_now
 from bot.settings import Settings
 from bot.storage import mail_queue
@@ -147,13 +149,14 @@ def retry_outbox(settings: MailSettings, now: datetime | None = None) -> RetryRe
         claimed = mail_queue.claim(sessions, mail_id, now)
         if claimed is None:  # another runner has it
             continue
-        getattr(report, _retry(settings, claimed, now)).append(mail_id)
+        getattr(report, _retry(settings, sessions, claimed, now)).append(mail_id)
     return report
 
 
-def _retry(settings: MailSettings, mail: mail_queue.Waiting, now: datetime) -> str:
+def _retry(
+    settings: MailSettings, sessions: sessionmaker[Session], mail: mail_queue.Waiting, now: datetime
+) -> str:
     """Try one claimed mail again; return "sent", "waiting" or "given_up"."""
-    sessions = sessions_for(settings.database_url)
     try:
         _smtp(settings, message_from_bytes(mail.raw, EmailMessage, policy=default))
     except (OSError, smtplib.SMTPException) as error:

@@ -35,7 +35,7 @@ def _upstream(name: str, host: str, ports: list[int]) -> str:
 PRIVATE = "    client_max_body_size 0;\n    proxy_request_buffering off;\n"
 
 
-def _proxy(upstream: str, timeout: str = RASA_TIMEOUT) -> str:
+def _proxy(upstream: str) -> str:
     return (
         f"        proxy_pass http://{upstream};\n"
         "        proxy_http_version 1.1;\n"
@@ -45,7 +45,7 @@ def _proxy(upstream: str, timeout: str = RASA_TIMEOUT) -> str:
         "        proxy_next_upstream_tries 3;\n"
         # An instance that does not take a connection at once is down: try the next one.
         "        proxy_connect_timeout 2s;\n"
-        f"        proxy_read_timeout {timeout};\n"
+        f"        proxy_read_timeout {RASA_TIMEOUT};\n"
         # Replies stay in memory: nothing a merchant wrote lands on nginx's disk.
         "        proxy_max_temp_file_size 0;\n"
     )
@@ -80,20 +80,19 @@ def site(settings: Settings, cert: Path, key: Path) -> str:
         "        proxy_set_header X-Forwarded-Proto https;\n"
         "    }\n"
         "}\n"
-        "server {\n"
-        f"    listen {settings.rasa_host}:{settings.rasa_port};\n"
+        + _private(settings.rasa_host, settings.rasa_port, "numeriqc_rasa")
+        + _private(settings.action_host, settings.action_port, "numeriqc_actions")
+    )
+
+
+def _private(host: str, port: int, upstream: str) -> str:
+    """A private balancer: `host:port` in front of `upstream`'s instances."""
+    return (
+        f"server {{\n    listen {host}:{port};\n"
         + PRIVATE
         + "    location / {\n"
-        + _proxy("numeriqc_rasa")
-        + "    }\n"
-        "}\n"
-        "server {\n"
-        f"    listen {settings.action_host}:{settings.action_port};\n"
-        + PRIVATE
-        + "    location / {\n"
-        + _proxy("numeriqc_actions")
-        + "    }\n"
-        "}\n"
+        + _proxy(upstream)
+        + "    }\n}\n"
     )
 
 

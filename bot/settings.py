@@ -149,8 +149,13 @@ class Settings:
     def tracker_url(self) -> str:
         """Rasa's tracker store, where the workspace reads conversation transcripts."""
         if self.tracker_store_url:
-            return _sqlalchemy2_url(self.tracker_store_url)
+            return _postgresql(self.tracker_store_url, "postgresql+psycopg")
         return f"sqlite:///{self.tracker_db}"
+
+    @property
+    def rasa_tracker_url(self) -> str:
+        """TRACKER_STORE_URL as Rasa's SQLAlchemy 1.4 reads it (psycopg2, its default driver)."""
+        return _postgresql(self.tracker_store_url, "postgresql")
 
     @property
     def web_url(self) -> str:
@@ -172,10 +177,10 @@ class Settings:
         return f"{self.workspace_url or self.site_url}/conseillers"
 
 
-def _sqlalchemy2_url(url: str) -> str:
-    """A PostgreSQL URL for our SQLAlchemy 2 (psycopg 3), whatever driver Rasa's names."""
-    scheme, rest = url.split("://", 1)
-    return f"postgresql+psycopg://{rest}" if scheme.startswith("postgres") else url
+def _postgresql(url: str, scheme: str) -> str:
+    """A PostgreSQL `url` with `scheme` (the driver one SQLAlchemy needs), whatever it named."""
+    given, rest = url.split("://", 1)
+    return f"{scheme}://{rest}" if given.startswith("postgres") else url
 
 
 def _path(name: str) -> Path | None:

@@ -62,8 +62,7 @@ def rasa_env(settings: Settings) -> dict[str, str]:
         "PYTHONWARNINGS": "ignore::DeprecationWarning",
     }
     if settings.tracker_store_url:
-        # Rasa's own SQLAlchemy 1.4 drives PostgreSQL through psycopg2, its default driver.
-        env["TRACKER_STORE_URL"] = "postgresql://" + settings.tracker_store_url.split("://", 1)[1]
+        env["TRACKER_STORE_URL"] = settings.rasa_tracker_url
         redis = urlsplit(settings.redis_url or "redis://127.0.0.1:6379/0")
         env |= {
             "LOCK_STORE_HOST": redis.hostname or "127.0.0.1",
@@ -117,14 +116,19 @@ class Process:
     ready: str = ""
     insecure_ready: bool = False  # the health URL is nginx's TLS entry, maybe self-signed
 
+    def answers(self) -> bool:
+        """Whether its health URL answers."""
+        return is_up(self.ready, verify=not self.insecure_ready)
+
 
 def _numbered(name: str, index: int, settings: Settings) -> str:
     return f"{name}-{index}" if settings.proxied else name
 
 
-def processes(settings: Settings, tls: tuple[Path, Path] | None = None) -> dict[str, Process]:
+def processes(settings: Settings) -> dict[str, Process]:
     """The product's processes, by name: the only list of them. Behind nginx (the production
-    profile) each service runs `instances` times on the ports after its balancer's."""
+    profile) each service runs `instances` times on the ports after its balancer's, and nginx
+    with the configuration `Stack` writes under VAR_DIR/nginx."""
     # LOG_LEVEL=DEBUG reaches the web app and the jobs through the settings; Rasa and rasa-sdk
     # need their own option.
     debug = ["--debug"] if settings.log_level == "DEBUG" else []
@@ -151,7 +155,7 @@ def processes(settings: Settings, tls: tuple[Path, Path] | None = None) -> dict[
             f"http://{settings.web_host}:{port}/health",
         )
     found["jobs"] = Process([str(APP_PYTHON), "-m", "bot.cli", "jobs", "--every", str(JOBS_EVERY)])
-    if settings.proxied and tls is not None:
+    if settings.proxied:
         prefix = settings.var_dir / "nginx"
         found["nginx"] = Process(
             [NGINX, "-p", str(prefix), "-e", str(prefix / "error.log"),
@@ -244,38 +248,45 @@ class Stack:
         upgrade(self.settings.database_url)
         if self.settings.tracker_store_url:
             ensure_database(self.settings.tracker_url)
-        self._processes = processes(self.settings, self._nginx_config())
+        if self.settings.proxied:
+            self._write_nginx_config()
+        self._processes = processes(self.settings)
         self._env = environment(self.settings)
         self._stopping.clear()
         began = time.monotonic()
         # nginx last, once the instances answer: it never sees them down at start-up.
         front = [name for name in self._processes if name == "nginx"]
-        for group in ([name for name in self._processes if name not in front], front):
-            for name in group:
-                self._spawn(name)
-            pending = {name: self._processes[name] for name in group if self._processes[name].ready}
-            while pending:
-                for name in list(pending):
-                    if self.processes[name].poll() is not None:
-                        self.stop()
-                        raise RuntimeError(f"{name} exited during start-up (see its log)")
-                    if is_up(pending[name].ready, not pending[name].insecure_ready):
-                        log.info("%s is ready", name)
-                        del pending[name]
-                if time.monotonic() - began > timeout:
-                    self.stop()
-                    raise RuntimeError(f"not ready after {timeout:.0f} s: {', '.join(pending)}")
-                time.sleep(0.2)
+        self._start_and_wait(
+            [name for name in self._processes if name not in front], began, timeout
+        )
+        self._start_and_wait(front, began, timeout)
         self._supervisor = threading.Thread(
             target=self._supervise, name="stack-supervisor", daemon=True
         )
         self._supervisor.start()
         return time.monotonic() - began
 
-    def _nginx_config(self) -> tuple[Path, Path] | None:
-        """Write nginx.conf under VAR_DIR/nginx for the production profile; its certificate."""
-        if not self.settings.proxied:
-            return None
+    def _start_and_wait(self, names: list[str], began: float, timeout: float) -> None:
+        """Start `names` and wait until they answer; a process that exits meanwhile, or the
+        `timeout` since `began`, stops everything."""
+        for name in names:
+            self._spawn(name)
+        pending = [name for name in names if self._processes[name].ready]
+        while pending:
+            for name in list(pending):
+                if self.processes[name].poll() is not None:
+                    self.stop()
+                    raise RuntimeError(f"{name} exited during start-up (see its log)")
+                if self._processes[name].answers():
+                    log.info("%s is ready", name)
+                    pending.remove(name)
+            if time.monotonic() - began > timeout:
+                self.stop()
+                raise RuntimeError(f"not ready after {timeout:.0f} s: {', '.join(pending)}")
+            time.sleep(0.2)
+
+    def _write_nginx_config(self) -> None:
+        """Write nginx.conf under VAR_DIR/nginx for the production profile."""
         cert, key = (
             (self.settings.tls_cert, self.settings.tls_key)
             if self.settings.tls_cert and self.settings.tls_key
@@ -284,7 +295,6 @@ class Stack:
         prefix = self.settings.var_dir / "nginx"
         (prefix / "tmp").mkdir(parents=True, exist_ok=True)
         (prefix / "nginx.conf").write_text(standalone(self.settings, prefix, cert, key))
-        return cert, key
 
     def reload_nginx(self) -> None:
         """Re-read nginx's configuration without dropping a connection (SIGHUP)."""
@@ -374,9 +384,7 @@ class Stack:
         pending = {name: ready[name] for name in (names or ready) if name in ready}
         began = time.monotonic()
         while pending:
-            pending = {
-                name: p for name, p in pending.items() if not is_up(p.ready, not p.insecure_ready)
-            }
+            pending = {name: p for name, p in pending.items() if not p.answers()}
             if pending and time.monotonic() - began > timeout:
                 raise RuntimeError(f"not ready after {timeout:.0f} s: {', '.join(pending)}")
             if pending:

@@ -57,7 +57,7 @@ def stand_ins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack
         "steady": Process([python, "-c", "import time; time.sleep(120)"]),
         "flaky": Process([python, "-c", "import sys, time; print('up', flush=True); time.sleep(0.3); sys.exit(3)"]),
     }  # fmt: skip
-    monkeypatch.setattr(launcher, "processes", lambda _settings, _tls: stand_in_processes)
+    monkeypatch.setattr(launcher, "processes", lambda _settings: stand_in_processes)
     monkeypatch.setattr(launcher, "FIRST_DELAY", 0.1)
     stack = Stack(settings, log_dir=tmp_path / "logs")
     stack.start()
