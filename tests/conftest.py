@@ -7,6 +7,7 @@ import json
 import os
 import re
 import socket
+import ssl
 import urllib.error
 import urllib.request
 import uuid
@@ -95,15 +96,25 @@ def free_port() -> int:
 PARTNER_ORIGIN = f"http://localhost:{free_port()}"
 
 
-def post(url: str, body: bytes | str | dict[str, Any]) -> tuple[int, Any]:
-    """POST `body` (JSON-encoded when not already bytes or text); return status and JSON reply."""
+# The production tests' nginx serves a self-signed certificate.
+UNVERIFIED = ssl._create_unverified_context()
+
+
+def post(
+    url: str, body: bytes | str | dict[str, Any], headers: dict[str, str] | None = None
+) -> tuple[int, Any]:
+    """POST `body` (JSON-encoded when not already bytes or text); return status and JSON reply.
+    Over HTTPS, the tests' self-signed certificate is accepted."""
     data = (
         body if isinstance(body, bytes) else (body if isinstance(body, str) else json.dumps(body))
     )
     raw = data.encode() if isinstance(data, str) else data
-    request = urllib.request.Request(url, data=raw, headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url, data=raw, headers={"Content-Type": "application/json", **(headers or {})}
+    )
+    context = UNVERIFIED if url.startswith("https:") else None
     try:
-        with urllib.request.urlopen(request, timeout=30) as reply:
+        with urllib.request.urlopen(request, timeout=60, context=context) as reply:
             return reply.status, json.loads(reply.read() or b"null")
     except urllib.error.HTTPError as error:
         text = error.read()

@@ -51,12 +51,7 @@ class Chat:
         status, replies = post(self.url, {"sender": self.sender, "message": text})
         assert status == 200, replies
         self.last = replies
-        return [
-            RECAP
-            if r.get("text", "").startswith("Voici ce que j'ai noté")
-            else self.responses.name_of(r.get("text", ""))
-            for r in replies
-        ]
+        return names_of(self.responses, replies)
 
     def answer_until(self, stop: str, answers: dict[str, str], asked: list[str]) -> list[str]:
         """Answer each question from `answers` until the bot says `stop`; return what it said."""
@@ -68,6 +63,16 @@ class Chat:
             assert question in answers, said
             said = self.say(answers[question])
         raise AssertionError("no end")
+
+
+def names_of(responses: Responses, messages: list[dict[str, Any]]) -> list[str]:
+    """The responses the bot's messages come from, the recap as RECAP."""
+    return [
+        RECAP
+        if m.get("text", "").startswith("Voici ce que j'ai noté")
+        else responses.name_of(m.get("text", ""))
+        for m in messages
+    ]
 
 
 def start(chat: Chat) -> list[str]:

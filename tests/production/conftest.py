@@ -4,12 +4,8 @@ tracker store, Redis for the abuse limits and Rasa's lock store."""
 
 from __future__ import annotations
 
-import json
-import ssl
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,10 +14,17 @@ import pytest
 import redis
 
 from bot.stack import Stack
-from tests.conftest import FROZEN_NOW, Responses, free_port, new_postgres_database, started_stack
+from tests.conftest import (
+    FROZEN_NOW,
+    Responses,
+    free_port,
+    new_postgres_database,
+    post,
+    started_stack,
+)
+from tests.e2e.test_intake_conversation import names_of
 
 REDIS_PRODUCTION_URL = "redis://127.0.0.1:6379/14"  # a database of its own on the real server
-UNVERIFIED = ssl._create_unverified_context()  # the tests' self-signed certificate
 
 
 @pytest.fixture(scope="module")
@@ -49,22 +52,6 @@ def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     client.close()
 
 
-def post_json(
-    url: str, body: dict[str, Any], headers: dict[str, str] | None = None
-) -> tuple[int, Any]:
-    """POST JSON (over HTTPS: the self-signed certificate accepted); status and JSON reply."""
-    request = urllib.request.Request(
-        url,
-        data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json", **(headers or {})},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=60, context=UNVERIFIED) as reply:
-            return reply.status, json.loads(reply.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"null")
-
-
 class PublicChat:
     """A merchant in the widget: each message through nginx's public entry and a web app."""
 
@@ -75,18 +62,13 @@ class PublicChat:
         self.last: list[dict[str, Any]] = []
 
     def send(self, text: str) -> tuple[int, Any]:
-        return post_json(self.url, {"sender": self.sender, "message": text})
+        return post(self.url, {"sender": self.sender, "message": text})
 
     def say(self, text: str) -> list[str]:
         status, reply = self.send(text)
         assert status == 200, reply
         self.last = reply["messages"]
-        return [
-            "<recap>"
-            if m["text"].startswith("Voici ce que j'ai noté")
-            else self.responses.name_of(m["text"])
-            for m in self.last
-        ]
+        return names_of(self.responses, self.last)
 
 
 def restart_redis() -> None:

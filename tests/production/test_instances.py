@@ -13,7 +13,15 @@ from typing import Any
 
 from bot.stack import Stack
 from tests.conftest import Responses
-from tests.e2e.test_intake_conversation import ANSWERS, RECAP, Chat, lead_of, leads, start
+from tests.e2e.test_intake_conversation import (
+    ANSWERS,
+    RECAP,
+    Chat,
+    lead_of,
+    leads,
+    names_of,
+    start,
+)
 from tests.production.conftest import PublicChat, restart_postgresql, restart_redis
 
 APOLOGY = "L'assistant n'a pas pu répondre. Réessayez dans un instant."
@@ -74,12 +82,7 @@ def say_after_a_fault(chat: PublicChat, text: str) -> list[str]:
         assert (status, reply) == (502, {"error": APOLOGY}) or status == 503, reply
         return chat.say(text)
     chat.last = reply["messages"]
-    return [
-        RECAP
-        if m["text"].startswith("Voici ce que j'ai noté")
-        else chat.responses.name_of(m["text"])
-        for m in chat.last
-    ]
+    return names_of(chat.responses, chat.last)
 
 
 def finish(chat: PublicChat, said: list[str], answers: dict[str, str]) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from bot.stack import Stack
 from bot.web.api import TOO_MANY_CONTACTS
-from tests.production.conftest import UNVERIFIED, post_json
+from tests.conftest import UNVERIFIED, post
 
 
 def test_only_the_web_app_is_published_over_tls(production: Stack) -> None:
@@ -19,9 +19,7 @@ def test_only_the_web_app_is_published_over_tls(production: Stack) -> None:
     with urllib.request.urlopen(f"{settings.site_url}/health", context=UNVERIFIED) as reply:
         assert reply.status == 200
         assert reply.headers["Strict-Transport-Security"] == "max-age=31536000"
-    status, _ = post_json(
-        f"{settings.site_url}/webhooks/rest/webhook", {"sender": "x", "message": "a"}
-    )
+    status, _ = post(f"{settings.site_url}/webhooks/rest/webhook", {"sender": "x", "message": "a"})
     assert status == 404, "Rasa's channel is not behind the public entry"
     with pytest.raises(OSError):  # plain HTTP is not spoken on the TLS entry
         urllib.request.urlopen(f"http://127.0.0.1:{settings.public_port}/health", timeout=5)
@@ -67,9 +65,9 @@ def test_the_twenty_first_callback_request_of_a_client_is_refused_across_two_web
             "sender": uuid.uuid4().hex * 2, "name": "Julie Tremblay", "email": f"j{i}@exemple.com",
             "phone": "", "message": "Rappelez-moi", "consent": True,
         }  # fmt: skip
-        status, reply = post_json(web[i % 2], body, client)
+        status, reply = post(web[i % 2], body, client)
         statuses.append(status)
     assert statuses == [201] * 20 + [429]
     assert reply == {"error": TOO_MANY_CONTACTS}
     other = {"X-Forwarded-For": "203.0.113.8"}
-    assert post_json(web[0], body | {"sender": uuid.uuid4().hex * 2}, other)[0] == 201
+    assert post(web[0], body | {"sender": uuid.uuid4().hex * 2}, other)[0] == 201
