@@ -70,6 +70,12 @@ def _set_pragmas(connection: Any, _record: Any) -> None:
 class _PlainSQLEvents(SQLTrackerStore):
     """Rasa's events table read and written through two plain SQL statements each."""
 
+    def _use(self, engine: sa.engine.Engine) -> None:
+        """Replace the engine Rasa made (disposed) by `engine`."""
+        self.engine.dispose()  # type: ignore[has-type]
+        self.engine = engine
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=engine)
+
     async def _retrieve(
         self, sender_id: str, fetch_events_from_all_sessions: bool
     ) -> DialogueStateTracker | None:
@@ -130,10 +136,9 @@ class SQLiteTrackerStore(_PlainSQLEvents):
         super().__init__(
             domain=domain, dialect="sqlite", db=db, event_broker=event_broker, **kwargs
         )
-        self.engine.dispose()  # type: ignore[has-type]
-        self.engine = sa.create_engine(f"sqlite:///{db}", poolclass=SingletonThreadPool)
-        sa.event.listen(self.engine, "connect", _set_pragmas)
-        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        engine = sa.create_engine(f"sqlite:///{db}", poolclass=SingletonThreadPool)
+        sa.event.listen(engine, "connect", _set_pragmas)
+        self._use(engine)
 
 
 class PostgresTrackerStore(_PlainSQLEvents):
@@ -154,7 +159,5 @@ class PostgresTrackerStore(_PlainSQLEvents):
         super().__init__(
             domain=domain, dialect="postgresql", host=host, event_broker=event_broker, **kwargs
         )
-        url = self.engine.url  # type: ignore[has-type]
-        self.engine.dispose()  # type: ignore[has-type]
-        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
-        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        url = self.engine.url
+        self._use(sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url)))
