@@ -39,6 +39,9 @@ class ValidateBookingForm(FormValidationAction):
         question = tracker.get_slot("requested_slot")
         scheduler = scheduler_for(load_settings())
         message = latest_message(tracker)
+        typed = (tracker.latest_message.get("metadata") or {}).get("typed")
+        if question is None and typed:  # « oui, mardi matin » typed for « Choisir un moment »
+            message = (str(typed), *message[1:])
         failures = int(tracker.get_slot(FAILURES) or 0)
         sender = tracker.sender_id
         client = str((tracker.latest_message.get("metadata") or {}).get("client") or "")

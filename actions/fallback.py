@@ -1,7 +1,9 @@
 """The fallback action: which stage of the two-stage fallback to answer with.
 
 A message the NLU is unsure about but that names a known town ("Wendake?") is a territory
-question: it gets the territory answer instead of a request to rephrase.
+question: it gets the territory answer instead of a request to rephrase; one that names a day or
+a time (« le 22 décembre ») from a merchant who did the intake is a wish to book: the booking
+form reads it.
 """
 
 from __future__ import annotations
@@ -9,10 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import UserUtteranceReverted
+from rasa_sdk.events import FollowupAction, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.faq import answer_territory
+from bot.buttons import names_a_time
 from bot.fallback import FALLBACK_ACTION, fallback_response
 from bot.territory import find_place
 
@@ -26,7 +29,10 @@ class ActionHandleFallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        place = find_place(tracker.latest_message.get("text") or "")
+        text = tracker.latest_message.get("text") or ""
+        if names_a_time(text) and tracker.get_slot("lead_id") and not tracker.active_loop_name:
+            return [FollowupAction("booking_form")]
+        place = find_place(text)
         if place is not None:
             answer_territory(dispatcher, place)
             return []

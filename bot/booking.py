@@ -68,7 +68,7 @@ class Appointment:
 
 def describe(starts_at: datetime, advisor: Advisor) -> str:
     """ "le mardi 24 novembre à 14 h avec Sophie Gagnon, en personne (Bureaux …)" """
-    return f"{french_datetime(starts_at)} avec {advisor.name}, {advisor.mode} ({advisor.place})"
+    return f"{french_datetime(starts_at)} avec {advisor.name}, {advisor.mode} ({advisor.where})"
 
 
 def _matches(wish: Wish, moment: datetime) -> bool:
@@ -124,10 +124,13 @@ class Scheduler:
         busy = bookings.busy_between(self.sessions, start - timedelta(days=1), end)
         return free_slots(self.availability, start, end, busy), busy
 
-    def proposals(self, wish: Wish | None = None, count: int = 4) -> list[datetime]:
+    def proposals(
+        self, wish: Wish | None = None, count: int = 4, mode: str | None = None
+    ) -> list[datetime]:
         """Free start times to propose, earliest first: the next ones, or those closest to
-        the wish (its days, part of the day and excluded weekdays)."""
-        slots, _ = self._free()
+        the wish (its days, part of the day and excluded weekdays); only with advisors who
+        meet in `mode` (« en personne ») if given."""
+        slots = self._of_mode(self._free()[0], mode)
         times = sorted({slot.starts_at for slot in slots})
         if wish is None:
             return _spread(times, count)
@@ -137,8 +140,15 @@ class Scheduler:
             times.sort(key=lambda t: (abs(t - exact), t))
         return sorted(_spread(times, count))
 
-    def next_free(self, count: int = 4) -> list[datetime]:
-        return self.proposals(None, count)
+    def next_free(self, count: int = 4, mode: str | None = None) -> list[datetime]:
+        return self.proposals(None, count, mode)
+
+    def _of_mode(self, slots: list[Slot], mode: str | None) -> list[Slot]:
+        return [s for s in slots if mode is None or self.advisors[s.advisor_id].mode == mode]
+
+    def horizon_end(self) -> datetime:
+        """The end of the booking horizon: no session is proposed from then on."""
+        return horizon(self.now(), self.availability)[1]
 
     @property
     def horizon_days(self) -> int:
@@ -152,11 +162,16 @@ class Scheduler:
         return any(slot.starts_at == moment for slot in self.open_slots())
 
     def preview(
-        self, moment: datetime, lead_id: int | None, keep: str | None = None
+        self,
+        moment: datetime,
+        lead_id: int | None,
+        keep: str | None = None,
+        mode: str | None = None,
     ) -> Advisor | None:
-        """The advisor the session at `moment` would be given, or None if it is not free."""
+        """The advisor the session at `moment` would be given (one who meets in `mode` if
+        given), or None if it is not free."""
         lead = self._lead(lead_id)
-        ranked = self._ranked(moment, lead, keep)
+        ranked = self._ranked(moment, lead, keep, mode)
         return self.advisors[ranked[0].advisor_id] if ranked else None
 
     def _lead(self, lead_id: int | None) -> LeadCard | None:
@@ -177,10 +192,13 @@ class Scheduler:
         start = datetime.combine(slot.starts_at.astimezone(TIMEZONE).date(), time(0), TIMEZONE)
         return DayLimit(start, start + timedelta(days=1), self.availability.max_sessions_per_day)
 
-    def _ranked(self, moment: datetime, lead: LeadCard | None, keep: str | None) -> list[Slot]:
-        """The free slots starting at `moment`, best advisor first (`keep` first if free)."""
+    def _ranked(
+        self, moment: datetime, lead: LeadCard | None, keep: str | None, mode: str | None = None
+    ) -> list[Slot]:
+        """The free slots starting at `moment` (with advisors who meet in `mode` if given), best
+        advisor first (`keep` first if free)."""
         slots, busy = self._free()
-        candidates = [s for s in slots if s.starts_at == moment]
+        candidates = [s for s in self._of_mode(slots, mode) if s.starts_at == moment]
         last = bookings.last_assigned(self.sessions)
         ranked = []
         while candidates:
@@ -317,7 +335,9 @@ class Scheduler:
             starts_at=appointment.starts_at,
             ends_at=appointment.ends_at,
             summary="Rencontre 100 % NumériQC" + (f" — {lead.business}" if lead else ""),
-            location=f"{appointment.advisor.mode} : {appointment.advisor.place}",
+            location=appointment.advisor.where
+            if appointment.advisor.address
+            else f"{appointment.advisor.mode} : {appointment.advisor.place}",
             description=f"Numéro de réservation : {appointment.reference}",
             organizer_email=parseaddr(self.mail.sender)[1],
             attendee_emails=attendees,
@@ -363,7 +383,7 @@ class Scheduler:
             f"Durée : {self.availability.session_minutes} minutes\n"
             f"Avec : {appointment.advisor.name}\n"
             f"Mode : {appointment.advisor.mode}\n"
-            f"Lieu : {appointment.advisor.place}\n"
+            f"Lieu : {appointment.advisor.where}\n"
             f"Numéro de réservation : {appointment.reference}\n"
         )
         how_to_change = (
@@ -405,7 +425,7 @@ class Scheduler:
         )
         lines = [
             f"{title} : {business}, {appointment.when}",
-            f"Mode : {appointment.advisor.mode} ({appointment.advisor.place})",
+            f"Mode : {appointment.advisor.mode} ({appointment.advisor.where})",
             f"Numéro de réservation : {appointment.reference}",
         ]
         if lead is not None and change != "cancelled":
@@ -428,7 +448,7 @@ class Scheduler:
             f"Bonjour {lead.contact},\n\n"
             f"Petit rappel : votre rencontre est demain, {appointment.when}, avec "
             f"{appointment.advisor.name}, {appointment.advisor.mode} "
-            f"({appointment.advisor.place}).\n"
+            f"({appointment.advisor.where}).\n"
             f"Numéro de réservation : {appointment.reference}\n\n"
             f"Un empêchement? Écrivez « déplacer mon rendez-vous » dans le clavardage du site "
             f"{self.website}.\n\nL'équipe de 100 % NumériQC\n"

@@ -23,19 +23,20 @@ from bot.conversation import Turn, interruption
 from bot.eligibility import Outcome
 from bot.forms import FAILURES
 from bot.scheduling import TIMEZONE
-from bot.scheduling.dates import Wish, understand
+from bot.scheduling.dates import Wish, names_a_day, understand
 from bot.scheduling.invitation import french_date, french_time
+from bot.scheduling.wish_words import wish_words
 from bot.text import fold
 from bot.vocabulary import Answer, find_yes_no
 
 # Data slots (the questions are LOOKUP, WHEN, DAY, CONFIRM, CANCEL, CALLBACK).
 STATE = (
     "booking_mode", "booking_options", "booking_days", "booking_wish", "booking_choice",
-    "booking_advisor", "booking_reference", "booking_summary",
+    "booking_advisor", "booking_reference", "booking_summary", "booking_format",
 )  # fmt: skip
 LOOKUP, WHEN, DAY = "booking_lookup", "booking_when", "booking_day"
 CONFIRM, CANCEL, CALLBACK = "booking_confirm", "booking_cancel", "booking_callback"
-MODES = {"cancel_booking": "cancel", "reschedule_booking": "reschedule"}
+MODES = {"cancel_booking": "cancel", "reschedule_booking": "reschedule", "check_booking": "check"}
 BOOKABLE = {Outcome.ELIGIBLE.value, Outcome.TO_REVIEW.value}  # leads that may book a session
 MORE = "autres moments"
 YES_NO = [{"title": "Oui", "payload": "oui"}, {"title": "Non", "payload": "non"}]
@@ -44,6 +45,48 @@ YES_NO = [{"title": "Oui", "payload": "oui"}, {"title": "Non", "payload": "non"}
 _REFERENCE = re.compile(r"\bNQ\s*-?\s*([A-Z2-9]{8}|[A-Z2-9]{6})\b", re.I)
 _ISO_MOMENT = re.compile(r"^\s*(\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d)?[+-]\d\d:\d\d)\s*$")
 _ISO_DAY = re.compile(r"^\s*(\d{4}-\d\d-\d\d)\s*$")
+
+
+# « en personne » or « par vidéoconférence » (the advisors' modes), in the merchant's words;
+# « plutôt qu'en vidéo » and « pas en vidéo » name the format not wanted.
+_FORMATS = {
+    "en personne": re.compile(
+        r"\b(en personne|en vrai|sur place|au bureau|face a face|en presentiel|presentiel|"
+        r"se voir|se rencontrer|rencontrer en personne)\b"
+    ),
+    "par vidéoconférence": re.compile(
+        r"\b(video|videoconference|visio|zoom|teams|meet|a distance|virtuel(?:le)?|en ligne|"
+        r"par ordi|par ordinateur|webcam)\b"
+    ),
+}
+_NOT_WANTED = re.compile(r"\b(?:plutot qu|au lieu d|pas|sans)\s*((?:\w+ ){0,2}\w+)")
+# « je garde mon rendez-vous », « finalement je la garde », « on laisse ça comme ça »
+_KEEP = re.compile(
+    r"\b(je|on) (?:vais |va )?(?:la |le |l )?gard|\bgarder? (?:mon|ma|le|la|l|celui|celle)\b|"
+    r"\b(?:la|le|l) garder\b|\bmaintenir\b|\bconserver?\b|\blaissez? ca comme ca\b|\bcomme prevu\b|\bon garde ca\b"
+)
+
+
+def find_format(text: str) -> str | None:
+    """The session format the merchant asks for, or None: « je préférerais en personne plutôt
+    qu'en vidéo » → « en personne »; « pas en vidéo » → « en personne »."""
+    folded = f" {fold(text)} "
+    unwanted = {
+        mode
+        for match in _NOT_WANTED.finditer(folded)
+        for mode, words in _FORMATS.items()
+        if words.search(f" {match.group(1)} ")
+    }
+    named = {mode for mode, words in _FORMATS.items() if words.search(folded)} - unwanted
+    if len(named) == 1:
+        return named.pop()
+    others = set(_FORMATS) - unwanted
+    return others.pop() if unwanted and len(others) == 1 else None
+
+
+def keeps(text: str) -> bool:
+    """Whether the merchant keeps the session they have (« je garde mon rendez-vous »)."""
+    return _KEEP.search(fold(text)) is not None
 
 
 def find_reference(text: str) -> str | None:
@@ -89,6 +132,10 @@ def day_buttons(days: list[date]) -> list[dict[str, str]]:
     return [
         {"title": label, "payload": d.isoformat()} for d, label in zip(days, labels, strict=True)
     ]
+
+
+def _start_of(moment: datetime) -> datetime:
+    return datetime.combine(moment.date(), datetime.min.time(), TIMEZONE)
 
 
 def _iso(moments: list[datetime]) -> list[str]:
@@ -164,11 +211,20 @@ class BookingTurn:
         self.say(response, **values)
         return self.ask(question, **updates, **{FAILURES: failures})
 
-    def offer(self, times: list[datetime], intro: str) -> Turn:
-        """Propose `times` as buttons; with none at all, offer a callback."""
-        if not times:
-            times = self.scheduler.next_free()
-            intro = "utter_booking_nothing_then"
+    @property
+    def format(self) -> str | None:
+        """The format the merchant asked for (« en personne »), if any."""
+        return self.state.get("booking_format")
+
+    def prefer(self, format_: str) -> None:
+        self.state["booking_format"] = format_
+        self.turn.updates["booking_format"] = format_
+
+    def next_free(self) -> list[datetime]:
+        return self.scheduler.next_free(mode=self.format)
+
+    def offer(self, times: list[datetime], intro: str, **values: Any) -> Turn:
+        """Propose `times` as buttons after `intro`; with none at all, offer a callback."""
         if not times:
             weeks = self.scheduler.availability.horizon_weeks
             self.say("utter_booking_none_free", weeks=weeks)
@@ -176,14 +232,12 @@ class BookingTurn:
                 self.say("utter_booking_kept")
                 return self.ask(None)
             return self.ask(CALLBACK, booking_options=[])
-        self.say(intro, minutes=self.scheduler.availability.session_minutes)
+        self.say(intro, minutes=self.scheduler.availability.session_minutes, **values)
         return self.ask(WHEN, booking_options=_iso(times))
 
     def choose(self, moment: datetime) -> Turn:
         """The merchant picked a time: ask to confirm, or offer others if it was just taken."""
-        return self.confirmation(moment) or self.offer(
-            self.scheduler.next_free(), "utter_booking_slot_taken"
-        )
+        return self.confirmation(moment) or self.offer(self.next_free(), "utter_booking_slot_taken")
 
     def confirmation(self, moment: datetime) -> Turn | None:
         """Name the advisor the free time `moment` would have and ask to confirm; None if the
@@ -195,7 +249,7 @@ class BookingTurn:
             except UnknownBooking:  # cancelled meanwhile (another conversation)
                 self.say("utter_booking_unknown_reference")
                 return self.ask(None)
-        advisor = self.scheduler.preview(moment, self.lead_id, keep)
+        advisor = self.scheduler.preview(moment, self.lead_id, keep, self.format)
         if advisor is None:
             return None
         return self.ask(
@@ -206,27 +260,64 @@ class BookingTurn:
         )
 
     def wish(self, wish: Wish) -> Turn:
-        confirmation = self.confirmation(wish.exact) if wish.exact is not None else None
-        if confirmation is not None:
-            return confirmation
-        times = self.scheduler.proposals(wish)
-        intro = "utter_booking_closest" if wish.exact else "utter_booking_matching"
-        return self.offer(times, intro if times else "utter_booking_nothing_then")
+        """Propose what fits `wish`, every time saying what was understood."""
+        words = wish_words(wish, self.scheduler.now())
+        said = words[0].upper() + words[1:]
+        if wish.past:
+            return self.offer(self.next_free(), "utter_booking_past", wish=said)
+        end = self.scheduler.horizon_end()
+        if wish.start >= end:  # « le 22 décembre » with three weeks open: the latest times
+            latest = Wish(self.scheduler.now(), end, exact=wish.start)
+            times = self.scheduler.proposals(latest, mode=self.format)
+            weeks = self.scheduler.availability.horizon_weeks
+            return self.offer(times, "utter_booking_beyond", wish=said, weeks=weeks)
+        if wish.exact is not None:
+            confirmation = self.confirmation(wish.exact)
+            if confirmation is not None:
+                return confirmation
+        times = self.scheduler.proposals(wish, mode=self.format)
+        if not times:
+            return self.offer(self.next_free(), "utter_booking_nothing_then", wish=words)
+        if wish.exact is not None:
+            return self.offer(times, "utter_booking_closest", wish=said)
+        return self.offer(times, "utter_booking_matching", wish=words)
+
+    def wished(self, text: str, wish: Wish) -> Turn:
+        """A wish understood in `text`: two possible dates are asked about, else proposed."""
+        if wish.alternatives and not wish.past:
+            days = [a.date().isoformat() for a in wish.alternatives]
+            return self.ask(DAY, booking_wish=text[:200], booking_days=days)
+        return self.wish(wish)
+
+    def format_asked(self, format_: str) -> Turn:
+        """« Je préférerais en personne »: the chosen time in that format if free, else the
+        next times in that format."""
+        self.prefer(format_)
+        chosen = self.state.get("booking_choice")
+        confirmation = self.confirmation(datetime.fromisoformat(chosen)) if chosen else None
+        return confirmation or self.offer(self.next_free(), "utter_booking_format", format=format_)
 
     # The questions
 
     def start(self, intent: str | None, text: str) -> Turn:
         mode = MODES.get(intent or "", "book")
         reset = {name: None for name in STATE if name != "booking_reference"}
-        self.turn.updates.update({**reset, "booking_mode": mode})
+        self.turn.updates.update(
+            {**reset, "booking_mode": mode, "booking_format": find_format(text)}
+        )
         self.state = {**self.state, **self.turn.updates}
         upcoming = self.scheduler.upcoming(self.lead_id) if self.lead_id else None
+        if mode == "reschedule" and self.format and upcoming is None and not find_reference(text):
+            mode = self.state["booking_mode"] = self.turn.updates["booking_mode"] = "book"
         if mode != "book":
             reference = (
                 find_reference(text)
                 or self.state.get("booking_reference")
                 or (upcoming.reference if upcoming else None)
             )
+            if reference is None and self.lead_id is not None and mode == "check":
+                self.say("utter_booking_none_upcoming")
+                return self.ask(None)
             return self.look_up(reference) if reference else self.ask(LOOKUP)
         if self.lead_id is None:
             self.say("utter_booking_needs_intake")
@@ -234,10 +325,18 @@ class BookingTurn:
         if self.lead_outcome not in BOOKABLE:
             self.say("utter_booking_not_eligible")
             return self.ask(None)
+        if upcoming is not None and self.format not in (None, upcoming.advisor.mode):
+            self.state["booking_mode"] = self.turn.updates["booking_mode"] = "reschedule"
+            return self.look_up(upcoming.reference)  # « plutôt en personne »: a move
         if upcoming is not None:  # one session at a time: move or cancel it instead
             self.say("utter_booking_already", summary=upcoming.describe())
             return self.ask(None, booking_reference=upcoming.reference)
-        return self.offer(self.scheduler.next_free(), "utter_booking_next_free")
+        wish = understand(text, self.scheduler.now(), self.scheduler.horizon_days)
+        if wish.understood:  # « je veux un rendez-vous jeudi prochain en après-midi »
+            return self.wished(text, wish)
+        if self.format:
+            return self.offer(self.next_free(), "utter_booking_format", format=self.format)
+        return self.offer(self.next_free(), "utter_booking_next_free")
 
     def look_up(self, reference: str | None) -> Turn:
         if reference is None:
@@ -256,8 +355,18 @@ class BookingTurn:
         )
         if self.state.get("booking_mode") == "cancel":
             return self.ask(CANCEL)
+        if self.state.get("booking_mode") == "check":  # « c'est quand déjà? »: nothing moves
+            self.say("utter_booking_check", summary=appointment.describe())
+            return self.ask(None)
+        if self.format == appointment.advisor.mode:  # « plutôt en personne »: it already is
+            self.say(
+                "utter_booking_same_format", format=self.format, summary=appointment.describe()
+            )
+            return self.ask(None)
         self.say("utter_booking_current", summary=appointment.describe())
-        return self.offer(self.scheduler.next_free(), "utter_booking_next_free")
+        if self.format:
+            return self.offer(self.next_free(), "utter_booking_format", format=self.format)
+        return self.offer(self.next_free(), "utter_booking_next_free")
 
     def is_wish(self, text: str) -> bool:
         """Whether `text` names a time, a day or asks for other times."""
@@ -265,27 +374,43 @@ class BookingTurn:
             return True
         return understand(text, self.scheduler.now(), self.scheduler.horizon_days).understood
 
+    def kept(self) -> Turn:
+        self.say("utter_booking_kept")
+        return self.ask(None, booking_choice=None, booking_options=None)
+
     def when(self, text: str) -> Turn:
         clicked = _iso_moment(text)
         if clicked is not None:
             return self.choose(clicked)
+        shown = [datetime.fromisoformat(t) for t in self.state.get("booking_options") or []]
         if fold(text) in {MORE, "autre moment", "autres"}:
-            shown = [datetime.fromisoformat(t) for t in self.state.get("booking_options") or []]
             after = max(shown, default=self.scheduler.now())
             later = Wish(after + timedelta(minutes=1), after + timedelta(weeks=52))
-            return self.offer(self.scheduler.proposals(later), "utter_booking_later_times")
+            times = self.scheduler.proposals(later, mode=self.format)
+            if not times:
+                return self.offer(self.next_free(), "utter_booking_no_later")
+            return self.offer(times, "utter_booking_later_times")
+        if self.state.get("booking_mode") == "reschedule" and keeps(text):
+            return self.kept()
+        format_ = find_format(text)
         wish = understand(text, self.scheduler.now(), self.scheduler.horizon_days)
+        if format_ is not None:
+            self.prefer(format_)
+            if not wish.understood:
+                return self.offer(self.next_free(), "utter_booking_format", format=format_)
         if not wish.understood:
             expected = "un jour ou un moment de la semaine"
             return self.not_understood(
                 WHEN, expected, "jeudi pm", time_buttons(self.state.get("booking_options"))
             )
-        if wish.past:
-            return self.offer(self.scheduler.next_free(), "utter_booking_past")
-        if wish.alternatives:
-            days = [a.date().isoformat() for a in wish.alternatives]
-            return self.ask(DAY, booking_wish=text[:200], booking_days=days)
-        return self.wish(wish)
+        if wish.exact is not None and not names_a_day(text):  # « 10 h 15 », among those shown
+            same = [t for t in shown if t.astimezone(TIMEZONE).time() == wish.exact.time()]
+            if len(same) == 1:
+                return self.choose(same[0])
+            if len(same) > 1:
+                days = [t.astimezone(TIMEZONE).date().isoformat() for t in same[:2]]
+                return self.ask(DAY, booking_wish=text[:200], booking_days=days)
+        return self.wished(text, wish)
 
     def day(self, text: str) -> Turn:
         days = [date.fromisoformat(d) for d in self.state.get("booking_days") or []]
@@ -298,12 +423,14 @@ class BookingTurn:
                 picked = days[0]
             if picked is None and fold(text) in {"le deuxieme", "le second", "deuxieme", "2"}:
                 picked = days[-1] if days else None
+        if picked is None and self.is_wish(text):  # « lundi prochain 13 h »: another wish
+            return self.when(text)
         if picked is None or picked not in days:
             expected = " ou ".join(french_date(d) for d in days)
             example = french_date(days[0]) if days else ""
             return self.not_understood(DAY, expected, example, day_buttons(days))
         original = understand(self.state.get("booking_wish") or "", self.scheduler.now())
-        start = datetime.combine(picked, datetime.min.time(), TIMEZONE)
+        start = _start_of(datetime.combine(picked, datetime.min.time(), TIMEZONE))
         exact = datetime.combine(picked, original.exact.timetz()) if original.exact else None
         chosen = Wish(
             start,
@@ -316,12 +443,31 @@ class BookingTurn:
 
     def confirm(self, text: str) -> Turn:
         answer = find_yes_no(text)
-        if answer is None and self.is_wish(text):
-            return self.when(text)  # "plutôt jeudi": a new wish
+        chosen = self.state.get("booking_choice")
+        if self.state.get("booking_mode") == "reschedule" and keeps(text):
+            return self.kept()
+        format_ = find_format(text)
+        if format_ is not None and format_ != self._chosen_format():
+            return self.format_asked(format_)
+        if chosen and self.is_wish(text):
+            moment = datetime.fromisoformat(chosen).astimezone(TIMEZONE)
+            wish = understand(text, self.scheduler.now(), self.scheduler.horizon_days)
+            if wish.exact is not None and not names_a_day(text):  # « 15 h »: the day proposed
+                exact = datetime.combine(moment.date(), wish.exact.timetz())
+                if exact == moment:  # « 13 h c'est parfait »
+                    answer = Answer.YES
+                else:
+                    return self.wish(
+                        Wish(_start_of(exact), _start_of(exact) + timedelta(days=1), exact=exact)
+                    )
+            elif not (answer is Answer.YES and wish.start <= moment < wish.end):
+                return self.when(text)  # "plutôt jeudi": a new wish ("oui, à lundi!" is a yes)
+        elif answer is None and self.is_wish(text):
+            return self.when(text)
         if answer is None:
             return self.not_understood(CONFIRM, "oui ou non", "oui", YES_NO)
-        if answer is not Answer.YES or not self.state.get("booking_choice"):
-            return self.offer(self.scheduler.next_free(), "utter_booking_next_free")
+        if answer is not Answer.YES or not chosen:
+            return self.offer(self.next_free(), "utter_booking_next_free")
         moment = datetime.fromisoformat(self.state["booking_choice"])
         advisor = self.state.get("booking_advisor")
         try:
@@ -356,6 +502,10 @@ class BookingTurn:
             booking_choice=None,
             booking_options=None,
         )
+
+    def _chosen_format(self) -> str | None:
+        advisor = self.scheduler.advisors.get(self.state.get("booking_advisor") or "")
+        return advisor.mode if advisor else None
 
     def cancel(self, text: str) -> Turn:
         answer = find_yes_no(text)

@@ -2,21 +2,36 @@
 
 After a bot message with buttons, a merchant may type the button's title (« choisir un moment »,
 accents and capitals aside) or a colloquial yes or no (« ouais », « ok », « non merci »,
-« pas tout de suite »). `typed_choice` returns the payload of the button meant, so the message
+« pas tout de suite »), or a yes with a time for « Choisir un moment » (« oui, mardi matin »: the
+booking form reads the time in the typed words). `typed_choice` returns the payload of the button meant, so the message
 can be handled exactly as the click would be (`rasa_components/typed_buttons.py`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.text import fold
-from bot.vocabulary import Answer, find_yes_no, plain_yes_no
+from bot.vocabulary import Answer, find_yes_no, plain_yes_no, yes_no_phrase
 
 _YES_PAYLOADS = {"/affirm", "oui"}
 _NO_PAYLOADS = {"/deny", "non"}
 _LONGEST_TITLE = 80
+_BOOKING = "/request_booking"
+_MONTHS = "janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre"
+_TIME_WORDS = re.compile(
+    rf"\b(lundi|mardi|mercredi|jeudi|vendredi|demain|aujourd hui|hier|lendemain|semaine|matin|"
+    rf"matinee|midi|"
+    rf"apres midi|soir|pm|am|{_MONTHS})\b|\b\d{{1,2}} ?h\b|\b\d{{1,2}} ?h ?\d\d\b"
+)
+
+
+def names_a_time(text: str) -> bool:
+    """Whether `text` names a day or a time (« oui, mardi matin »): a wish to book, read by the
+    booking form (this test needs no date parser, so the Rasa server can run it)."""
+    return _TIME_WORDS.search(fold(text)) is not None
 
 
 def _button_answer(button: Mapping[str, Any]) -> Answer | None:
@@ -38,6 +53,10 @@ def typed_choice(text: str, buttons: Sequence[Mapping[str, Any]]) -> str | None:
         if folded and folded in {fold(title[:_LONGEST_TITLE]), fold(payload)}:
             return payload
     said = plain_yes_no(text)
+    if said is None and names_a_time(text):  # « oui, mardi matin si possible »
+        found = yes_no_phrase(text)
+        offered = any(b.get("payload") == _BOOKING for b in buttons)
+        return _BOOKING if offered and found and found[0] is Answer.YES else None
     if said is None:
         return None
     answers = [_button_answer(button) for button in buttons]

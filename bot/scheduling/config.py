@@ -14,16 +14,25 @@ from bot.settings import ROOT
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
 
+IN_PERSON = "en personne"
+
+
 @dataclass(frozen=True)
 class Advisor:
     id: str
     name: str
     email: str
-    mode: str
-    place: str
+    mode: str  # « en personne » or « par vidéoconférence »
+    place: str  # « Bureaux de Québec numérique », « lien envoyé par courriel »
     hours: dict[int, list[tuple[time, time]]]  # weekday (Monday 0) -> working periods
     days_off: frozenset[date] = frozenset()
     sectors: tuple[str, ...] = ()
+    address: str = ""  # street address of an in-person advisor's place
+
+    @property
+    def where(self) -> str:
+        """The place with its address: « Bureaux de Québec numérique, 1000, rue … »."""
+        return f"{self.place}, {self.address}" if self.address else self.place
 
 
 @dataclass(frozen=True)
@@ -79,6 +88,10 @@ def load_availability(path: Path = ROOT / "config" / "advisors.yml") -> Availabi
             if day not in WEEKDAYS:
                 raise ValueError(f"advisor {raw['id']}: unknown weekday {day!r}")
             hours[WEEKDAYS.index(day)] = [_period(p) for p in periods]
+        if raw["mode"] == IN_PERSON and not raw.get("address"):
+            raise ValueError(f"advisor {raw['id']}: an in-person advisor needs an address")
+        if any(c in f"{raw['place']}{raw.get('address') or ''}" for c in "()"):
+            raise ValueError(f"advisor {raw['id']}: no parentheses in place or address")
         advisors.append(
             Advisor(
                 id=str(raw["id"]),
@@ -89,6 +102,7 @@ def load_availability(path: Path = ROOT / "config" / "advisors.yml") -> Availabi
                 hours=hours,
                 days_off=frozenset(_date(d) for d in raw.get("days_off") or []),
                 sectors=tuple(raw.get("sectors") or ()),
+                address=str(raw.get("address") or ""),
             )
         )
     return Availability(

@@ -131,6 +131,17 @@ _NEXT_WEEKDAY = re.compile(rf"\b({_DAYS}) prochaine?\b|\bprochaine? ({_DAYS})\b"
 _EXPLICIT_WEEK = ("cette semaine", "semaine prochaine", "aujourd", "demain")
 
 
+_DAY_WORDS = re.compile(
+    rf"\b({_DAYS}|demain|aujourd|hier|lendemain|semaines?|mois|{_MONTHS})\b|(?<!h )\b\d{{1,2}}\b(?! ?h)"
+)
+
+
+def names_a_day(text: str) -> bool:
+    """Whether `text` names a day or a week, not only a time of day (« 15 h ça serait mieux »
+    does not: it is about the day already on the table)."""
+    return _DAY_WORDS.search(_normalized(text)) is not None
+
+
 def _normalized(text: str) -> str:
     """`text` folded, padded with spaces, with typos fixed and 12-hour times in 24 hours."""
     folded = f" {fold(text)} "
