@@ -44,6 +44,10 @@ WRONG_REFERENCES_PER_CONVERSATION = Limit("wrong_references_per_conversation", 5
 WRONG_REFERENCES_PER_CLIENT = Limit("wrong_references_per_client", 20, DAY)
 # The rights request's codes, whatever the conversations asking for them.
 PRIVACY_CODES_PER_ADDRESS = Limit("privacy_codes_per_address", 6, DAY)
+# The workspace's « Mot de passe oublié? »: counted for every address asked, with an account or
+# not, so that the limit tells nothing about which addresses have one.
+PASSWORD_RESETS_PER_ADDRESS = Limit("password_resets_per_address", 3, HOUR)
+PASSWORD_RESETS_PER_CLIENT = Limit("password_resets_per_client", 10, HOUR)
 
 
 class Store(Protocol):

@@ -23,6 +23,7 @@ NEXT = {
 }
 
 SESSION_LIFETIME = timedelta(hours=8)
+RESET_LIFETIME = timedelta(hours=1)  # a password reset link e-mailed to an account
 THROTTLE_WINDOW = timedelta(minutes=15)
 THROTTLE_FAILURES = 5  # failed sign-ins of one address within the window lock it for the window
 NOTE_MAX = 2000

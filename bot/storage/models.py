@@ -1,6 +1,7 @@
 """Tables: businesses, contacts, leads, answers, consents, decisions, diagnostics, bookings and
-callback requests; the mail retry queue; for the advisor workspace, accounts, their web sessions and login attempts,
-the leads' history (status, notes, assignment) and the audit log of who read what.
+callback requests; the mail retry queue; for the advisor workspace, accounts, their web sessions,
+password reset links and login attempts, the leads' history (status, notes, assignment) and the
+audit log of who read what.
 
 Schema changes go through Alembic migrations (migrations/versions/).
 """
@@ -281,6 +282,24 @@ class WebSession(Base):
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), info=CREATED)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    account: Mapped[Account] = relationship()
+
+
+class PasswordReset(Base):
+    """A link e-mailed to choose a new password: the e-mail holds a random token, the table
+    only its hash; valid until `expires_at`, once (`used_at`)."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), info=CREATED)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     account: Mapped[Account] = relationship()
 

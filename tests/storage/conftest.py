@@ -36,6 +36,7 @@ def empty(url: str) -> None:
             text(
                 "TRUNCATE audit_log, lead_events, lead_conversations, privacy_codes, "
                 "tracker_erasures, incidents, rights_requests, login_attempts, web_sessions, "
+                "password_resets, "
                 "accounts, callback_requests, bookings, diagnostics, decisions, consents, mail_queue, "
                 "answers, leads, contacts, businesses RESTART IDENTITY CASCADE"
             )

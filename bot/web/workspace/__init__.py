@@ -1,14 +1,16 @@
 """The advisor workspace under /conseillers: server-rendered French pages (Jinja2, escaped by
-default). Every page needs a signed-in account (`auth`); every form carries the session's CSRF
-token; every reading of a lead's personal data is audited.
+default). Every page but signing in and a forgotten password's needs a signed-in account
+(`auth`); every form carries the session's CSRF token (those two, a token of their own); every
+reading of a lead's personal data is audited.
 
 One module per area, each with `register(workspace, site)`: `auth` (sign-in and out),
-`leads` (the list and a lead's file with its follow-up), `journal` (the audit log),
-`analytics` (the program's figures and charts, managers only), `sessions` (the advisors'
-coming sessions, moved or cancelled with the chat's invitations), `exports` (the CSV export),
-`api` (the JSON API for a CRM, behind its own bearer token), `queues` (reviews of automated
-refusals, callback requests, leads waiting for their first contact), `privacy` (the privacy
-officer's tools: a person's file, rights requests, the incident register)."""
+`reset` (« Mot de passe oublié? »: a new password through an e-mailed link), `leads` (the list
+and a lead's file with its follow-up), `journal` (the audit log), `analytics` (the program's
+figures and charts, managers only), `sessions` (the advisors' coming sessions, moved or
+cancelled with the chat's invitations), `exports` (the CSV export), `api` (the JSON API for a
+CRM, behind its own bearer token), `queues` (reviews of automated refusals, callback requests,
+leads waiting for their first contact), `privacy` (the privacy officer's
+tools: a person's file, rights requests, the incident register)."""
 
 from __future__ import annotations
 
@@ -24,11 +26,12 @@ from bot.web.workspace import (
     leads,
     privacy,
     queues,
+    reset,
     sessions,
 )
 from bot.web.workspace.site import PREFIX, Site
 
-AREAS = (auth, leads, journal, analytics, sessions, exports, api, queues, privacy)
+AREAS = (auth, reset, leads, journal, analytics, sessions, exports, api, queues, privacy)
 
 
 def create_workspace(settings: Settings) -> Blueprint:

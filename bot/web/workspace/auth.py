@@ -1,9 +1,8 @@
 """Signing in and out, and the middleware that lets no one without a session see a page or
-post a form without the session's CSRF token."""
+post a form without the session's CSRF token (but the sign-in and password reset pages)."""
 
 from __future__ import annotations
 
-import secrets
 from urllib.parse import quote
 
 from sanic import Blueprint, Request, response
@@ -15,23 +14,35 @@ from bot.workspace import SESSION_LIFETIME
 
 SIGN_IN = f"{PREFIX}/connexion"
 API = f"{PREFIX}/api/"  # token-protected JSON (`api`): no cookie opens it, no sign-in page
+# « Mot de passe oublié? » (`reset`): for someone who cannot sign in.
+FORGOT = f"{PREFIX}/mot-de-passe-oublie"
+RESET = f"{PREFIX}/mot-de-passe/"
+CHANGED = "change"  # SIGN_IN?mot_de_passe=change: after a reset
+
+
+def public(path: str) -> bool:
+    """Whether `path` answers without a session: signing in, a password reset (one link a
+    path), and the API, which checks its own token, never the session cookie."""
+    if path.startswith(RESET):
+        return "/" not in path[len(RESET) :]
+    return path in (SIGN_IN, FORGOT) or path.startswith(API)
 
 
 def register(workspace: Blueprint, site: Site) -> None:
     def login_page(
         request: Request, error: str = "", status: int = 200, target: str = ""
     ) -> HTTPResponse:
-        """The sign-in form, with a fresh token in a cookie and in the form (double submit)."""
-        token = secrets.token_urlsafe(24)
-        reply = site.page(request, "connexion.html", status, error=error, login_csrf=token,
-                          target=target or request.args.get("suivant", ""))  # fmt: skip
-        site.cookie(reply, LOGIN_COOKIE, token, 3600)
-        return reply
+        """The sign-in form (with a fresh double-submit token)."""
+        return site.public_form(
+            request, "connexion.html", status, error=error,
+            target=target or request.args.get("suivant", ""),
+            changed=request.args.get("mot_de_passe") == CHANGED,
+        )  # fmt: skip
 
     @workspace.middleware("request")
     async def signed_in(request: Request) -> HTTPResponse | None:
-        if request.path == SIGN_IN or request.path.startswith(API):
-            return None  # the API checks its own token, never the session cookie
+        if public(request.path):
+            return None
         found = await site.blocking(accounts.session_of, site.database, request.cookies.get(COOKIE))
         if found is None:
             target = quote(request.path, safe="/")

@@ -1,10 +1,13 @@
 """What every workspace page shares: the database, the advisors, blocking calls off the event
-loop, page rendering with the security headers, cookies and token checks."""
+loop, work after the reply, the abuse limits, page rendering with the security headers, cookies
+and token checks."""
 
 from __future__ import annotations
 
 import asyncio
 import hmac
+import secrets
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -13,6 +16,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Request, response
 from sanic.response import HTTPResponse
 
+from bot import throttle
 from bot.scheduling.config import load_availability
 from bot.scheduling.invitation import french_datetime
 from bot.settings import Settings
@@ -56,6 +60,11 @@ def same_token(expected: str | None, given: str | None) -> bool:
     return bool(expected and given and hmac.compare_digest(expected, given))
 
 
+def client_of(request: Request) -> str:
+    """The caller's address (behind nginx: the one it saw, BEHIND_PROXY)."""
+    return str(request.remote_addr or request.ip)
+
+
 def viewer_of(request: Request) -> Viewer:
     """The signed-in team member (set by `auth`'s middleware on every page but sign-in)."""
     viewer: Viewer = request.ctx.viewer
@@ -68,6 +77,9 @@ class Site:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.database = sessions_of(settings)
+        # Shared by every instance with REDIS_URL, like the chat API's (`bot.throttle`).
+        self.limits = throttle.Throttle(throttle.open_store(settings.redis_url), settings.clock)
+        self._later = ThreadPoolExecutor(max_workers=2, thread_name_prefix="workspace-later")
 
     def advisors(self) -> dict[str, str]:
         """Advisor ids and names (config/advisors.yml, re-read so edits show at once)."""
@@ -76,6 +88,11 @@ class Site:
     async def blocking(self, function: Any, *args: Any) -> Any:
         """Run blocking work (the database) off the event loop."""
         return await asyncio.to_thread(partial(function, *args))
+
+    def after_reply(self, function: Any, *args: Any) -> None:
+        """Run blocking work in the background, the reply not waiting for it (`function` must
+        never raise: nobody reads what it returns)."""
+        self._later.submit(function, *args)
 
     def page(
         self, request: Request, template: str, status: int = 200, **values: Any
@@ -87,6 +104,16 @@ class Site:
             **values,
         )
         return response.html(html, status=status, headers=HEADERS)
+
+    def public_form(
+        self, request: Request, template: str, status: int = 200, **values: Any
+    ) -> HTTPResponse:
+        """A page whose form is posted without a session (sign-in, password reset): a fresh
+        token in a cookie and in the form (double submit, `same_token`)."""
+        token = secrets.token_urlsafe(24)
+        reply = self.page(request, template, status, login_csrf=token, **values)
+        self.cookie(reply, LOGIN_COOKIE, token, 3600)
+        return reply
 
     def refused(self, request: Request, status: int, message: str) -> HTTPResponse:
         return self.page(request, "erreur.html", status, message=message)

@@ -1,0 +1,59 @@
+"""Password reset by e-mail for the workspace's accounts: the French e-mail with its link, and
+the job that makes the link and sends it. The web pages are `bot/web/workspace/reset.py`, the
+links' storage `bot.storage.accounts` (request_reset, check_reset, reset_password).
+
+Whether an address has an account never shows: the page answers the same, and the job runs
+after the answer (`send_reset_link` is called off the request), so neither the answer nor its
+time tells. The job never raises: a failure is logged without the address.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.mail import MailSettings, message, send
+from bot.notifications import SIGNATURE
+from bot.scheduling.invitation import french_datetime
+from bot.storage.accounts import ResetLink, request_reset
+
+log = logging.getLogger(__name__)
+
+SUBJECT = "Choisir un nouveau mot de passe — espace conseillers de 100 % NumériQC"
+
+
+def reset_path(token: str) -> str:
+    """The reset page of `token`, under the workspace's address."""
+    return f"/mot-de-passe/{token}"
+
+
+def reset_mail(link: ResetLink, workspace: str) -> tuple[str, str]:
+    """The subject and body of the e-mail that carries `link` (`workspace`: "https://…/conseillers")."""
+    body = (
+        f"Bonjour {link.name},\n\n"
+        "Vous avez demandé à choisir un nouveau mot de passe pour l'espace conseillers de "
+        "100 % NumériQC. Ouvrez ce lien pour le faire :\n\n"
+        f"{workspace}{reset_path(link.token)}\n\n"
+        f"Le lien sert une seule fois et expire {french_datetime(link.expires_at)}.\n\n"
+        "Vous n'avez rien demandé? Ignorez ce courriel : votre mot de passe ne change pas.\n\n"
+        f"{SIGNATURE}"
+    )
+    return SUBJECT, body
+
+
+def send_reset_link(
+    sessions: sessionmaker[Session], mail: MailSettings, workspace: str, email: str, now: datetime
+) -> bool:
+    """Make a reset link for the active account of `email` and e-mail it; True if a mail was
+    sent or queued (False: no such active account, or a failure, logged). Never raises."""
+    try:
+        link = request_reset(sessions, email, now)
+        if link is None:
+            return False
+        send(mail, message(mail, link.email, *reset_mail(link, workspace)), now)
+        return True
+    except Exception as error:  # the person asks again; the log says why, without the address
+        log.error("password reset e-mail not sent: %s", type(error).__name__)
+        return False
