@@ -258,7 +258,13 @@ def lead_file(sessions: sessionmaker[Session], viewer: Viewer, lead_id: int) -> 
                 for b in bookings
             ],
             callbacks=[
-                {"wish": c.wish, "status": c.status, "at": as_utc(c.created_at)} for c in callbacks
+                {
+                    "wish": c.wish,
+                    "status": c.status,
+                    "at": as_utc(c.created_at),
+                    "assignee": c.assignee.name if c.assignee else None,
+                }
+                for c in callbacks
             ],
             history=[
                 {

@@ -254,6 +254,13 @@ class CallbackRequest(Base):
     # Marked done in the workspace: when, and by whom.
     done_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     done_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    # The team member who calls back (`bot.storage.queues.assign_callback`), and since when.
+    assigned_to: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), index=True
+    )
+    assigned_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    assignee: Mapped[Account | None] = relationship(foreign_keys=[assigned_to])
 
 
 class Account(Base):

@@ -1,6 +1,7 @@
 """The workspace's queues: automated refusals whose review was requested (a person confirms or
-overturns them, Law 25 s. 12.1), open callback requests, and leads waiting for their first
-contact; each filtered by who may see the lead (`bot.workspace.Viewer.sees`)."""
+overturns them, Law 25 s. 12.1), open callback requests (each assigned to a team member who
+may see its lead, or to nobody yet), and leads waiting for their first contact; each filtered by
+who may see the lead (`bot.workspace.Viewer.sees`)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.eligibility import Outcome
+from bot.storage.accounts import as_viewer
 from bot.storage.followup import add_event, latest_decisions, one_page, visible_to
 from bot.storage.leads import LeadCard, card_of
 from bot.storage.models import (
+    Account,
     Booking,
     Business,
     CallbackRequest,
@@ -23,7 +26,7 @@ from bot.storage.models import (
     now_of,
 )
 from bot.text import one_line
-from bot.workspace import NEW, NotAllowed, Viewer
+from bot.workspace import ADVISOR, NEW, NotAllowed, Viewer
 
 REASON_MAX = 1000
 CONFIRM, OVERTURN = "confirmer", "renverser"
@@ -71,6 +74,9 @@ class CallbackLine:
     name: str | None = None
     email: str | None = None
     phone: str | None = None
+    # The team member who calls back (an account), if someone was assigned.
+    assignee_id: int | None = None
+    assignee: str | None = None
 
 
 @dataclass(frozen=True)
@@ -201,16 +207,21 @@ class CallbackPage:
     pages: int
 
 
-def open_callbacks(sessions: sessionmaker[Session], viewer: Viewer, page: int = 1) -> CallbackPage:
+def open_callbacks(
+    sessions: sessionmaker[Session], viewer: Viewer, page: int = 1, mine: bool = False
+) -> CallbackPage:
     """Callback requests not yet handled (done or set aside as unwanted), oldest first, 25 a
-    page."""
+    page; `mine`: only those assigned to `viewer`."""
     query = visible_to(
-        select(CallbackRequest, Lead, Business.name)
+        select(CallbackRequest, Lead, Business.name, Account.name.label("assignee"))
         .outerjoin(Lead, CallbackRequest.lead_id == Lead.id)
         .outerjoin(Business, Lead.business_id == Business.id)
+        .outerjoin(Account, CallbackRequest.assigned_to == Account.id)
         .where(CallbackRequest.status == "open"),
         viewer,
     )
+    if mine:
+        query = query.where(CallbackRequest.assigned_to == viewer.account_id)
     with sessions() as session:
         rows, total, page, pages = one_page(
             session, query, page, CallbackRequest.created_at, CallbackRequest.id
@@ -226,10 +237,80 @@ def open_callbacks(sessions: sessionmaker[Session], viewer: Viewer, page: int = 
             name=row.CallbackRequest.name,
             email=row.CallbackRequest.email,
             phone=row.CallbackRequest.phone,
+            assignee_id=row.CallbackRequest.assigned_to,
+            assignee=row.assignee,
         )
         for row in rows
     ]
     return CallbackPage(lines, total, page, pages)
+
+
+def callback_assignees(sessions: sessionmaker[Session]) -> list[Viewer]:
+    """The active advisor accounts, by name: who a callback request can be given to (each only
+    if it sees the request's lead, `Viewer.sees`)."""
+    with sessions() as session:
+        accounts = session.scalars(
+            select(Account)
+            .where(Account.role == ADVISOR, Account.active.is_(True))
+            .order_by(Account.name, Account.id)
+        ).all()
+        return [as_viewer(account) for account in accounts]
+
+
+def assign_callback(
+    sessions: sessionmaker[Session],
+    viewer: Viewer,
+    callback_id: int,
+    account_id: int | None,
+    now: datetime | None = None,
+) -> int | None:
+    """Give the open callback request to the account `account_id` (None: to nobody), with a
+    history event on its lead if it has one; return its lead.
+
+    As for a lead's advisor (`followup.assign`): a manager gives it to any active advisor who
+    sees its lead, or takes it; an advisor takes it when nobody has it, or gives it back."""
+    moment = _now(sessions, now)
+    with sessions.begin() as session:
+        callback = session.get(CallbackRequest, callback_id, with_for_update=True)
+        if callback is None:
+            raise LookupError(callback_id)
+        lead = None if callback.lead_id is None else session.get(Lead, callback.lead_id)
+        if lead is not None and not viewer.sees(lead.advisor_id):
+            raise LookupError(callback_id)
+        if callback.status != "open":
+            raise NotAllowed(f"Ce rappel est déjà {HANDLED.get(callback.status, 'traité')}.")
+        current = callback.assignee
+        if not viewer.is_manager:
+            if account_id not in (viewer.account_id, None):
+                raise NotAllowed("Seul un gestionnaire peut confier un rappel à quelqu'un d'autre.")
+            if current is not None and current.id != viewer.account_id:
+                raise NotAllowed(
+                    f"Ce rappel est attribué à {current.name} : seul un gestionnaire peut le "
+                    "confier à quelqu'un d'autre."
+                )
+        chosen = None if account_id is None else session.get(Account, account_id)
+        if account_id is not None:
+            if chosen is None or not chosen.active:
+                raise NotAllowed("Choisissez un compte actif.")
+            if chosen.role != ADVISOR and chosen.id != viewer.account_id:
+                raise NotAllowed("Un rappel se confie à un conseiller.")
+            if not as_viewer(chosen).sees(lead.advisor_id if lead else None):
+                raise NotAllowed(
+                    f"{chosen.name} ne voit pas cette piste : elle est confiée à un autre "
+                    "conseiller."
+                )
+        if callback.assigned_to == account_id:
+            return callback.lead_id
+        callback.assigned_to, callback.assigned_at = account_id, moment
+        if lead is None:
+            return None
+        asked = f"Rappel demandé le {as_utc(callback.created_at):%Y-%m-%d}"
+        if chosen is not None:
+            note = f"{asked} attribué à {chosen.name}."
+        else:
+            note = f"{asked} : n'est plus attribué à {current.name if current else 'personne'}."
+        add_event(session, viewer, lead.id, "rappel", note=note, at=moment)
+        return lead.id
 
 
 # How a callback request leaves the queue: done, or set aside as unwanted (spam, abuse).

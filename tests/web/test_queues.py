@@ -2,7 +2,8 @@
 without signing in, advisor and manager rights, CSRF; a person confirms or overturns an
 automated refusal (a new, human decision beside the automated one, a history event, the
 merchant's French e-mail in the outbox); callbacks marked done; leads waiting for their first
-contact at a frozen "now"; and the team's e-mails (new lead, review, callback request)."""
+contact at a frozen "now"; callbacks assigned to a team member (who may, the lead's history,
+« Mes rappels »); and the team's e-mails (new lead, review, callback request)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from datetime import timedelta, timezone
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -46,7 +48,8 @@ __all__ = ["app"]
 NOW = FROZEN_NOW  # the tests' clock: why it is fixed, in tests/conftest.py
 REFUSAL = Verdict(Outcome.NOT_ELIGIBLE, ["Le commerce est hors de l'agglomération de Québec."])
 PAGES = ["/conseillers/files", "/conseillers/files/revisions/1"]
-FORMS = ["/conseillers/files/revisions/1", "/conseillers/files/rappels/1/fait"]
+FORMS = ["/conseillers/files/revisions/1", "/conseillers/files/rappels/1/fait",
+         "/conseillers/files/rappels/1/attribution"]  # fmt: skip
 
 
 @pytest.fixture
@@ -258,6 +261,132 @@ def test_an_unwanted_callback_is_set_aside_and_the_queue_is_paged(
     assert "Rappels demandés (26)" in after and "souhait 00" not in after
     again = manager.post(f"/conseillers/files/rappels/{first}/fait", {})
     assert again.status == 400 and "Ce rappel est déjà classé indésirable." in again.text
+
+
+def callback_of(sessions: sessionmaker[Session], lead_id: int) -> int:
+    with sessions() as session:
+        return session.scalars(
+            select(CallbackRequest.id).where(CallbackRequest.lead_id == lead_id)
+        ).one()
+
+
+def rappels(page: str) -> str:
+    """The callbacks' section of the queues page."""
+    return page.split('id="rappels"')[1].split('id="premier-contact"')[0]
+
+
+def test_a_manager_assigns_a_callback_and_each_finds_theirs(
+    app: Sanic, sessions: sessionmaker[Session]
+) -> None:
+    free = lead(sessions, "Fleuriste Montcalm")
+    request_callback(sessions, free, "plutôt le matin")
+    sophies = lead(sessions, "Boutique de Sophie", "sophie")
+    request_callback(sessions, sophies, None)
+    to_assign, sophies_callback = callback_of(sessions, free), callback_of(sessions, sophies)
+    sophie_id, marc_id = (account_id(sessions, f"{n}@qcnum.example") for n in ("sophie", "marc"))
+    manager = signed_in(app, "gestion@qcnum.example")
+    section = rappels(manager.get("/conseillers/files").text)
+    assert section.count("Non attribué") == 2
+    form = section.split(f"/files/rappels/{to_assign}/attribution")[1].split("</form>")[0]
+    assert f'<option value="{sophie_id}">Sophie</option>' in form
+    assert f'<option value="{marc_id}">Marc</option>' in form and "Me l'attribuer" in form
+    form = section.split(f"/files/rappels/{sophies_callback}/attribution")[1].split("</form>")[0]
+    assert f'value="{marc_id}"' not in form  # Marc does not see Sophie's lead
+
+    url = f"/conseillers/files/rappels/{to_assign}/attribution"
+    given = manager.post(url, {"compte": str(sophie_id)})
+    assert given.status == 303 and given.headers["location"] == "/conseillers/files#rappels"
+    assert "Attribué à Sophie" in rappels(manager.get("/conseillers/files").text)
+    refused = manager.post(
+        f"/conseillers/files/rappels/{sophies_callback}/attribution", {"compte": str(marc_id)}
+    )
+    assert refused.status == 400 and "Marc ne voit pas cette piste" in unescape(refused.text)
+    with sessions() as session:
+        [event] = session.scalars(select(LeadEvent).where(LeadEvent.lead_id == free)).all()
+        assert event.note == "Rappel demandé le 2026-11-23 attribué à Sophie."
+        assert session.get_one(CallbackRequest, sophies_callback).assigned_to is None
+    lead_page = manager.get(f"/conseillers/pistes/{free}").text
+    assert "(à faire, attribué à Sophie)" in lead_page and "attribué à Sophie." in lead_page
+
+    sophie = signed_in(app, "sophie@qcnum.example")
+    everything = rappels(sophie.get("/conseillers/files").text)
+    assert "Rappels demandés (2)" in everything and "<select" not in everything
+    mine = rappels(sophie.get("/conseillers/files?mes_rappels=oui").text)
+    assert "Rappels demandés (1)" in mine and "Fleuriste Montcalm" in mine
+    assert "Boutique de Sophie" not in mine and 'aria-current="page">Mes rappels' in mine
+    marc = rappels(
+        signed_in(app, "marc@qcnum.example").get("/conseillers/files?mes_rappels=oui").text
+    )
+    assert "Aucun rappel ne vous est attribué." in marc
+
+
+def test_an_advisor_takes_a_callback_or_gives_it_back_and_no_more(
+    app: Sanic, sessions: sessionmaker[Session]
+) -> None:
+    free = lead(sessions, "Fleuriste Montcalm")
+    request_callback(sessions, free, None)
+    marcs = lead(sessions, "Boutique de Marc", "marc")
+    request_callback(sessions, marcs, None)
+    callback, his = callback_of(sessions, free), callback_of(sessions, marcs)
+    url = f"/conseillers/files/rappels/{callback}/attribution"
+    sophie, marc = signed_in(app, "sophie@qcnum.example"), signed_in(app, "marc@qcnum.example")
+    assert sophie.post(url, {"moi": "oui"}, csrf=False).status == 403
+    assert sophie.post(url, {"moi": "oui", "csrf": "faux"}, csrf=False).status == 403
+    assert (
+        sophie.post(f"/conseillers/files/rappels/{his}/attribution", {"moi": "oui"}).status == 404
+    )
+    marc_id = account_id(sessions, "marc@qcnum.example")
+    other = sophie.post(url, {"compte": str(marc_id)})
+    assert other.status == 400 and "Seul un gestionnaire" in other.text
+    garbled = sophie.post(url, {"compte": "n'importe quoi"})
+    assert garbled.status == 400 and "Choisissez un conseiller dans la liste." in garbled.text
+    with sessions() as session:
+        assert session.get_one(CallbackRequest, callback).assigned_to is None
+
+    taken = sophie.post(url, {"moi": "oui", "mes_rappels": "oui"})
+    assert taken.status == 303
+    assert taken.headers["location"] == "/conseillers/files?mes_rappels=oui#rappels"
+    page = rappels(sophie.get("/conseillers/files?mes_rappels=oui").text)
+    assert "Attribué à Sophie" in page and "Ne plus m'en occuper" in page
+    his_view = rappels(marc.get("/conseillers/files").text)
+    assert "Attribué à Sophie" in his_view
+    assert his_view.count("/attribution") == 1  # only for his own lead's callback
+    stolen = marc.post(url, {"moi": "oui"})
+    assert stolen.status == 400 and "attribué à Sophie : seul un gestionnaire" in unescape(
+        stolen.text
+    )
+    assert sophie.post(url, {"compte": ""}).status == 303  # given back
+    assert marc.post(url, {"moi": "oui"}).status == 303
+    with sessions() as session:
+        assert session.get_one(CallbackRequest, callback).assigned_to == marc_id
+        notes = session.scalars(select(LeadEvent.note).where(LeadEvent.lead_id == free)).all()
+    assert notes == [
+        "Rappel demandé le 2026-11-23 attribué à Sophie.",
+        "Rappel demandé le 2026-11-23 : n'est plus attribué à Sophie.",
+        "Rappel demandé le 2026-11-23 attribué à Marc.",
+    ]
+
+
+def test_mes_rappels_keeps_its_filter_from_page_to_page(
+    app: Sanic, sessions: sessionmaker[Session]
+) -> None:
+    lead_id = lead(sessions, "Fleuriste Montcalm")
+    for n in range(27):
+        request_callback(sessions, lead_id, f"souhait {n:02d}")
+    manager = signed_in(app, "gestion@qcnum.example")
+    with sessions() as session:
+        ids = session.scalars(select(CallbackRequest.id).order_by(CallbackRequest.id)).all()
+    for callback in ids:
+        assert manager.post(f"/conseillers/files/rappels/{callback}/attribution",
+                            {"moi": "oui"}).status == 303  # fmt: skip
+    page = manager.get("/conseillers/files?mes_rappels=oui").text
+    assert (
+        "Page 1 sur 2" in page
+        and 'href="/conseillers/files?mes_rappels=oui&amp;rappels=2#rappels"' in page
+    )
+    second = manager.get("/conseillers/files?mes_rappels=oui&rappels=2").text
+    assert "souhait 26" in second and "souhait 00" not in second
+    assert "Attribué à Gestion" in second
 
 
 def test_leads_waiting_for_their_first_contact_at_a_frozen_now(

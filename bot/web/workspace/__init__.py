@@ -9,8 +9,8 @@ and a lead's file with its follow-up), `journal` (the audit log), `analytics` (t
 figures and charts, managers only), `sessions` (the advisors' coming sessions, moved or
 cancelled with the chat's invitations), `exports` (the CSV export), `api` (the JSON API for a
 CRM, behind its own bearer token), `queues` (reviews of automated refusals, callback requests,
-leads waiting for their first contact), `privacy` (the privacy officer's
-tools: a person's file, rights requests, the incident register)."""
+assigned to a team member, leads waiting for their first contact), `privacy` (the privacy
+officer's tools: a person's file, rights requests, the incident register)."""
 
 from __future__ import annotations
 
