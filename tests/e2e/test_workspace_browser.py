@@ -1,12 +1,18 @@
 """The advisor workspace in a real browser (Debian's Chromium driven by Playwright), on the
 running product: sign in, open the top lead, read its brief and transcript, change its status,
-add a note, see and move its session (booked in the chat); a hostile business name stays text; each page is saved as a screenshot (desktop and
-phone) under test-results/workspace/ and checked with axe-core (WCAG 2.1 A and AA)."""
+add a note, see and move its session (booked in the chat); a hostile business name stays text;
+assign a callback request and find it in « Mes rappels »; a forgotten password replaced through
+the e-mailed link; each page is saved as a screenshot (desktop and phone) under
+test-results/workspace/ and checked with axe-core (WCAG 2.1 A and AA)."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from dataclasses import replace
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -15,7 +21,7 @@ from playwright.sync_api import Browser, Dialog, Page, expect
 from bot.settings import ROOT, Settings
 from bot.storage.accounts import create_account
 from bot.storage.database import sessions_for
-from bot.storage.leads import save_submission
+from bot.storage.leads import request_callback, save_submission
 from tests.conftest import Responses
 from tests.e2e.test_booking_conversation import (
     ASK_WHEN,
@@ -76,11 +82,11 @@ def open_page(browser: Browser, size: str) -> Page:
     return context.new_page()
 
 
-def sign_in(page: Page, stack: Settings, email: str) -> None:
+def sign_in(page: Page, stack: Settings, email: str, password: str = PASSWORD) -> None:
     page.goto(f"{stack.web_url}/conseillers/")
     expect(page).to_have_url(f"{stack.web_url}/conseillers/connexion?suivant=/conseillers/")
     page.get_by_label("Courriel").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_label("Mot de passe").fill(password)
     page.keyboard.press("Enter")  # the keyboard is enough
     expect(page.get_by_role("heading", name="Pistes")).to_be_visible()
 
@@ -196,11 +202,86 @@ def test_see_and_move_the_session_booked_in_the_chat(
 def test_queues_and_analytics_pages(
     browser: Browser, stack: Settings, team: dict[str, str], size: str
 ) -> None:
+    """The queues, with a callback request taken (« Me l'attribuer »), found in « Mes
+    rappels », then given to an advisor; the analytics."""
+    suffix = uuid.uuid4().hex[:6]
+    database = sessions_for(stack.database_url)
+    advisor = f"Sophie Gagnon {suffix}"
+    create_account(database, f"sophie-{suffix}@qcnum.example", advisor, "advisor", PASSWORD,
+                   "sophie")  # fmt: skip
+    business = f"Fleuriste {suffix}"
+    lead_id = save_submission(
+        database, submission(replace(INTAKE, business_name=business), email=f"f-{suffix}@x.ca")
+    )
+    request_callback(database, lead_id, "Plutôt en fin de journée, après la fermeture.")
     page = open_page(browser, size)
     sign_in(page, stack, team["manager"])
     page.get_by_role("link", name="Files d'attente").click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
+    row = page.locator("tr", has_text=business)
+    expect(row).to_contain_text("Non attribué")
     check(page, f"files-{size}")
+    row.get_by_role("button", name="Me l'attribuer").click()
+    expect(page.locator("tr", has_text=business)).to_contain_text("Attribué à Geneviève Gestion")
+    page.get_by_role("link", name="Mes rappels").click()
+    row = page.locator("tr", has_text=business)
+    expect(row).to_be_visible()
+    check(page, f"files-mes-rappels-{size}")
+    row.get_by_label("Attribuer à").select_option(label=advisor)
+    row.get_by_role("button", name="Attribuer le rappel").click()
+    expect(page.locator("tr", has_text=business)).to_have_count(0)  # no longer « mes rappels »
+    page.get_by_role("link", name="Tous").click()
+    expect(page.locator("tr", has_text=business)).to_contain_text(f"Attribué à {advisor}")
+    check(page, f"files-attribue-{size}")
     page.get_by_role("link", name="Statistiques").click()
     expect(page.locator("canvas").first).to_be_visible()
     check(page, f"statistiques-{size}")
+
+
+def mail_to(stack: Settings, address: str) -> EmailMessage:
+    """The one e-mail to `address` in the outbox (sent after the page's answer: waited for)."""
+    deadline = time.monotonic() + 15
+    while True:
+        found = [
+            mail
+            for path in (stack.var_dir / "outbox").glob("*.eml")
+            for mail in [message_from_bytes(path.read_bytes(), EmailMessage, policy=default)]
+            if mail["To"] == address
+        ]
+        if found or time.monotonic() > deadline:
+            assert len(found) == 1, address
+            return found[0]
+        time.sleep(0.1)
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_a_forgotten_password_replaced_through_the_e_mailed_link(
+    browser: Browser, stack: Settings, size: str
+) -> None:
+    email = f"oubli-{uuid.uuid4().hex[:6]}@qcnum.example"
+    create_account(sessions_for(stack.database_url), email, "Olivier Oubli", "manager", PASSWORD)
+    page = open_page(browser, size)
+    page.goto(f"{stack.web_url}/conseillers/connexion")
+    page.get_by_role("link", name="Mot de passe oublié?").click()
+    expect(page.get_by_role("heading", name="Mot de passe oublié")).to_be_visible()
+    check(page, f"mot-de-passe-oublie-{size}")
+    page.get_by_label("Courriel").fill(email)
+    page.get_by_role("button", name="Recevoir un lien").click()
+    expect(page.get_by_role("status")).to_contain_text("Si un compte actif utilise cette adresse")
+    check(page, f"mot-de-passe-envoye-{size}")
+    body = mail_to(stack, email).get_body(("plain",))
+    assert body is not None
+    [link] = [w for w in str(body.get_content()).split() if "/conseillers/mot-de-passe/" in w]
+    page.goto(link)
+    expect(page.get_by_role("heading", name="Nouveau mot de passe")).to_be_visible()
+    check(page, f"mot-de-passe-nouveau-{size}")
+    new_password = "trois mots faciles à retenir"
+    page.get_by_label("Nouveau mot de passe").fill(new_password)
+    page.get_by_label("Confirmez le mot de passe").fill(new_password)
+    page.get_by_role("button", name="Enregistrer le mot de passe").click()
+    expect(page.get_by_role("status")).to_contain_text("Votre mot de passe est changé")
+    check(page, f"mot-de-passe-change-{size}")
+    sign_in(page, stack, email, new_password)
+    page.goto(link)  # used: the page says so and offers a new link
+    expect(page.get_by_role("alert")).to_contain_text("Ce lien a déjà servi")
+    check(page, f"mot-de-passe-lien-utilise-{size}")

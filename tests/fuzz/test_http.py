@@ -38,7 +38,9 @@ KNOWN_PATHS = st.sampled_from(
      "/static/widget.js", "/static/../bot/settings.py", "/static/%2e%2e/%2e%2e/etc/passwd",
      "//autre-site.com", "/conseillers", "/conseillers/", "/conseillers/connexion",
      "/conseillers/pistes/1", "/conseillers/pistes/-1", "/conseillers/pistes/99999999999999999999",
-     "/conseillers/journal", "/webhooks/rest/webhook", "/%00", "/%ff", "/" + "a" * 3000]
+     "/conseillers/journal", "/conseillers/mot-de-passe-oublie", "/conseillers/mot-de-passe/",
+     "/conseillers/files/rappels/1/attribution", "/webhooks/rest/webhook", "/%00", "/%ff",
+     "/" + "a" * 3000]
 )  # fmt: skip
 paths = st.one_of(
     KNOWN_PATHS,
