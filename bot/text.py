@@ -21,6 +21,28 @@ def fold(text: str) -> str:
     return " ".join(_ABBREVIATIONS.get(word, word) for word in words)
 
 
+def fold_with_positions(text: str) -> tuple[str, list[int]]:
+    """`text` folded as `fold` folds it (without writing out « st »), and for each folded
+    character the index in `text` of the character it comes from, plus `len(text)` at the end:
+    what is found in the folded text can be cut from the text as typed."""
+    folded: list[str] = []
+    positions: list[int] = []
+    for index, char in enumerate(text):
+        for part in unicodedata.normalize("NFKD", char.casefold()):
+            if unicodedata.combining(part):
+                continue
+            if "a" <= part <= "z" or "0" <= part <= "9":
+                folded.append(part)
+                positions.append(index)
+            elif folded and folded[-1] != " ":
+                folded.append(" ")
+                positions.append(index)
+    if folded and folded[-1] == " ":
+        folded.pop()
+        positions.pop()
+    return "".join(folded), [*positions, len(text)]
+
+
 def _breaking(char: str) -> bool:
     return unicodedata.category(char) in {"Cc", "Zl", "Zp"} or char in _BIDI_CONTROLS
 
