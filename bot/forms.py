@@ -8,22 +8,30 @@ in `bot.conversation`) and one escalation when an answer cannot be read:
    or « Passer » where the answer is optional, or else a way out (stop, a person);
 4. after a third, an optional question is skipped and a required one paused (answers kept):
    the merchant never reads the same words a third time.
+
+« c'est quoi une infolettre? » is answered in one sentence (`bot.glossary`) and the question
+asked again. At the recap, answers are corrected by the recap's labels or the fields' usual
+names, with or without the new value, several in one message (`bot.corrections`), or by a new
+value alone that can belong to one question only; the bot says what changed.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
+from bot import glossary
 from bot.conversation import (
     Turn,
-    field_named,
     firmly_stops,
     first_unanswered,
     interruption,
     wants_to_skip,
 )
+from bot.corrections import Said, fields_said
 from bot.parsing import NotUnderstood
 from bot.text import fold
 from bot.vocabulary import Answer, find_yes_no, is_unsure, mentions_unsure, plain_yes_no
@@ -33,6 +41,8 @@ WORDS = "une réponse en mots (même « je ne sais pas »)"  # to an emoji or pu
 FAILURES = "form_failures"  # the slot counting failed answers to the current question
 Choice = tuple[str, str]  # a button: (title, payload)
 Reader = Callable[[str, dict[str, Any]], dict[str, Any]]
+# The answers a value typed alone gives when it can only be one question's, else None.
+Recogniser = Callable[[str, dict[str, Any]], dict[str, Any] | None]
 
 
 def same(*titles: str) -> tuple[Choice, ...]:
@@ -70,6 +80,9 @@ class Question:
     words: tuple[str, ...] = ()  # how a merchant names it to correct it
     clears: tuple[str, ...] = ()  # answers that go with it, cleared when it is corrected
     shown: Callable[[Any], Any] = _as_is  # its stored answer as the merchant reads it
+    # Reads a new value typed alone at the recap when it can only be this question's (an
+    # address with its postal code, « propriétaire »); its buttons' titles count too.
+    alone: Recogniser | None = None
 
     def escalation(self) -> list[Choice]:
         offered = list(self.choices or self.buttons)
@@ -88,8 +101,9 @@ class Form:
     correct_example: str
     paused: str  # said when the merchant stops
     resumed: str | None = None  # said when the form starts again with answers already given
-    # Answers to other questions found in any message (an e-mail, a phone number).
-    extra: Callable[[str, str | None], dict[str, Any]] | None = None
+    # Answers to other questions found in any message (an e-mail, a phone number), given the
+    # message, the question asked (None at the recap) and the answers so far.
+    extra: Callable[[str, str | None, dict[str, Any]], dict[str, Any]] | None = None
 
     def question(self, name: str) -> Question:
         return next(q for q in self.questions if q.name == name)
@@ -109,6 +123,14 @@ class Form:
     def names(self) -> set[str]:
         """The names of the form's questions."""
         return {q.name for q in self.questions}
+
+    def naming(self) -> dict[str, tuple[str, ...]]:
+        """How a merchant names each question to correct it: its words and its recap label."""
+        return {
+            q.name: tuple(dict.fromkeys(w for w in (*q.words, fold(q.label)) if w))
+            for q in self.questions
+            if q.words or q.label
+        }
 
     def buttons(self, name: str) -> list[dict[str, str]]:
         """The buttons shown with the question `name` when it is first asked."""
@@ -136,6 +158,13 @@ def take_turn(
         if form.resumed and started and turn.next_question != form.recap:
             turn.say.append((form.resumed, {}))
         return turn
+    term = glossary.asked_about(text)
+    if term and not _answers(form, question, text, answers, unsure=False):
+        after = text.rpartition("?")[2].strip()  # « c'est quoi une infolettre? on envoie rien »
+        if not _answers(form, question, after, answers, unsure=False):
+            # « c'est quoi une infolettre? »: what the word means, then the same question again
+            return Turn(updates={FAILURES: 0}, say=[(term, {})], next_question=question)
+        text = after
     interrupted = interruption(text, question, intent, confidence, form.paused)
     answers_it = interrupted and (not interrupted.paused or _hears(form, question, text))
     if answers_it and _answers(form, question, text, answers):
@@ -156,22 +185,25 @@ def _hears(form: Form, question: str, text: str) -> bool:
     return not firmly_stops(text) and any(f" {phrase} " in folded for phrase in heard)
 
 
-def _answers(form: Form, question: str, text: str, answers: dict[str, Any]) -> bool:
-    """Whether `text`, not a question (no « ? »), reads as an answer to `question`."""
+def _answers(
+    form: Form, question: str, text: str, answers: dict[str, Any], unsure: bool = True
+) -> bool:
+    """Whether `text`, not a question (no « ? »), reads as an answer to `question` (« je ne
+    sais pas » too, unless not `unsure`)."""
     if text.rstrip().endswith("?") or question in {form.recap, form.correct}:
         return False
     try:
-        form.question(question).read(text, answers)
+        read = form.question(question).read(text, answers)
     except NotUnderstood:
         return False
-    return True
+    return unsure or read.get(question) != UNKNOWN
 
 
 def _answer_turn(
     form: Form, question: Question, answers: dict[str, Any], text: str, failures: int
 ) -> Turn:
     turn = Turn()
-    extra = form.extra(text, question.name) if form.extra else {}
+    extra = form.extra(text, question.name, answers) if form.extra else {}
     corrections = {k: v for k, v in extra.items() if answers.get(k) not in (None, "", v)}
     if corrections:  # "en fait mon courriel c'est ...": an earlier answer changes
         turn.updates = corrections
@@ -230,15 +262,24 @@ def _pause(form: Form, turn: Turn) -> None:
 def _recap_turn(
     form: Form, answers: dict[str, Any], question: str, text: str, failures: int
 ) -> Turn:
-    """At the recap: confirm, or say what to correct (a field's name, or the right value);
+    """At the recap: confirm, or correct: fields named with their new values (« mon nom c'est
+    Ginette Tremblay pis mon rôle c'est propriétaire », « SDC ou regroupement : … »), a new
+    value alone that can only be one question's, or a field named alone (asked again);
     « rien », « non », « je sais pas » to « que voulez-vous corriger? » is nothing to correct."""
-    extra = form.extra(text, None) if form.extra else {}
-    if extra:  # "mon courriel c'est plutôt ..."
-        return Turn(updates=extra | {FAILURES: 0}, next_question=form.recap)
-    named = field_named(text, {q.name: q.words for q in form.questions if q.words})
-    if named is not None:
-        cleared = (named, *form.question(named).clears)
-        return Turn(updates={name: None for name in cleared} | {FAILURES: 0}, next_question=named)
+    naming = form.naming()
+    said = fields_said(text, naming)
+    if any(s.value is not None for s in said):
+        return _corrected(form, answers, said)
+    if len(said) == 1 and _bare(text) in naming[said[0].field]:  # « le budget »: its name
+        return _corrected(form, answers, said)
+    alone = _alone(form, answers, text)
+    if alone:
+        return _corrected(form, answers, [], alone)
+    if said:  # « le téléphone », « le nom du regroupement »: asked again
+        return _corrected(form, answers, said)
+    extra = form.extra(text, None, answers) if form.extra else {}
+    if extra:  # "mon cell c'est plutôt ..."
+        return _corrected(form, answers, [], extra)
     if question == form.correct:
         if plain_yes_no(text) is not None or fold(text) in NOTHING_TO_CORRECT:
             turn = Turn(updates={form.recap: True, FAILURES: 0}, next_question=None)
@@ -248,6 +289,69 @@ def _recap_turn(
     if find_yes_no(text) is Answer.YES:
         return Turn(updates={form.recap: True}, next_question=None)
     return Turn(updates={FAILURES: 0}, next_question=form.correct)
+
+
+def _bare(text: str) -> str:
+    """The folded text without the determiners before it (« le budget » is « budget »)."""
+    return re.sub(
+        r"^(?:(?:le|la|l|les|mon|ma|mes|votre|vos|notre|nos|son|sa|ses)\s+)+", "", fold(text)
+    )
+
+
+def _alone(form: Form, answers: dict[str, Any], text: str) -> dict[str, Any] | None:
+    """The answers a value typed alone gives, when it can belong to one question only (an
+    address with its postal code, a named association, a button's title of one question)."""
+    claims: list[dict[str, Any]] = []
+    folded = fold(text)
+    for q in form.questions:
+        values = None
+        with suppress(NotUnderstood):
+            values = q.alone(text, answers) if q.alone else None
+            titles = [p for t, p in (*q.buttons, *q.choices) if folded in {fold(t), fold(p)}]
+            if values is None and titles:
+                values = q.read(titles[0], answers)
+        if values and q.asked({**answers, **values}):
+            claims.append(values)
+    return claims[0] if len(claims) == 1 else None
+
+
+def _corrected(
+    form: Form, answers: dict[str, Any], said: list[Said], values: dict[str, Any] | None = None
+) -> Turn:
+    """The answers corrected at the recap: each new value read by its question (one that
+    cannot be read, or a field named alone, is asked again), the answers that go with a
+    changed one cleared, and what changed said (« C'est noté : Votre nom → … »)."""
+    updates: dict[str, Any] = dict(values or {})
+    again: list[str] = []
+    for field in said:
+        try:
+            if field.value is None:
+                raise NotUnderstood(field.field)
+            updates |= form.question(field.field).read(field.value, {**answers, **updates})
+        except NotUnderstood:
+            again.append(field.field)
+    for name in [n for n in updates if n in form.names and updates[n] != answers.get(n)]:
+        for gone in form.question(name).clears:
+            updates.setdefault(gone, None)
+    for name in again:
+        updates |= dict.fromkeys((name, *form.question(name).clears))
+    turn = Turn(updates=updates | {FAILURES: 0})
+    shown = [
+        (form.question(n), v) for n, v in updates.items() if n in form.names and n not in again
+    ]
+    changed = [(q, v) for q, v in shown if v != answers.get(q.name) and v is not None]
+    if changed:
+        turn.say += [("utter_form_noted", _noted(q, v)) for q, v in changed if q.label]
+    elif not again:  # « mon rôle c'est propriétaire », as noted already
+        named = {f.field for f in said} or set(list(values or {})[:1])
+        kept = [(q, v) for q, v in shown if q.name in named]
+        turn.say += [("utter_form_unchanged", _noted(q, v)) for q, v in kept if q.label]
+    turn.next_question = form.next_question({**answers, **updates})
+    return turn
+
+
+def _noted(question: Question, value: Any) -> dict[str, Any]:
+    return {"label": question.label, "value": question.shown(value)}
 
 
 NOTHING_TO_CORRECT = (

@@ -1,17 +1,22 @@
 """The eligibility intake as data for the form engine (`bot.forms`): its questions, how each
 answer is read, the recap, and the intake the eligibility rules decide on.
 
-Answers found in any message (an e-mail, a phone number) are taken as corrections of earlier
-ones. The Rasa form only maps the tracker to `take_turn` and back.
+Each answer is stored as meant, not word for word (`bot.extraction`): « Ginette Tremblay, la
+propriétaire » is a name and a role (not asked again), « comme j'ai dit, la propriétaire » a
+role, « oui, les gens d'affaires de Charlesbourg » a yes with the association's name (not asked
+again); what was typed stays in the conversation's transcript. Answers found in any message
+(an e-mail, a phone number) are taken as corrections of earlier ones. The Rasa form only maps
+the tracker to `take_turn` and back.
 """
 
 from __future__ import annotations
 
+import re
 from contextlib import suppress
 from functools import partial
 from typing import Any
 
-from bot import forms
+from bot import extraction, forms
 from bot.eligibility import Intake, Readiness
 from bot.forms import Form, Question, Reader, same
 from bot.limits import INTAKE as LIMITS
@@ -44,14 +49,43 @@ def _clean(question: str, text: str) -> str:
     return text
 
 
-def _name(question: str) -> Reader:
-    def read(text: str, answers: dict[str, Any]) -> dict[str, Any]:
-        text = _clean(question, text)
-        if len(text) < SHORTEST_NAME:
-            raise NotUnderstood(f"un nom de {SHORTEST_NAME} à {LIMITS[question]} caractères")
-        return {question: text}
+def _short_enough(question: str, value: str) -> str:
+    if len(value) < SHORTEST_NAME:
+        raise NotUnderstood(f"un nom de {SHORTEST_NAME} à {LIMITS[question]} caractères")
+    return value
 
-    return read
+
+def _business_name(text: str, answers: dict[str, Any]) -> dict[str, Any]:
+    """The shop's name, without « ça s'appelle » and the remarks after it."""
+    said = _clean("business_name", text)
+    return {
+        "business_name": _short_enough(
+            "business_name", _clean("business_name", extraction.business(said))
+        )
+    }
+
+
+def _contact_name(text: str, answers: dict[str, Any]) -> dict[str, Any]:
+    """The person's name; a role said with it is the role's answer (« Ginette Tremblay, la
+    propriétaire »)."""
+    name, role = extraction.person(_clean("contact_name", text))
+    if not name:
+        raise NotUnderstood("votre prénom et votre nom")
+    found: dict[str, Any] = {
+        "contact_name": _short_enough("contact_name", _clean("contact_name", name))
+    }
+    if role and len(role) <= LIMITS["contact_role"]:
+        found["contact_role"] = role
+    return found
+
+
+def _association_name(text: str, answers: dict[str, Any]) -> dict[str, Any]:
+    """The association's name as meant; « je sais pas le nom exact » is « je ne sais pas »."""
+    said = yes_no_phrase(text)
+    if said and said[0] is Answer.UNSURE and len(said[1].split()) <= 4:
+        return {"association_name": Answer.UNSURE.value}
+    name = extraction.association(_clean("association_name", text))
+    return {"association_name": _clean("association_name", name)}
 
 
 def _text(question: str) -> Reader:
@@ -66,25 +100,26 @@ def _text(question: str) -> Reader:
     return read
 
 
-_ROLES = {
-    "coproprietaire": "Copropriétaire", "proprietaire": "Propriétaire", "owner": "Propriétaire",
-    "patron": "Propriétaire", "patronne": "Propriétaire", "boss": "Propriétaire",
-    "gerant": "Gérant(e)", "gerante": "Gérant(e)", "gestionnaire": "Gestionnaire",
-    "directeur": "Direction", "directrice": "Direction", "associe": "Associé(e)",
-    "associee": "Associé(e)", "responsable": "Responsable", "employe": "Employé(e)",
-    "employee": "Employé(e)",
-}  # fmt: skip
-
-
 def _role(text: str, answers: dict[str, Any]) -> dict[str, Any]:
-    """The role as said, or, in an answer too long to keep, the role it names (« Ben je suis la
-    propriétaire, mais je coiffe encore… » is « Propriétaire »)."""
-    said = one_line(text)
-    if len(said) > LIMITS["contact_role"]:
-        named = next((r for w, r in _ROLES.items() if w in fold(said).split()), None)
+    """The role as meant (« comme j'ai dit, la propriétaire » is « Propriétaire »); in an answer
+    too long to keep, the role it names."""
+    role = extraction.role(
+        _clean("contact_role", text)
+        if len(one_line(text)) <= LIMITS["contact_role"]
+        else one_line(text)
+    )
+    if len(role) > LIMITS["contact_role"]:
+        folded = f" {fold(text)} "
+        named = next((r for w, r in extraction.ROLES.items() if f" {w} " in folded), None)
         if named:
             return {"contact_role": named}
-    return {"contact_role": _clean("contact_role", text)}
+    return {"contact_role": _clean("contact_role", role)}
+
+
+def _role_alone(text: str, answers: dict[str, Any]) -> dict[str, Any] | None:
+    """A role said alone at the recap (« propriétaire », « je suis la gérante »)."""
+    name, role = extraction.person(text)
+    return {"contact_role": role} if role and not name else None
 
 
 def _email(text: str, answers: dict[str, Any]) -> dict[str, Any]:
@@ -114,6 +149,43 @@ def _municipality(text: str, answers: dict[str, Any]) -> dict[str, Any]:
 
 def _yes_no(question: str, signs: tuple[str, ...]) -> Reader:
     return lambda text, answers: {question: parse_yes_no(_clean(question, text), signs).value}
+
+
+def _sdc_member(text: str, answers: dict[str, Any]) -> dict[str, Any]:
+    """Yes, no or « je ne sais pas »; a yes that names the association answers its name too
+    (« oui, on fait partie du regroupement des gens d'affaires de Charlesbourg »)."""
+    found: dict[str, Any] = {"sdc_member": parse_yes_no(_clean("sdc_member", text), MEMBER).value}
+    if found["sdc_member"] == Answer.YES.value and (name := extraction.association_named(text)):
+        found["association_name"] = name[: LIMITS["association_name"]]
+    return found
+
+
+def _association_alone(text: str, answers: dict[str, Any]) -> dict[str, Any] | None:
+    """An association named alone at the recap (« l'Association des gens d'affaires de
+    Charlesbourg »): the merchant is a member of it."""
+    name = extraction.association_named(text)
+    if name is None or len(fold(name).split()) + 3 < len(fold(text).split()):
+        return None
+    return {"sdc_member": Answer.YES.value, "association_name": name[: LIMITS["association_name"]]}
+
+
+def _address_alone(text: str, answers: dict[str, Any]) -> dict[str, Any] | None:
+    """An address with a street number and a postal code, typed alone at the recap."""
+    if find_postal_code(text) and re.match(r"\s*\d", text):
+        return _address(text, answers)
+    return None
+
+
+_HOURS = re.compile(r"\b(?:h|hr|hrs|heure|heures|minute|minutes|min|mins)\b")
+_PEOPLE = re.compile(r"\b(?:employe|employes|employee|employees|personnes|travailleurs)\b")
+
+
+def _hours_alone(text: str, answers: dict[str, Any]) -> dict[str, Any] | None:
+    return _hours(text, answers) if _HOURS.search(fold(text)) else None
+
+
+def _employees_alone(text: str, answers: dict[str, Any]) -> dict[str, Any] | None:
+    return _employees(text, answers) if _PEOPLE.search(fold(text)) else None
 
 
 def _sector(text: str, answers: dict[str, Any]) -> dict[str, Any]:
@@ -167,7 +239,7 @@ READINESS_SHOWN = {
 }
 
 
-def _extra_answers(text: str, question: str | None) -> dict[str, Any]:
+def _extra_answers(text: str, question: str | None, answers: dict[str, Any]) -> dict[str, Any]:
     """Answers to other questions found in the same message: an e-mail address, a phone number."""
     extra: dict[str, Any] = {}
     if question != "email" and (email := find_email(text)):
@@ -202,18 +274,18 @@ STOREFRONT = (
 MEMBER = ("sdc", "membre", "artere", "regroupement", "association")
 INTAKE = Form(
     questions=(
-        Question("business_name", _name("business_name"), "Boulangerie du Quartier",
+        Question("business_name", _business_name, "Boulangerie du Quartier",
                  label="Entreprise", words=("entreprise", "commerce", "nom de l entreprise", "nom du commerce")),
-        Question("contact_name", _name("contact_name"), "Marie Tremblay",
-                 label="Votre nom", words=("mon nom", "votre nom", "nom")),
-        Question("contact_role", _role, "propriétaire",
+        Question("contact_name", _contact_name, "Marie Tremblay",
+                 label="Votre nom", words=("mon nom", "votre nom", "nom", "nom de famille", "prenom")),
+        Question("contact_role", _role, "propriétaire", alone=_role_alone,
                  buttons=same("Propriétaire", "Gestionnaire", "Employé(e)"),
-                 label="Votre rôle", words=("role", "poste", "titre")),
+                 label="Votre rôle", words=("role", "mon role", "poste", "titre", "fonction")),
         Question("email", _email, "nom@exemple.com",
                  label="Courriel", words=("courriel", "email", "mail", "adresse courriel")),
         Question("phone", _phone, "418 555-1234", shown=phone_for_people,
                  label="Téléphone", words=("telephone", "tel", "numero", "cell")),
-        Question("address", _address, "123, rue Saint-Joseph Est, Québec, G1K 3A5",
+        Question("address", _address, "123, rue Saint-Joseph Est, Québec, G1K 3A5", alone=_address_alone,
                  label="Adresse", words=("adresse", "code postal"),
                  clears=("postal_code", "municipality")),
         Question("municipality", _municipality, "Québec", asked=_municipality_needed,
@@ -226,15 +298,19 @@ INTAKE = Form(
         Question("sector_detail", _sector_detail, "atelier de couture",
                  asked=lambda a: a.get("sector") == Sector.OTHER.value and not a.get("sector_detail_given"),
                  label="Précision sur le secteur"),
-        Question("sdc_member", _yes_no("sdc_member", MEMBER), "oui", buttons=YES_NO,
-                 label="Artère avec SDC ou regroupement d'affaires", words=("sdc", "regroupement", "association")),
-        Question("association_name", _text("association_name"), "SDC Saint-Roch", optional=True,
-                 asked=lambda a: a.get("sdc_member") == Answer.YES.value,
-                 label="SDC ou regroupement"),
-        Question("employees", _employees, "3 (ou « juste moi »)", optional=True,
+        Question("sdc_member", _sdc_member, "oui", buttons=YES_NO, clears=("association_name",),
+                 label="Artère avec SDC ou regroupement d'affaires",
+                 words=("sdc", "regroupement", "association", "artere", "membre")),
+        Question("association_name", _association_name, "SDC Saint-Roch", optional=True,
+                 asked=lambda a: a.get("sdc_member") == Answer.YES.value, alone=_association_alone,
+                 label="SDC ou regroupement",
+                 words=("nom du regroupement", "nom de la sdc", "nom de l association", "nom de ma sdc",
+                        "nom de notre sdc", "nom de mon regroupement", "nom de notre regroupement",
+                        "nom de mon association", "nom de notre association", "nom de la sdc ou du regroupement")),
+        Question("employees", _employees, "3 (ou « juste moi »)", optional=True, alone=_employees_alone,
                  choices=same("Juste moi", "2 à 5", "6 à 20", "Plus de 20"),
                  label="Nombre d'employés", words=("employes", "employe")),
-        Question("hours_per_week", _hours, "2 heures", optional=True, hears=("pas le temps",),
+        Question("hours_per_week", _hours, "2 heures", optional=True, hears=("pas le temps",), alone=_hours_alone,
                  shown=_hours_shown,
                  buttons=same("Moins d'une heure", "1 à 2 heures", "3 heures et plus"),
                  label="Temps par semaine", words=("temps", "heures")),

@@ -183,3 +183,131 @@ def test_what_to_correct_escalates_to_the_answers_as_buttons_then_a_pause() -> N
     )
     third = take_turn(answers, "field_to_correct", "bof", failures=2)
     assert third.paused and [r for r, _ in third.say] == ["utter_form_stuck", "utter_intake_paused"]
+
+
+CHARLESBOURG = "Association des gens d'affaires de Charlesbourg"
+
+
+def test_answers_typed_in_sentences_are_stored_as_meant() -> None:
+    """A merchant who types instead of clicking: the name without the role (kept as the role's
+    answer, not asked again), the role and the association without the fillers."""
+    named = take_turn({"business_name": "X"}, "contact_name", "Ginette Tremblay, la propriétaire")
+    assert named.updates | {FAILURES: 0} == {
+        "contact_name": "Ginette Tremblay",
+        "contact_role": "Propriétaire",
+        FAILURES: 0,
+    }
+    assert named.next_question == "email"  # the role was said: not asked
+    role = take_turn({}, "contact_role", "comme j'ai dit, la propriétaire")
+    assert role.updates["contact_role"] == "Propriétaire"
+    filler = "ben je viens de le dire, les gens d'affaires de Charlesbourg"
+    said = take_turn({"sdc_member": "oui"}, "association_name", filler)
+    assert said.updates["association_name"] == "Gens d'affaires de Charlesbourg"
+
+
+@pytest.mark.parametrize(
+    ("answer", "association"),
+    [
+        ("oui, une SDC ou un regroupement, les gens d'affaires de Charlesbourg",
+         "Gens d'affaires de Charlesbourg"),
+        ("oui on fait partie du regroupement des gens d'affaires de Charlesbourg",
+         "Regroupement des gens d'affaires de Charlesbourg"),
+        ("ouin, on est membre de la SDC du Vieux-Québec", "SDC du Vieux-Québec"),
+        ("oui SDC Limoilou", "SDC Limoilou"),
+    ],
+)  # fmt: skip
+def test_a_yes_that_names_the_association_is_not_asked_its_name(
+    answer: str, association: str
+) -> None:
+    answers = converse(HAPPY)
+    del answers["association_name"]
+    turn = take_turn(answers | {"sdc_member": None}, "sdc_member", answer)
+    assert turn.updates["sdc_member"] == "oui"
+    assert turn.updates["association_name"] == association
+    assert turn.next_question == "recap_confirmed"  # « Quel est le nom…? » skipped
+
+
+def test_a_plain_yes_asks_the_associations_name() -> None:
+    turn = take_turn({}, "sdc_member", "oui, une SDC ou un regroupement")
+    assert "association_name" not in turn.updates
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"la SDC c'est l'{CHARLESBOURG}",
+        f"SDC ou regroupement : {CHARLESBOURG}",  # the recap's own label
+        f"l'{CHARLESBOURG}",  # the new value alone
+        f"le nom du regroupement c'est {CHARLESBOURG}",
+    ],
+)
+def test_the_association_corrected_at_the_recap(text: str) -> None:
+    answers = converse(HAPPY)
+    for question in ("recap_confirmed", "field_to_correct"):
+        turn = take_turn(answers, question, text)
+        assert turn.updates["association_name"] == CHARLESBOURG, turn
+        assert turn.next_question == "recap_confirmed"
+        assert turn.say == [
+            ("utter_form_noted", {"label": "SDC ou regroupement", "value": CHARLESBOURG})
+        ]
+
+
+def test_a_field_named_alone_is_asked_again_by_its_longest_name() -> None:
+    answers = converse(HAPPY)
+    turn = take_turn(answers, "recap_confirmed", "le nom du regroupement")
+    assert turn.updates == {"association_name": None, FAILURES: 0}
+    assert turn.next_question == "association_name"  # not « Et votre nom? »
+
+
+def test_several_corrections_in_one_message_are_all_kept() -> None:
+    answers = converse(HAPPY)
+    text = "mon nom c'est juste Ginette Tremblay pis mon rôle c'est gérante"
+    turn = take_turn(answers, "recap_confirmed", text)
+    assert turn.updates == {
+        "contact_name": "Ginette Tremblay",
+        "contact_role": "Gérante",
+        FAILURES: 0,
+    }
+    assert turn.say == [
+        ("utter_form_noted", {"label": "Votre nom", "value": "Ginette Tremblay"}),
+        ("utter_form_noted", {"label": "Votre rôle", "value": "Gérante"}),
+    ]
+    same = take_turn(answers | turn.updates, "recap_confirmed", "mon rôle c'est gérante")
+    assert same.say == [("utter_form_unchanged", {"label": "Votre rôle", "value": "Gérante"})]
+
+
+@pytest.mark.parametrize(
+    ("text", "updates"),
+    [
+        ("581 555-7777", {"phone": "+15815557777"}),
+        ("propriétaire", {"contact_role": "Propriétaire"}),
+        ("je suis la gérante", {"contact_role": "Gérante"}),
+        ("5 employés", {"employees": 5}),
+        ("3 heures", {"hours_per_week": 3.0}),
+        ("Restauration", {"sector": "restauration", "sector_detail": None,
+                          "sector_detail_given": None}),
+        ("D'ici quelques mois", {"readiness": "d'ici quelques mois"}),
+        ("456, rue Saint-Vallier Ouest, Québec G1K 1K2",
+         {"address": "456, rue Saint-Vallier Ouest, Québec G1K 1K2", "postal_code": "G1K 1K2",
+          "municipality": "la Ville de Québec"}),
+    ],
+)  # fmt: skip
+def test_a_new_value_alone_corrects_the_one_answer_it_can_be(
+    text: str, updates: dict[str, Any]
+) -> None:
+    answers = converse(HAPPY)
+    turn = take_turn(answers, "recap_confirmed", text)
+    assert {k: v for k, v in turn.updates.items() if k != FAILURES} == updates
+    assert turn.next_question == "recap_confirmed" and turn.say
+
+
+@pytest.mark.parametrize("text", ["Ginette Tremblay", "oui", "3", "Je ne sais pas"])
+def test_a_value_that_could_be_several_answers_is_not_guessed(text: str) -> None:
+    turn = take_turn(converse(HAPPY), "field_to_correct", text)
+    assert set(turn.updates) <= {FAILURES, "recap_confirmed"}
+
+
+def test_saying_no_to_the_sdc_at_the_recap_drops_its_name() -> None:
+    turn = take_turn(converse(HAPPY), "recap_confirmed", "la SDC c'est non")
+    assert turn.updates == {"sdc_member": "non", "association_name": None, FAILURES: 0}
+    assert "• SDC ou regroupement :" not in recap(converse(HAPPY) | turn.updates)
