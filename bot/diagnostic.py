@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot import quantities
+from bot import extraction, quantities
 from bot.clock import system_now
 from bot.parsing import NotUnderstood, parse_yes_no
 from bot.text import fold, typo_tolerant
@@ -54,7 +54,34 @@ GOALS = {
     "voisin": "clientèle locale", "revien": "fidélisation", "revenir": "fidélisation", "comptab": "gagner du temps en gestion",
     "nous voi": "visibilité",
     "se faire voir": "visibilité", "paperasse": "gagner du temps en gestion",
+    "reservation": "réservation en ligne", "reserver": "réservation en ligne",
+    "rendez vous": "réservation en ligne", "prise de rendez": "réservation en ligne",
+    "booking": "réservation en ligne", "commande": "commande en ligne",
+    "commander": "commande en ligne",
 }  # fmt: skip
+# The goals the question names (« toute! » is all of them).
+GOALS_ASKED = (
+    "visibilité", "clientèle locale", "touristes", "ventes en ligne", "fidélisation",
+    "gagner du temps en gestion",
+)  # fmt: skip
+# The first thing a merchant wants to change, read into a need (`profile`): the goals' words,
+# and words that name a topic of the diagnostic.
+NEEDS = GOALS | {
+    "site": "site Web", "web": "site Web", "facebook": "réseaux sociaux",
+    "instagram": "réseaux sociaux", "reseaux": "réseaux sociaux", "publier": "réseaux sociaux",
+    "publication": "réseaux sociaux", "infolettre": "fidélisation", "google": "clientèle locale",
+    "map": "clientèle locale", "avis": "clientèle locale", "fiche": "clientèle locale",
+    "trouve": "visibilité", "inventaire": "gagner du temps en gestion",
+    "caisse": "gagner du temps en gestion", "boutique en ligne": "ventes en ligne",
+    "inventaire en ligne": "ventes en ligne", "livraison": "ventes en ligne",
+}  # fmt: skip
+# When the first change names several needs, the most precise one leads (« un site qui prend
+# les réservations » is online booking).
+NEEDS_FIRST = (
+    "réservation en ligne", "commande en ligne", "ventes en ligne", "fidélisation",
+    "gagner du temps en gestion", "réseaux sociaux", "site Web", "clientèle locale",
+    "touristes", "visibilité",
+)  # fmt: skip
 OBSTACLES = {
     "temps": "le temps", "competence": "les compétences", "connais": "les compétences",
     "budget": "le budget", "argent": "le budget", "cher": "le budget",
@@ -77,10 +104,20 @@ class Website:
     RECENT = "récent"
 
 
-def _keywords(text: str, vocabulary: dict[str, str]) -> list[str]:
-    """The labels of the vocabulary's words in `text`, typos tolerated, in vocabulary order."""
-    said = {vocabulary[word] for word in typo_tolerant(fold(text), vocabulary)}
-    return [label for label in dict.fromkeys(vocabulary.values()) if label in said]
+def _keywords(text: str, vocabulary: dict[str, str], in_order_said: bool = False) -> list[str]:
+    """The labels of the vocabulary's words in `text`, typos tolerated, in vocabulary order or
+    `in_order_said`."""
+    folded = fold(text)
+    said = {vocabulary[word] for word in typo_tolerant(folded, vocabulary)}
+    if not in_order_said:
+        return [label for label in dict.fromkeys(vocabulary.values()) if label in said]
+    tokens = folded.split()
+    found: list[str] = []
+    for index, token in enumerate(tokens):  # each word in turn: the vocabulary's words it starts
+        here = f" {' '.join(tokens[index:])}"
+        starts = [w for w in vocabulary if here.startswith(f" {w}")]
+        found += [vocabulary[w] for w in starts or typo_tolerant(token, vocabulary)]
+    return [label for label in dict.fromkeys(found) if label in said]
 
 
 _NO_WEBSITE = (
@@ -123,6 +160,8 @@ def read_website(text: str) -> str:
     for words, label in _WEBSITE_WORDS:
         if any(f" {w}" in folded for w in words):
             return label
+    if extraction.platforms(text):  # « sur Wix »: a site, as a plain yes says
+        return Website.RECENT
     raise NotUnderstood("si vous avez un site Web, et s'il est ancien ou récent")
 
 
@@ -134,17 +173,25 @@ _EVERYTHING = {"tout", "toute", "toutes", "tous", "tout ca", "toute ca", "all", 
 _BY_HAND = re.compile(r"\b(?:papier|crayon|a la main|cahier)\b")
 
 
-def read_list(text: str, vocabulary: dict[str, str], expected: str, lacking: bool = False) -> str:
+def read_list(
+    text: str,
+    vocabulary: dict[str, str],
+    expected: str,
+    lacking: bool = False,
+    in_order_said: bool = False,
+    everything: tuple[str, ...] = (),
+) -> str:
     """A list of known items ("Facebook, Instagram"), "aucun", "je ne sais pas", or « toute! »
-    (every item). A negated item is not named (« on n'a pas de Facebook »), unless the list is
-    of what is `lacking` (« pas de temps, pas d'argent » are the obstacles)."""
+    (every item, or those the question lists: `everything`). A negated item is not named (« on n'a pas de Facebook »), unless the list is
+    of what is `lacking` (« pas de temps, pas d'argent » are the obstacles); priorities keep
+    the order they were said in (`in_order_said`: the first goal is the first need)."""
     if is_unsure(text):
         return UNKNOWN
     folded = fold(text)
     if folded in _EVERYTHING:
-        return ", ".join(dict.fromkeys(vocabulary.values()))
+        return ", ".join(everything or dict.fromkeys(vocabulary.values()))
     said = folded if lacking else _NOT_THIS.sub(" ", folded)
-    found = _keywords(said, vocabulary)
+    found = _keywords(said, vocabulary, in_order_said)
     if found:
         return ", ".join(found)
     negated = _NONE_OF_THEM.search(folded)  # « on n'est sur aucun réseau »
@@ -158,32 +205,122 @@ def read_yes_no(text: str) -> str:
     return parse_yes_no(text).value
 
 
+# How often, in words that say no number (« des fois », « tous les jours ») (folded); the first
+# said wins. A frequency with a number (« genre une fois par mois ») is read first (`_RATE`).
 _FREQUENCIES = (
     (("jour", "quotidien", "tous les jours", "chaque matin", "tlj", "daily", "every day",
       "everyday"), "chaque jour"),
-    (("semaine", "hebdo", "fin de semaine", "weekly", "fois sem", "every week", "lundi", "mardi", "mercredi", "jeudi",
-      "vendredi", "samedi", "dimanche"), "chaque semaine"),
+    (("semaine", "hebdo", "fin de semaine", "weekly", "fois sem", "every week", "lundi", "mardi",
+      "mercredi", "jeudi", "vendredi", "samedi", "dimanche"), "chaque semaine"),
     (("mois", "mensuel", "monthly", "every month"), "chaque mois"),
     (
         (
             "rarement", "presque jamais", "de temps en temps", "pas souvent", "peu souvent",
             "quand j ai le temps", "quand j y pense", "des fois", "parfois", "a l occasion",
             "occasionnellement", "pas regulier", "irregulier", "quand ca adonne", "pas assez",
-            "une fois de temps en temps", "de temps a autre", "par annee", "par an ", "fois par an",
+            "une fois de temps en temps", "de temps a autre", "par annee", "par an ",
+            "fois par an", "annuel", "yearly", "seldom", "rarely",
         ),
         "rarement",
     ),
     (("jamais", "aucun", "pantoute", "on publie pas", "je publie pas", "publie rien", "never"),
      "jamais"),
 )  # fmt: skip
+# Posts a month and what they are called (« une fois par mois » is « chaque mois », not
+# « rarement »; « aux deux semaines » is « quelques fois par mois »).
+FREQUENCY_LABELS = (
+    (20.0, "chaque jour"),
+    (4.0, "chaque semaine"),
+    (2.0, "quelques fois par mois"),
+    (1.0, "chaque mois"),
+    (0.0, "rarement"),
+)
+_NUMBERS = {
+    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
+    "huit": 8, "neuf": 9, "dix": 10, "douze": 12, "quinze": 15, "vingt": 20, "trente": 30,
+    "couple": 2, "une couple de": 2, "un couple de": 2, "couple de": 2, "quelques": 3,
+    "plusieurs": 3, "once": 1, "twice": 2,
+}  # fmt: skip
+_DAYS = {
+    "jour": 1, "jours": 1, "journee": 1, "matin": 1, "soir": 1, "day": 1, "semaine": 7,
+    "semaines": 7, "sem": 7, "week": 7, "mois": 30.4, "month": 30.4, "saison": 91, "saisons": 91,
+    "an": 365, "ans": 365, "annee": 365, "annees": 365, "year": 365,
+}  # fmt: skip
+_NUMBER = (
+    r"(?:\d+|une couple de|un couple de|couple de|"
+    + "|".join(sorted(_NUMBERS, key=len, reverse=True))
+    + ")"
+)
+_PERIOD = r"(?P<period>" + "|".join(sorted(_DAYS, key=len, reverse=True)) + ")"
+# « une fois par mois », « 2-3 fois par semaine », « une story par jour », « 1 fois/sem »
+_TIMES_PER = re.compile(
+    rf"\b(?P<n>{_NUMBER})(?:\s+(?:ou|a|et)?\s*{_NUMBER})?\s+(?:fois|foi|times|post|posts|"
+    rf"publications?|stor(?:y|ies)|photos?|videos?|reels?)\s+(?:(?:par|a la|au|dans la|dans le|"
+    rf"dans un|dans une|chaque|a chaque|pour la|pour le|sur la|sur le|a|per|a)\s+)?{_PERIOD}\b"
+)
+# « aux deux semaines », « tous les 15 jours », « à tous les mois », « chaque semaine »
+_EVERY = re.compile(
+    rf"\b(?:aux|a tous les|tous les|toutes les|a toutes les|chaque|a chaque|every)\s+"
+    rf"(?:(?P<n>{_NUMBER})\s+)?{_PERIOD}\b"
+)
+_ADVERBS = (
+    (re.compile(r"\b(?:quotidien\w*|daily|tlj)\b"), 30.4),
+    (re.compile(r"\b(?:hebdo\w*|weekly)\b"), 4.35),
+    (re.compile(r"\b(?:mensuel\w*|monthly)\b"), 1.0),
+    (re.compile(r"\b(?:annuel\w*|yearly)\b"), 1 / 12),
+)
+# A number said as one case among others is no frequency (« des fois deux fois dans un mois,
+# des fois rien »).
+_HEDGED = re.compile(r"\b(?:des fois|parfois|quand|si|sometimes)\s+(?:\w+\s+){0,1}$")
+_PAST = re.compile(
+    r"\b(?:le |la |l |ce |cette |cet )?(?:mois|semaine|an|annee|ete|hiver|automne|printemps|noel)"
+    r" (?:passe|passee|dernier|derniere|ci)\b"
+)
+
+
+def _number(said: str) -> float:
+    return float(said) if said.isdigit() else float(_NUMBERS.get(said, 1))
+
+
+def _posts_a_month(folded: str) -> float | None:
+    """Posts a month when the answer says a number of times a period, or every N periods."""
+    for pattern, every in ((_TIMES_PER, False), (_EVERY, True)):
+        for found in pattern.finditer(folded):
+            if _HEDGED.search(folded[: found.start()]):
+                continue
+            count = _number(found.group("n")) if found.group("n") else 1.0
+            days = _DAYS[found.group("period")]
+            if count <= 0:
+                continue
+            return 30.4 / (count * days) if every else count * 30.4 / days
+    for pattern, rate in _ADVERBS:
+        if pattern.search(folded):
+            return rate
+    return None
+
+
+def frequency_said(text: str) -> bool:
+    """Whether `text` says a frequency with a number or a period (« une fois par mois »,
+    « aux deux semaines », « hebdo »), not a bare « jamais »."""
+    return _posts_a_month(_PAST.sub(" ", fold(text))) is not None
+
+
+def frequency_label(posts_a_month: float) -> str:
+    return next(label for least, label in FREQUENCY_LABELS if posts_a_month >= least)
 
 
 def read_frequency(text: str) -> str:
-    """How often the merchant posts; the first frequency said wins (« chaque semaine, des
-    photos du pain du jour » is weekly)."""
+    """How often the merchant posts, read as said: a number of times a period first
+    (« genre une fois par mois » is « chaque mois », « aux deux semaines » « quelques fois par
+    mois », « 4-5 fois par an » « rarement »), else the first frequency word said (« chaque
+    semaine, des photos du pain du jour » is weekly)."""
     if opens_unsure(text):
         return UNKNOWN
-    folded = f" {fold(text)} ".replace(" journal", " ").replace(" aucune idee", " ")
+    folded = _PAST.sub(" ", fold(text))
+    rate = _posts_a_month(folded)
+    if rate is not None:
+        return frequency_label(rate)
+    folded = f" {folded} ".replace(" journal", " ").replace(" aucune idee", " ")
     said = [
         (folded.find(f" {w}"), label) for words, label in _FREQUENCIES for w in words
         if f" {w}" in folded
@@ -260,50 +397,12 @@ def profile(answers: Answers) -> Profile:
     management = min(len(tools), 3)
     levels = dict(zip(AREAS, map(_level, (visibility, marketing, sales, management)), strict=True))
 
-    goals = answers.goals
-    focus: list[FocusArea] = []
-    if answers.website in {Website.NONE, Website.OLD}:
-        focus.append(FocusArea(
-            "Site Web",
-            "aucun site" if answers.website == Website.NONE else "site à moderniser",
-            "plan d'action du site et aide neutre pour choisir le bon fournisseur",
-        ))  # fmt: skip
-    if networks and not active:
-        focus.append(FocusArea(
-            "Contenu des réseaux sociaux",
-            f"présent sur {', '.join(networks)}, publications {answers.posting}",
-            "stratégie de contenu : valeur ajoutée du commerce et saveur des publications",
-        ))  # fmt: skip
-    elif not networks and answers.social_networks == "aucun":
-        focus.append(FocusArea(
-            "Présence sur les réseaux sociaux",
-            "aucun réseau social",
-            "choisir les bons réseaux et planifier le contenu",
-        ))  # fmt: skip
-    if not _yes(answers.google_profile):
-        focus.append(FocusArea(
-            "Visibilité locale",
-            "fiche d'entreprise et avis en ligne à mettre en place",
-            "plan d'action individualisé",
-        ))  # fmt: skip
-    if "ventes en ligne" in goals and not _yes(answers.online_sales):
-        focus.append(FocusArea(
-            "Vente en ligne",
-            "objectif de vendre en ligne, pas encore de vente en ligne",
-            "définir le projet et choisir une solution en toute neutralité",
-        ))  # fmt: skip
-    if "gagner du temps en gestion" in goals or len(tools) <= 1:
-        focus.append(FocusArea(
-            "Outils de gestion",
-            "peu d'outils de gestion" if len(tools) <= 1 else "objectif de gagner du temps",
-            "faire le point sur la caisse, l'inventaire et la comptabilité",
-        ))  # fmt: skip
-    if "fidélisation" in goals:
-        focus.append(FocusArea(
-            "Fidélisation",
-            "objectif de fidéliser la clientèle",
-            "plan d'action : contenu, infolettre et suivi de la clientèle",
-        ))  # fmt: skip
+    titles = _focus_titles(answers, networks, active, tools)
+    first = first_need(answers)
+    if first:
+        titles = [_title_for(first, answers, networks), *titles]
+    titles = list(dict.fromkeys(titles))
+    focus = [_area(t, answers, networks, tools, first) for t in titles]
     fallbacks = [
         FocusArea(
             "Plan d'action numérique",
@@ -318,6 +417,124 @@ def profile(answers: Answers) -> Profile:
     ]
     focus += fallbacks[: max(0, 2 - len(focus))]
     return Profile(levels, focus[:4])
+
+
+def first_need(answers: Answers) -> str | None:
+    """The merchant's first need: what they would change first (the most precise need it
+    names), else their first goal, as said."""
+    said = _keywords(answers.first_change, NEEDS, in_order_said=True)
+    if said:
+        return min(said, key=NEEDS_FIRST.index)
+    goals = [] if answers.goals in {UNKNOWN, "aucun", ""} else answers.goals.split(", ")
+    return goals[0] if goals else None
+
+
+def _focus_titles(
+    answers: Answers, networks: list[str], active: bool, tools: list[str]
+) -> list[str]:
+    """The focus areas the answers call for, most useful first."""
+    goals = answers.goals
+    titles = []
+    if answers.website in {Website.NONE, Website.OLD}:
+        titles.append("Site Web")
+    if networks and not active:
+        titles.append("Contenu des réseaux sociaux")
+    elif not networks and answers.social_networks == "aucun":
+        titles.append("Présence sur les réseaux sociaux")
+    if not _yes(answers.google_profile):
+        titles.append("Visibilité locale")
+    if "ventes en ligne" in goals and not _yes(answers.online_sales):
+        titles.append("Vente en ligne")
+    for goal, title in (("réservation en ligne", "Réservation en ligne"),
+                        ("commande en ligne", "Commande en ligne")):  # fmt: skip
+        if goal in goals and not _yes(answers.online_booking):
+            titles.append(title)
+    if "gagner du temps en gestion" in goals or len(tools) <= 1:
+        titles.append("Outils de gestion")
+    if "fidélisation" in goals:
+        titles.append("Fidélisation")
+    return titles
+
+
+_NEED_TITLES = {
+    "réservation en ligne": "Réservation en ligne",
+    "commande en ligne": "Commande en ligne",
+    "ventes en ligne": "Vente en ligne",
+    "fidélisation": "Fidélisation",
+    "gagner du temps en gestion": "Outils de gestion",
+    "site Web": "Site Web",
+    "clientèle locale": "Visibilité locale",
+    "touristes": "Visibilité auprès des touristes",
+}
+
+
+def _title_for(need: str, answers: Answers, networks: list[str]) -> str:
+    """The focus area that answers a need."""
+    if need == "réseaux sociaux":
+        return "Contenu des réseaux sociaux" if networks else "Présence sur les réseaux sociaux"
+    if need == "visibilité":
+        return "Site Web" if answers.website in {Website.NONE, Website.OLD} else "Visibilité locale"
+    return _NEED_TITLES[need]
+
+
+def _area(
+    title: str, answers: Answers, networks: list[str], tools: list[str], first: str | None
+) -> FocusArea:
+    """A focus area: why it is one for this merchant, and what the program offers for it."""
+    asked_first = first is not None and _title_for(first, answers, networks) == title
+    why, offer = {
+        "Site Web": (
+            {Website.NONE: "aucun site", Website.OLD: "site à moderniser"}.get(
+                answers.website, "site à améliorer"
+            ),
+            "plan d'action du site et aide neutre pour choisir le bon fournisseur",
+        ),
+        "Contenu des réseaux sociaux": (
+            f"présent sur {', '.join(networks)}, publications {answers.posting}",
+            "stratégie de contenu : valeur ajoutée du commerce et saveur des publications",
+        ),
+        "Présence sur les réseaux sociaux": (
+            "aucun réseau social",
+            "choisir les bons réseaux et planifier le contenu",
+        ),
+        "Visibilité locale": (
+            "fiche d'entreprise et avis en ligne à mettre en place"
+            if not _yes(answers.google_profile)
+            else "se faire connaître de la clientèle visée",
+            "plan d'action individualisé",
+        ),
+        "Visibilité auprès des touristes": (
+            "objectif d'attirer les touristes",
+            "plan d'action individualisé pour se faire connaître des visiteurs",
+        ),
+        "Vente en ligne": (
+            "objectif de vendre en ligne, pas encore de vente en ligne"
+            if not _yes(answers.online_sales)
+            else "vente en ligne à développer",
+            "définir le projet et choisir une solution en toute neutralité",
+        ),
+        "Réservation en ligne": (
+            "prise de rendez-vous ou réservation en ligne à mettre en place"
+            if not _yes(answers.online_booking)
+            else "réservation en ligne à améliorer",
+            "choisir un outil de réservation en ligne en toute neutralité et le mettre en place",
+        ),
+        "Commande en ligne": (
+            "commande en ligne à mettre en place"
+            if not _yes(answers.online_booking)
+            else "commande en ligne à améliorer",
+            "définir le projet de commande en ligne et choisir une solution en toute neutralité",
+        ),
+        "Outils de gestion": (
+            "peu d'outils de gestion" if len(tools) <= 1 else "objectif de gagner du temps",
+            "faire le point sur la caisse, l'inventaire et la comptabilité",
+        ),
+        "Fidélisation": (
+            "objectif de fidéliser la clientèle",
+            "plan d'action : contenu, infolettre et suivi de la clientèle",
+        ),
+    }[title]
+    return FocusArea(title, f"première priorité nommée, {why}" if asked_first else why, offer)
 
 
 def brief(business: str, answers: Answers, result: Profile) -> str:
@@ -345,5 +562,5 @@ def summary(result: Profile) -> str:
     areas = "\n".join(f"• {f.title} : {f.program_offer}" for f in result.focus)
     return (
         "Merci! Voici les pistes que votre conseiller ou conseillère préparera pour votre "
-        f"première rencontre :\n{areas}\nQuelque chose à corriger?"
+        f"première rencontre :\n{areas}\nEst-ce que ça vous convient?"
     )
