@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
+
+import pytest
 
 from bot.settings import Settings
 from tests.conftest import Responses
-from tests.e2e.test_intake_conversation import ANSWERS, RECAP, Chat, lead_of, start
+from tests.e2e.test_intake_conversation import (
+    ANSWERS,
+    IN_SENTENCES,
+    RECAP,
+    Chat,
+    Merchant,
+    intake_in_sentences,
+    lead_of,
+    start,
+)
 
 DIAGNOSTIC = {
     "utter_ask_diag_website": "ancien",
@@ -96,3 +108,119 @@ def test_correction_at_the_summary(stack: Settings, responses: Responses) -> Non
     assert chat.say("le budget") == ["utter_ask_diag_budget"]
     chat.say("plus de 5 000 $")
     assert summary_said(chat)
+
+
+# ---- a merchant who types sentences instead of clicking (user testing) ------------------------
+
+# Ginette's answers: the platform said with the website, a monthly frequency, online booking as
+# her first need (said at the goals and as the first thing to change).
+GINETTE = DIAGNOSTIC | {
+    "utter_ask_diag_website": "oui, un site fait avec Wix il y a 2 ans",
+    "utter_ask_diag_posting": "genre une fois par mois",
+    "utter_ask_diag_google_profile": "oui",
+    "utter_ask_diag_goals": "la prise de rendez-vous en ligne",
+    "utter_ask_diag_first_change": "la prise de rendez-vous en ligne",
+}
+
+
+def diagnose(chat: Chat, replies: dict[str, str]) -> list[str]:
+    """Answer the diagnostic from `replies` until its summary; every response the bot said."""
+    said = chat.say("/affirm")
+    every = list(said)
+    while not summary_said(chat):
+        assert said[-1] in replies and len(every) < 40, every
+        said = chat.say(replies[said[-1]])
+        every += said
+    return every
+
+
+def diagnosed(stack: Settings, responses: Responses, replies: dict[str, str]) -> Merchant:
+    """An eligible intake in sentences, then the diagnostic answered with `replies`."""
+    merchant = intake_in_sentences(stack, responses, IN_SENTENCES)
+    assert merchant.chat.say("oui") == ["utter_intake_eligible"]
+    merchant.asked = diagnose(merchant.chat, replies)
+    return merchant
+
+
+def check_diagnostic_as_meant(stack: Settings, responses: Responses) -> None:
+    """The platform said with the website is not asked again, « genre une fois par mois » is
+    monthly, and online booking, her first need, leads the focus areas, up to the stored brief."""
+    merchant = diagnosed(stack, responses, GINETTE)
+    assert "utter_ask_diag_platform" not in merchant.asked
+    summary = merchant.chat.last[-1]["text"]
+    assert summary.split("\n")[1].startswith("• Réservation en ligne : ")
+    assert merchant.chat.say("oui") == ["utter_diagnostic_saved"]
+    diagnostic = lead_of(stack, merchant.email)["diagnostic"]
+    answers: dict[str, Any] = diagnostic["answers"]
+    assert (answers["platform"], answers["posting"]) == ("Wix", "chaque mois")
+    assert answers["goals"] == "réservation en ligne"
+    assert diagnostic["focus"][0] == "Réservation en ligne"
+    assert "• Site Web : ancien (Wix)" in diagnostic["brief"]
+    assert "publications : chaque mois" in diagnostic["brief"]
+
+
+def test_a_diagnostic_in_sentences_is_stored_as_meant(
+    stack: Settings, responses: Responses
+) -> None:
+    check_diagnostic_as_meant(stack, responses)
+
+
+@pytest.mark.parametrize(
+    ("question", "asked", "definition"),
+    [
+        ("utter_ask_diag_newsletter", "c'est quoi une infolettre?", "utter_define_newsletter"),
+        ("utter_ask_diag_newsletter", "une infolettre?", "utter_define_newsletter"),
+        ("utter_ask_diag_newsletter", "je sais pas c'est quoi une infolettre",
+         "utter_define_newsletter"),
+        ("utter_ask_diag_social_networks", "c'est quoi les médias sociaux?",
+         "utter_define_social_media"),
+        ("utter_ask_diag_google_profile", "c'est quoi une fiche d'entreprise Google?",
+         "utter_define_business_profile"),
+        ("utter_ask_diag_online_sales", "ça veut dire quoi transactionnel?",
+         "utter_define_transactional"),
+        ("utter_ask_diag_website", "le référencement, c'est quoi?", "utter_define_seo"),
+        ("utter_ask_diag_tools", "c'est quoi un point de vente?", "utter_define_point_of_sale"),
+    ],
+)  # fmt: skip
+def test_a_word_asked_about_is_defined_then_the_question_asked_again(
+    stack: Settings, responses: Responses, question: str, asked: str, definition: str
+) -> None:
+    chat = Chat(stack, responses)
+    eligible(chat, f"mot-{uuid.uuid4().hex[:6]}@exemple.com")
+    said = chat.say("/affirm")
+    while said[-1] != question:
+        said = chat.say(DIAGNOSTIC[said[-1]])
+    assert chat.say(asked) == [definition, question]  # not « J'attends oui ou non »
+    assert chat.last[-1].get("buttons") or question in {
+        "utter_ask_diag_goals", "utter_ask_diag_first_change"
+    }  # fmt: skip
+    assert chat.say(DIAGNOSTIC[question]) != [definition, question]
+
+
+@pytest.mark.parametrize(
+    ("replies", "stored"),
+    [
+        ({"utter_ask_diag_posting": "rarement, genre une fois par mois"},
+         {"posting": "chaque mois"}),
+        ({"utter_ask_diag_posting": "aux deux semaines"}, {"posting": "quelques fois par mois"}),
+        ({"utter_ask_diag_posting": "une couple de fois par année"}, {"posting": "rarement"}),
+        ({"utter_ask_diag_website": "oui, sur Shopify, refait l'an passé"},
+         {"website": "récent", "platform": "Shopify"}),
+        ({"utter_ask_diag_website": "ouin un vieux site WordPress"},
+         {"website": "ancien", "platform": "WordPress"}),
+        ({"utter_ask_diag_goals": "plus de visibilité", "utter_ask_diag_first_change":
+          "que mes clientes puissent réserver en ligne"}, {"focus": "Réservation en ligne"}),
+        ({"utter_ask_diag_goals": "que le monde puisse commander en ligne pis la visibilité",
+          "utter_ask_diag_first_change": "je sais pas"}, {"focus": "Commande en ligne"}),
+    ],
+)  # fmt: skip
+def test_neighbouring_answers_are_stored_as_meant(
+    stack: Settings, responses: Responses, replies: dict[str, str], stored: dict[str, str]
+) -> None:
+    merchant = diagnosed(stack, responses, GINETTE | replies)
+    assert "utter_ask_diag_platform" not in merchant.asked  # every website answer names it
+    assert merchant.chat.say("oui") == ["utter_diagnostic_saved"]
+    diagnostic = lead_of(stack, merchant.email)["diagnostic"]
+    for name, value in stored.items():
+        got = diagnostic["focus"][0] if name == "focus" else diagnostic["answers"][name]
+        assert got == value, (name, diagnostic)

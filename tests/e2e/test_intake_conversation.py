@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import sqlite3
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
 from bot import limits
 from bot.cli import main as cli
 from bot.settings import Settings
 from bot.storage.database import sessions_for
 from bot.storage.leads import lead_rows
+from bot.storage.models import Business
+from bot.storage.transcripts import transcript
 from tests.conftest import Responses, post
 
 RECAP = "<recap>"
@@ -334,3 +338,198 @@ def test_a_no_led_storefront_answer_is_stored_as_no(stack: Settings, responses: 
     assert "• Local ouvert à la clientèle : non" in chat.last[-1]["text"]
     assert chat.say("oui") == ["utter_intake_not_eligible"]
     assert lead_of(stack, "sans-local@exemple.com")["outcome"] == "non admissible"
+
+
+# ---- a merchant who types sentences instead of clicking (user testing) ------------------------
+
+CHARLESBOURG = "Association des gens d'affaires de Charlesbourg"
+# The merchant's own phrasings; the role and the association's name said before they are asked.
+IN_SENTENCES = {
+    "utter_ask_contact_name": "Ginette Tremblay, la propriétaire",
+    "utter_ask_contact_role": "comme j'ai dit, la propriétaire",
+    "utter_ask_sdc_member": "oui, une SDC ou un regroupement, les gens d'affaires de Charlesbourg",
+    "utter_ask_association_name": "ben je viens de le dire, les gens d'affaires de Charlesbourg",
+}
+
+
+def answer_all(chat: Chat, answers: dict[str, str]) -> list[str]:
+    """Answer every question from `answers` up to the recap; every response the bot said."""
+    said = start(chat)
+    every = list(said)
+    while RECAP not in said:
+        assert said[-1] in answers and len(every) < 40, every
+        said = chat.say(answers[said[-1]])
+        every += said
+    return every
+
+
+@dataclass
+class Merchant:
+    """A conversation, its merchant's e-mail and every response the bot said up to the recap."""
+
+    chat: Chat
+    email: str
+    asked: list[str]
+
+
+def intake_in_sentences(
+    stack: Settings, responses: Responses, phrasings: dict[str, str]
+) -> Merchant:
+    """An intake answered in `phrasings`, for a business and an e-mail of its own."""
+    chat = Chat(stack, responses)
+    email = f"{chat.sender}@exemple.com"
+    answers = (
+        ANSWERS
+        | phrasings
+        | {
+            "utter_ask_business_name": f"Fleuriste {chat.sender}",
+            "utter_ask_email": email,
+        }
+    )
+    return Merchant(chat, email, answer_all(chat, answers))
+
+
+def check_answers_stored_as_meant(
+    stack: Settings, responses: Responses, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Merchant:
+    """Answers typed as sentences are stored as meant, up to the CSV export; what was typed
+    stays in the transcript; the role and the association said early are not asked again."""
+    merchant = intake_in_sentences(stack, responses, IN_SENTENCES)
+    chat, email = merchant.chat, merchant.email
+    assert "utter_ask_contact_role" not in merchant.asked
+    assert "utter_ask_association_name" not in merchant.asked
+    recap = chat.last[-1]["text"]
+    for line in ("• Votre nom : Ginette Tremblay\n", "• Votre rôle : Propriétaire\n",
+                 "• SDC ou regroupement : Gens d'affaires de Charlesbourg\n"):  # fmt: skip
+        assert line in recap, recap
+    assert chat.say("oui") == ["utter_intake_eligible"]
+    row = lead_of(stack, email)
+    assert (row["contact"], row["role"]) == ("Ginette Tremblay", "Propriétaire")
+    assert row["answers"]["Votre nom"] == "Ginette Tremblay"
+    assert row["answers"]["SDC ou regroupement"] == "Gens d'affaires de Charlesbourg"
+    with sessions_for(stack.database_url)() as session:
+        business = session.scalar(
+            select(Business).where(Business.name == f"Fleuriste {chat.sender}")
+        )
+        assert business is not None and business.association_name == (
+            "Gens d'affaires de Charlesbourg"
+        )
+    monkeypatch.setenv("DATABASE_URL", stack.database_url)
+    exported = tmp_path / "leads.csv"
+    assert cli(["leads", "--format", "csv", "--output", str(exported)]) == 0
+    with exported.open(encoding="utf-8") as sheet:
+        [cells] = [r for r in csv.DictReader(sheet) if r["Courriel"] == email]
+    assert (cells["Contact"], cells["Rôle"]) == ("Ginette Tremblay", "Propriétaire")
+    assert cells["Réponse : SDC ou regroupement"] == "Gens d'affaires de Charlesbourg"
+    typed = [t.text for t in transcript(stack.tracker_url, chat.sender) if t.speaker == "merchant"]
+    assert IN_SENTENCES["utter_ask_contact_name"] in typed  # the transcript keeps it as typed
+    assert IN_SENTENCES["utter_ask_sdc_member"] in typed
+    return merchant
+
+
+def test_answers_in_sentences_are_stored_as_meant(
+    stack: Settings, responses: Responses, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    check_answers_stored_as_meant(stack, responses, tmp_path, monkeypatch)
+
+
+@pytest.mark.parametrize(
+    ("phrasings", "stored"),
+    [
+        # Asked, then answered with the fillers of someone repeating.
+        ({"utter_ask_contact_name": "Ginette Tremblay", "utter_ask_sdc_member": "oui",
+          "utter_ask_contact_role": "comme j'ai dit, la propriétaire",
+          "utter_ask_association_name": "ben je viens de le dire, les gens d'affaires de Charlesbourg"},
+         ("Ginette Tremblay", "Propriétaire", "Gens d'affaires de Charlesbourg")),
+        ({"utter_ask_contact_name": "mon nom c'est Ginette Tremblay", "utter_ask_sdc_member": "ouais",
+          "utter_ask_contact_role": "je l'ai déjà dit, la proprio",
+          "utter_ask_association_name": f"comme je disais, l'{CHARLESBOURG}"},
+         ("Ginette Tremblay", "Propriétaire", CHARLESBOURG)),
+        # Said before being asked: not asked.
+        ({"utter_ask_contact_name": "Moi c'est Ginette Tremblay pis je suis la gérante",
+          "utter_ask_sdc_member": "ouin, on est membre de la SDC du Trait-Carré"},
+         ("Ginette Tremblay", "Gérante", "SDC du Trait-Carré")),
+        ({"utter_ask_contact_name": "Ginette Tremblay (proprio)",
+          "utter_ask_sdc_member": "oui on fait partie du regroupement des gens d'affaires de Charlesbourg"},
+         ("Ginette Tremblay", "Propriétaire", "Regroupement des gens d'affaires de Charlesbourg")),
+    ],
+)  # fmt: skip
+def test_neighbouring_phrasings_are_stored_as_meant(
+    stack: Settings,
+    responses: Responses,
+    phrasings: dict[str, str],
+    stored: tuple[str, str, str],
+) -> None:
+    merchant = intake_in_sentences(stack, responses, phrasings)
+    asked = merchant.asked
+    assert ("utter_ask_contact_role" in asked) is ("utter_ask_contact_role" in phrasings)
+    assert ("utter_ask_association_name" in asked) is ("utter_ask_association_name" in phrasings)
+    assert merchant.chat.say("oui") == ["utter_intake_eligible"]
+    row = lead_of(stack, merchant.email)
+    assert (row["contact"], row["role"], row["answers"]["SDC ou regroupement"]) == stored
+
+
+def test_the_association_question_names_what_it_asks() -> None:
+    """« Laquelle? » after « une SDC ou un regroupement » read badly: the question says what
+    it asks for (docs/WORDING.md)."""
+    asked = Responses().patterns["utter_ask_association_name"][0].pattern
+    assert "nom de votre SDC ou de votre regroupement" in asked.replace("\\", "")
+
+
+@pytest.mark.parametrize(
+    "correction",
+    [
+        f"la SDC c'est l'{CHARLESBOURG}",
+        f"SDC ou regroupement : {CHARLESBOURG}",  # the recap's own label
+        f"l'{CHARLESBOURG}",  # the new value alone
+        CHARLESBOURG,
+        f"non, le nom du regroupement c'est {CHARLESBOURG}",
+    ],
+)
+def test_the_association_corrected_at_the_recap(
+    stack: Settings, responses: Responses, correction: str
+) -> None:
+    merchant = intake_in_sentences(stack, responses, IN_SENTENCES)
+    chat = merchant.chat
+    assert chat.say(correction) == ["utter_form_noted", RECAP]
+    assert f"SDC ou regroupement → {CHARLESBOURG}." in chat.last[0]["text"]
+    assert f"• SDC ou regroupement : {CHARLESBOURG}\n" in chat.last[-1]["text"]
+    assert chat.say("oui") == ["utter_intake_eligible"]
+    row = lead_of(stack, merchant.email)
+    assert row["answers"]["SDC ou regroupement"] == CHARLESBOURG
+
+
+def test_the_association_named_alone_is_asked_again(stack: Settings, responses: Responses) -> None:
+    chat = intake_in_sentences(stack, responses, IN_SENTENCES).chat
+    assert chat.say("le nom du regroupement") == ["utter_ask_association_name"]  # not « nom »
+    assert chat.say(f"c'est l'{CHARLESBOURG}") == [RECAP]
+    assert f"• SDC ou regroupement : {CHARLESBOURG}\n" in chat.last[-1]["text"]
+
+
+@pytest.mark.parametrize(
+    ("correction", "said", "stored"),
+    [
+        ("mon nom c'est juste Ginette Tremblay pis mon rôle c'est propriétaire",
+         ["utter_form_unchanged", "utter_form_unchanged", RECAP],
+         ("Ginette Tremblay", "Propriétaire")),
+        ("mon nom c'est Ginette Roy pis mon rôle c'est gérante",
+         ["utter_form_noted", "utter_form_noted", RECAP], ("Ginette Roy", "Gérante")),
+        ("Votre nom : Ginette Roy\nVotre rôle : Gérante",
+         ["utter_form_noted", "utter_form_noted", RECAP], ("Ginette Roy", "Gérante")),
+        ("je suis plutôt la gérante", ["utter_form_noted", RECAP], ("Ginette Tremblay", "Gérante")),
+    ],
+)  # fmt: skip
+def test_several_corrections_in_one_message(
+    stack: Settings,
+    responses: Responses,
+    correction: str,
+    said: list[str],
+    stored: tuple[str, str],
+) -> None:
+    merchant = intake_in_sentences(stack, responses, IN_SENTENCES)
+    chat = merchant.chat
+    assert chat.say(correction) == said
+    assert f"• Votre nom : {stored[0]}\n• Votre rôle : {stored[1]}\n" in chat.last[-1]["text"]
+    assert chat.say("oui") == ["utter_intake_eligible"]
+    row = lead_of(stack, merchant.email)
+    assert (row["contact"], row["role"]) == stored

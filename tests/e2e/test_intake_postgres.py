@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from bot.settings import Settings
 from tests.conftest import POSTGRES_ADMIN_URL, Responses, running_stack
+from tests.e2e.test_diagnostic_conversation import check_diagnostic_as_meant
 from tests.e2e.test_intake_conversation import (
     ANSWERS,
+    CHARLESBOURG,
+    IN_SENTENCES,
     RECAP,
     Chat,
+    check_answers_stored_as_meant,
     check_longest_answers_are_stored,
+    intake_in_sentences,
     lead_of,
     start,
 )
@@ -48,6 +54,29 @@ def test_longest_answers_are_stored_in_postgresql(
     postgres_stack: Settings, responses: Responses
 ) -> None:
     check_longest_answers_are_stored(postgres_stack, responses)
+
+
+def test_answers_in_sentences_are_stored_as_meant_in_postgresql(
+    postgres_stack: Settings,
+    responses: Responses,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The name, role and association extracted from sentences, their corrections at the
+    recap, and the diagnostic read as said, stored on PostgreSQL as on SQLite."""
+    check_answers_stored_as_meant(postgres_stack, responses, tmp_path, monkeypatch)
+    merchant = intake_in_sentences(postgres_stack, responses, IN_SENTENCES)
+    text = "mon nom c'est Ginette Roy pis mon rôle c'est gérante"
+    assert merchant.chat.say(text) == ["utter_form_noted", "utter_form_noted", RECAP]
+    assert merchant.chat.say(f"SDC ou regroupement : {CHARLESBOURG}") == [
+        "utter_form_noted",
+        RECAP,
+    ]
+    assert merchant.chat.say("oui") == ["utter_intake_eligible"]
+    row = lead_of(postgres_stack, merchant.email)
+    assert (row["contact"], row["role"]) == ("Ginette Roy", "Gérante")
+    assert row["answers"]["SDC ou regroupement"] == CHARLESBOURG
+    check_diagnostic_as_meant(postgres_stack, responses)
 
 
 @contextmanager
