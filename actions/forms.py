@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from actions.faq import answer_territory
+from actions.faq import answer_session_place, answer_territory
 from bot.conversation import Turn
 from bot.forms import FAILURES, Form
 from bot.settings import load_settings
@@ -58,6 +58,8 @@ def latest_message(tracker: Tracker) -> tuple[str, str | None, float]:
 def answer_faq(dispatcher: CollectingDispatcher, intent: str, text: str) -> None:
     if intent == "faq_territory":
         answer_territory(dispatcher, find_place(text))
+    elif intent == "faq_session_place":
+        answer_session_place(dispatcher)
     else:
         dispatcher.utter_message(response=f"utter_{intent}")
 

@@ -8,7 +8,8 @@ needed); what the conversation knows lives in the `booking_*` data slots of `STA
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from bot.booking import (
@@ -19,11 +20,11 @@ from bot.booking import (
     UnknownBooking,
     describe,
 )
-from bot.conversation import Turn, interruption
+from bot.conversation import Turn, firmly_stops, interruption, looks_like_question
 from bot.eligibility import Outcome
 from bot.forms import FAILURES
 from bot.scheduling import TIMEZONE
-from bot.scheduling.dates import Wish, names_a_day, understand
+from bot.scheduling.dates import Wish, names_a_day, understand, understand_near
 from bot.scheduling.invitation import french_date, french_time
 from bot.scheduling.wish_words import wish_words
 from bot.text import fold
@@ -67,6 +68,27 @@ _KEEP = re.compile(
 )
 
 
+# Other times than those shown: « autre chose », « d'autres plages plus tard? », « ces heures-là
+# marchent pas pour moi ».
+_LATER = re.compile(
+    r"\b(?:autre chose|autres? (?:plages?|moments?|heures?|dispos?|disponibilites|choix)|"
+    r"plus tard|(?:marche|marchent|convient|conviennent|fait|font) pas|rien (?:qui|de) )"
+)
+# The shown times by their rank: « le premier », « la 2e option », « la dernière ».
+_RANKS = {
+    "premier": 0, "premiere": 0, "1er": 0, "1re": 0, "deuxieme": 1, "2e": 1, "second": 1,
+    "seconde": 1, "troisieme": 2, "3e": 2, "quatrieme": 3, "4e": 3, "dernier": -1, "derniere": -1,
+}  # fmt: skip
+_RANK = re.compile(
+    rf"^(?:ok |oui )?(?:le |la )?({'|'.join(_RANKS)})(?: (?:choix|option|moment|plage))?(?: svp| stp| merci)?$"
+)
+# Not now, without stopping in so many words: « je vais attendre, je vous recontacte ».
+_NOT_NOW = re.compile(
+    r"\bje vais attendre\b|\bje vous (?:re)?(?:contacte|reviens|redis|rappelle)\b|"
+    r"\bje reviendrai\b|\bje vais y penser\b|\bje vais (?:checker|verifier) mon horaire\b"
+)
+
+
 def find_format(text: str) -> str | None:
     """The session format the merchant asks for, or None: « je préférerais en personne plutôt
     qu'en vidéo » → « en personne »; « pas en vidéo » → « en personne »."""
@@ -82,6 +104,12 @@ def find_format(text: str) -> str | None:
         return named.pop()
     others = set(_FORMATS) - unwanted
     return others.pop() if unwanted and len(others) == 1 else None
+
+
+def asks_format(text: str) -> bool:
+    """« C'est en personne ou sur Zoom? »: a question about the formats, not a choice."""
+    folded = f" {fold(text)} "
+    return looks_like_question(text) and all(w.search(folded) for w in _FORMATS.values())
 
 
 def keeps(text: str) -> bool:
@@ -132,10 +160,6 @@ def day_buttons(days: list[date]) -> list[dict[str, str]]:
     return [
         {"title": label, "payload": d.isoformat()} for d, label in zip(days, labels, strict=True)
     ]
-
-
-def _start_of(moment: datetime) -> datetime:
-    return datetime.combine(moment.date(), datetime.min.time(), TIMEZONE)
 
 
 def _iso(moments: list[datetime]) -> list[str]:
@@ -307,7 +331,9 @@ class BookingTurn:
         )
         self.state = {**self.state, **self.turn.updates}
         upcoming = self.scheduler.upcoming(self.lead_id) if self.lead_id else None
-        if mode == "reschedule" and self.format and upcoming is None and not find_reference(text):
+        wish = understand(text, self.scheduler.now(), self.scheduler.horizon_days)
+        asks = self.format or wish.understood  # « la semaine du 7 ça serait mieux »: no session
+        if mode == "reschedule" and asks and upcoming is None and not find_reference(text):
             mode = self.state["booking_mode"] = self.turn.updates["booking_mode"] = "book"
         if mode != "book":
             reference = (
@@ -331,7 +357,6 @@ class BookingTurn:
         if upcoming is not None:  # one session at a time: move or cancel it instead
             self.say("utter_booking_already", summary=upcoming.describe())
             return self.ask(None, booking_reference=upcoming.reference)
-        wish = understand(text, self.scheduler.now(), self.scheduler.horizon_days)
         if wish.understood:  # « je veux un rendez-vous jeudi prochain en après-midi »
             return self.wished(text, wish)
         if self.format:
@@ -372,6 +397,8 @@ class BookingTurn:
         """Whether `text` names a time, a day or asks for other times."""
         if _iso_moment(text) is not None or fold(text) in {MORE, "autre moment", "autres"}:
             return True
+        if _LATER.search(fold(text)) or _RANK.match(fold(text)):
+            return True
         return understand(text, self.scheduler.now(), self.scheduler.horizon_days).understood
 
     def kept(self) -> Turn:
@@ -383,7 +410,13 @@ class BookingTurn:
         if clicked is not None:
             return self.choose(clicked)
         shown = [datetime.fromisoformat(t) for t in self.state.get("booking_options") or []]
-        if fold(text) in {MORE, "autre moment", "autres"}:
+        rank = _RANK.match(fold(text))
+        if rank and shown:
+            return self.choose(sorted(shown)[_RANKS[rank.group(1)]])
+        wish = understand(text, self.scheduler.now(), self.scheduler.horizon_days)
+        if fold(text) in {MORE, "autre moment", "autres"} or (
+            _LATER.search(fold(text)) and not wish.understood and not find_format(text)
+        ):
             after = max(shown, default=self.scheduler.now())
             later = Wish(after + timedelta(minutes=1), after + timedelta(weeks=52))
             times = self.scheduler.proposals(later, mode=self.format)
@@ -392,8 +425,13 @@ class BookingTurn:
             return self.offer(times, "utter_booking_later_times")
         if self.state.get("booking_mode") == "reschedule" and keeps(text):
             return self.kept()
+        if asks_format(text):
+            self.say("utter_faq_session_format")
+            return self.ask(WHEN)
         format_ = find_format(text)
-        wish = understand(text, self.scheduler.now(), self.scheduler.horizon_days)
+        if wish.understood and shown and _LATER.search(fold(text)):  # « plus tard dans la semaine »
+            after = datetime.combine(max(shown).date() + timedelta(days=1), time(0), TIMEZONE)
+            wish = replace(wish, start=max(wish.start, after), exact=None, alternatives=())
         if format_ is not None:
             self.prefer(format_)
             if not wish.understood:
@@ -430,7 +468,7 @@ class BookingTurn:
             example = french_date(days[0]) if days else ""
             return self.not_understood(DAY, expected, example, day_buttons(days))
         original = understand(self.state.get("booking_wish") or "", self.scheduler.now())
-        start = _start_of(datetime.combine(picked, datetime.min.time(), TIMEZONE))
+        start = datetime.combine(picked, datetime.min.time(), TIMEZONE)
         exact = datetime.combine(picked, original.exact.timetz()) if original.exact else None
         chosen = Wish(
             start,
@@ -446,22 +484,24 @@ class BookingTurn:
         chosen = self.state.get("booking_choice")
         if self.state.get("booking_mode") == "reschedule" and keeps(text):
             return self.kept()
+        if asks_format(text):
+            self.say("utter_faq_session_format")
+            return self.ask(CONFIRM)
         format_ = find_format(text)
         if format_ is not None and format_ != self._chosen_format():
             return self.format_asked(format_)
-        if chosen and self.is_wish(text):
+        near = None
+        if chosen and not _LATER.search(fold(text)):
             moment = datetime.fromisoformat(chosen).astimezone(TIMEZONE)
-            wish = understand(text, self.scheduler.now(), self.scheduler.horizon_days)
-            if wish.exact is not None and not names_a_day(text):  # « 15 h »: the day proposed
-                exact = datetime.combine(moment.date(), wish.exact.timetz())
-                if exact == moment:  # « 13 h c'est parfait »
-                    answer = Answer.YES
-                else:
-                    return self.wish(
-                        Wish(_start_of(exact), _start_of(exact) + timedelta(days=1), exact=exact)
-                    )
-            elif not (answer is Answer.YES and wish.start <= moment < wish.end):
-                return self.when(text)  # "plutôt jeudi": a new wish ("oui, à lundi!" is a yes)
+            now, days = self.scheduler.now(), self.scheduler.horizon_days
+            near = understand_near(text, moment, now, days)
+        if near is not None and near.understood:
+            if near.exact == moment or (
+                near.exact is None and answer is Answer.YES and near.start <= moment < near.end
+            ):
+                answer = Answer.YES  # « 13 h c'est parfait », « parfait, à lundi! »
+            else:  # « plutôt le mardi », « le lendemain à la même heure »
+                return self.wished(text, near)
         elif answer is None and self.is_wish(text):
             return self.when(text)
         if answer is None:
@@ -551,9 +591,13 @@ def take_turn(
     handler = BookingTurn(scheduler, dict(state), lead, failures, conversation, client)
     if question is None:
         return handler.start(intent, text)
-    interrupted = interruption(text, question, intent, confidence, "utter_booking_paused")
-    if interrupted:
-        return interrupted
+    if _NOT_NOW.search(fold(text)):
+        return Turn(say=[("utter_booking_paused", {})], paused=True)
+    answers = question in (WHEN, DAY, CONFIRM) and handler.is_wish(text)
+    if not answers or firmly_stops(text):  # « plus tard dans la semaine » answers
+        interrupted = interruption(text, question, intent, confidence, "utter_booking_paused")
+        if interrupted:
+            return interrupted
     if question == LOOKUP:
         return handler.look_up(find_reference(text))
     if question == WHEN:

@@ -2,8 +2,8 @@
 
 After a bot message with buttons, a merchant may type the button's title (« choisir un moment »,
 accents and capitals aside) or a colloquial yes or no (« ouais », « ok », « non merci »,
-« pas tout de suite »), or a yes with a time for « Choisir un moment » (« oui, mardi matin »: the
-booking form reads the time in the typed words). `typed_choice` returns the payload of the button meant, so the message
+« pas tout de suite »), or a time for « Choisir un moment » (« oui, mardi matin », « vendredi fin
+de journée »: the booking form reads the time in the typed words). `typed_choice` returns the payload of the button meant, so the message
 can be handled exactly as the click would be (`rasa_components/typed_buttons.py`).
 """
 
@@ -53,10 +53,10 @@ def typed_choice(text: str, buttons: Sequence[Mapping[str, Any]]) -> str | None:
         if folded and folded in {fold(title[:_LONGEST_TITLE]), fold(payload)}:
             return payload
     said = plain_yes_no(text)
-    if said is None and names_a_time(text):  # « oui, mardi matin si possible »
+    if said is None and names_a_time(text):  # « oui, mardi matin », « vendredi fin de journée »
         found = yes_no_phrase(text)
         offered = any(b.get("payload") == _BOOKING for b in buttons)
-        return _BOOKING if offered and found and found[0] is Answer.YES else None
+        return _BOOKING if offered and not (found and found[0] is not Answer.YES) else None
     if said is None:
         return None
     answers = [_button_answer(button) for button in buttons]

@@ -20,13 +20,15 @@ _YES = {
     "absolument", "exact", "exactement", "correct", "effectivement", "bien sur", "en plein",
     "tout a fait", "evidemment", "affirmatif", "oui oui", "ben oui", "c est ca", "o", "d accord",
     "daccord", "parfait", "j accepte", "avec plaisir", "volontiers", "bien entendu", "sure",
-    "ya", "yah", "yeah", "yup",
+    "ya", "yah", "yeah", "yup", "c est beau", "c beau", "ca marche", "ca me va", "ca me convient",
+    "sounds good", "good", "ca fait mon affaire", "parfait pour moi", "deal",
 }  # fmt: skip
 _NO = {
     "non", "no", "nope", "nop", "nah", "nan", "nn", "pantoute", "pas pantoute", "pas vraiment",
     "pas du tout", "nenon", "jamais", "aucunement", "negatif", "non non", "ben non", "n", "pas encore", "aucun", "aucune",
     "non merci", "pas tout de suite", "pas maintenant", "pas pour l instant", "plus tard",
-    "je refuse", "pas pour le moment", "une autre fois", "pas aujourd hui",
+    "je refuse", "pas pour le moment", "une autre fois", "pas aujourd hui", "ca me va pas",
+    "ca marche pas", "ca me convient pas", "ca fait pas", "ca fait pas mon affaire",
 }  # fmt: skip
 _UNSURE = {
     "je sais pas", "je ne sais pas", "jsais pas", "chais pas", "sais pas", "pas sur",

@@ -45,6 +45,13 @@ class Availability:
     closures: Closures = field(default_factory=Closures)
 
 
+def places(advisors: list[Advisor]) -> str:
+    """Where sessions happen, for the merchant: « en personne (Bureaux …, 1000, rue …) ou par
+    vidéoconférence (lien envoyé par courriel) »."""
+    seen = dict.fromkeys(f"{a.mode} ({a.where})" for a in advisors)
+    return " ou ".join(seen)
+
+
 def _period(text: str) -> tuple[time, time]:
     start, end = (time.fromisoformat(part.strip()) for part in text.split("-"))
     if end <= start:

@@ -18,7 +18,7 @@ Duckling (in-process, French) resolves dates and times; this thin layer adds Qu�
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
@@ -81,7 +81,9 @@ def _bounded(text: str) -> str:
     words = list(_WORD.finditer(text))
     if len(words) <= DUCKLING_MAX_WORDS:
         return text
-    first = next((i for i, w in enumerate(words) if _NAMES_A_DAY.match(w.group())), 0)
+    strong = [i for i, w in enumerate(words) if _STRONG_DAY.match(w.group())]
+    weak = [i for i, w in enumerate(words) if _NAMES_A_DAY.match(w.group())]
+    first = (strong or weak or [0])[0]
     start = max(0, min(first - 1, len(words) - DUCKLING_MAX_WORDS))
     return text[words[start].start() : words[start + DUCKLING_MAX_WORDS - 1].end()]
 
@@ -106,7 +108,14 @@ _NAMES_A_DAY = re.compile(
     rf"\b({_DAYS}|demain|aujourd|hier|ce|cet|cette|semaines?|mois|prochain|prochaine|dans|"
     rf"{_MONTHS})\b|\d"
 )
-_TYPOS = {"dmain": "demain", "demin": "demain", "auj": "aujourd hui", "ajd": "aujourd hui"}
+# Words that name a day for sure (« ce » or « dans » may not: « est-ce que », « dans le fond »).
+_STRONG_DAY = re.compile(rf"\b({_DAYS}|demain|aujourd|hier|semaines?|{_MONTHS})\b|\d")
+_TYPOS = {  # on folded text: « st » is already « saint »
+    "dmain": "demain", "demin": "demain", "auj": "aujourd hui", "ajd": "aujourd hui",
+    "a matin": "ce matin", "a soir": "ce soir", "saint aprem": "aujourd hui apres midi",
+    "cet aprem": "aujourd hui apres midi", "c t aprem": "aujourd hui apres midi",
+    "cet apres midi": "aujourd hui apres midi", "aprem": "apres midi",
+}  # fmt: skip
 _NAMES_A_TIME = re.compile(r"\d\s*h|\bmidi\b|\bminuit\b|\bheures?\b")
 _MORNING = re.compile(r"\b(matin|matinee|avant midi|nuit)\b")
 # "2 h pm", "2pm", "2 h 30 pm", "9h am", "2 30 pm" (from "2:30 pm"), "2 p m" (from "2 p.m.")
@@ -132,7 +141,7 @@ _EXPLICIT_WEEK = ("cette semaine", "semaine prochaine", "aujourd", "demain")
 
 
 _DAY_WORDS = re.compile(
-    rf"\b({_DAYS}|demain|aujourd|hier|lendemain|semaines?|mois|{_MONTHS})\b|(?<!h )\b\d{{1,2}}\b(?! ?h)"
+    rf"\b({_DAYS}|demain|aujourd|hier|lendemain|semaines?|mois|{_MONTHS})\b|(?<!h )\b\d{{1,2}}(?:er)?\b(?! ?h)"
 )
 
 
@@ -206,16 +215,103 @@ def _part_of_day(folded: str) -> tuple[time, time] | None:
     )
 
 
+# « pas le 30 », « rien cette semaine », « pas demain »: days refused, left out of the reading.
+_REFUSED_DAY = re.compile(
+    rf"\b(?:pas|rien)(?: le| la| cette| ce)? (?:\d{{1,2}}(?:er)?(?: (?:{_MONTHS}))?|semaine|"
+    r"aujourd hui|demain)\b(?! prochaine?| d apres)"
+)
+# « rien avant la semaine prochaine », « pas avant le 3 », « à partir du 7 décembre »
+_FROM = re.compile(r"\b(?:rien|pas) avant\b|\ba partir (?:d |du |de )(?!\d{1,2} ?h)")
+_WEEK_OF = re.compile(rf"\bsemaine du (\d{{1,2}})(?:er)?(?: ({_MONTHS}))?\b")
+_TWO_DAYS = re.compile(rf"\b({_DAYS}) (?:ou|et) ({_DAYS})\b")
+# « après 3 h » (until the end of the day), « avant 11 h » (from the morning)
+_AFTER = re.compile(r"\b(?:apres|passe) (\d{1,2}) ?h(?: ?(\d\d))?\b")
+_BEFORE = re.compile(r"\bavant (\d{1,2}) ?h(?: ?(\d\d))?\b")
+_WEEKEND = re.compile(r"\bfin de semaine\b")
+_MONTH_NUMBERS = {name: i + 1 for i, name in enumerate(_MONTHS.split("|")[:12])} | {"dec": 12}
+
+
 def understand(text: str, now: datetime, horizon_days: int = 21) -> Wish:
-    """The wish expressed in `text`, relative to `now` (aware)."""
+    """The wish expressed in `text`, relative to `now` (aware): one day or moment, or the
+    forms Duckling does not read whole (days refused, « rien avant … », « la semaine du 7 »,
+    « mercredi ou jeudi », « après 3 h », « la fin de semaine »)."""
     now = now.astimezone(TIMEZONE)
-    folded = _normalized(text)
+    folded = _REFUSED_DAY.sub(" ", _normalized(text))
+    today = _day_start(now)
+    end = today + timedelta(days=horizon_days)
+    bound, folded = _bounds(folded)
+    found = _FROM.search(folded)
+    if found:
+        after = _understand(folded[found.end() :], now, horizon_days)
+        if after.understood:
+            return replace(after, end=max(end, after.end), exact=None, alternatives=(),
+                           hours=bound or after.hours)  # fmt: skip
+    week = _WEEK_OF.search(folded)
+    if week:
+        day = _day_number(int(week.group(1)), week.group(2), now)
+        if day is not None:
+            start = day - timedelta(days=day.weekday())
+            rest = _understand(folded.replace(week.group(0), " "), now, horizon_days)
+            hours = bound or (rest.hours if rest.understood else None) or _part_of_day(folded)
+            excluded = rest.excluded_weekdays if rest.understood else frozenset()
+            return Wish(max(start, today), start + timedelta(weeks=1), hours=hours,
+                        excluded_weekdays=excluded, past=start + timedelta(weeks=1) <= now)  # fmt: skip
+    two = _TWO_DAYS.search(folded)
+    if two:
+        first, second = (
+            _understand(folded.replace(two.group(0), f" {day} "), now, horizon_days)
+            for day in two.groups()
+        )
+        if first.understood and second.understood:
+            start, stop = min(first.start, second.start), max(first.end, second.end)
+            return Wish(start, stop, hours=bound or first.hours, past=stop <= now)
+    if _WEEKEND.search(folded):
+        saturday = today + timedelta(days=(5 - today.weekday()) % 7)
+        if " prochaine " in folded and saturday - today < timedelta(days=5):
+            saturday += timedelta(weeks=1)
+        return Wish(saturday, saturday + timedelta(days=2), hours=bound)
+    wish = _understand(folded, now, horizon_days)
+    return replace(wish, hours=bound) if bound and wish.understood and not wish.exact else wish
+
+
+def _day_number(number: int, month: str | None, now: datetime) -> datetime | None:
+    """« le 7 » (this month's if still to come, else next month's), « le 7 décembre »."""
+    year, which = now.year, _MONTH_NUMBERS[month] if month else now.month
+    if month is None and number < now.day:
+        which += 1
+    if which > 12:
+        year, which = year + 1, which - 12
+    try:
+        return datetime(year, which, number, tzinfo=TIMEZONE)
+    except ValueError:
+        return None
+
+
+def _bounds(folded: str) -> tuple[tuple[time, time] | None, str]:
+    """« après 3 h » → 15:00-17:00, « avant 11 h » → 8:00-11:00, and the text without it."""
+    for pattern, after in ((_AFTER, True), (_BEFORE, False)):
+        found = pattern.search(folded)
+        if found:
+            hour, minutes = int(found.group(1)), int(found.group(2) or 0)
+            if hour in AFTERNOON_HOURS and not _MORNING.search(folded):
+                hour += 12
+            if hour > 23 or minutes > 59:
+                return None, folded
+            moment = time(hour, minutes)
+            bound = (moment, time(17)) if after else (time(8), moment)
+            if bound[0] < bound[1]:
+                return bound, folded.replace(found.group(0), " ")
+    return None, folded
+
+
+def _understand(folded: str, now: datetime, horizon_days: int) -> Wish:
+    """`understand` for one day, moment or window, on normalized text."""
     excluded = frozenset(
         i
         for i, day in enumerate(WEEKDAYS)
-        if re.search(rf"\b(pas|sauf|excepte)( le)? {day}s?\b", folded)
+        if re.search(rf"\b(pas|sauf|excepte|ferme)( le)? {day}s?\b", folded)
     )
-    cleaned = re.sub(rf"\b(pas|sauf|excepte)( le)? ({_DAYS})s?\b", " ", folded)
+    cleaned = re.sub(rf"\b(pas|sauf|excepte|ferme)( le)? ({_DAYS})s?\b", " ", folded)
     hours, cleaned = _hour_range(cleaned)
     hours = hours or _part_of_day(cleaned)
     for abbreviation in ("pm", "am", "apm"):  # Duckling does not read these
@@ -288,3 +384,49 @@ def understand(text: str, now: datetime, horizon_days: int = 21) -> Wish:
         max(start, today), end, hours=hours, excluded_weekdays=excluded,
         alternatives=(start, start + timedelta(weeks=1)) if ambiguous else (), past=end <= now,
     )  # fmt: skip
+
+
+_NEXT_DAY = re.compile(r"\blendemain\b|\bjour d apres\b|\bjournee d apres\b")
+_SAME_DAY = re.compile(r"\bmeme (?:jour|journee|date)\b")
+_SAME_TIME = re.compile(r"\bmeme heure\b")
+_OTHER_DAYS = re.compile(
+    rf"\b(demain|aujourd|hier|semaines?|{_MONTHS})\b|\b\d{{1,2}}(?:er)?\b(?! ?h)"
+)
+_FOLLOWING = re.compile(rf"\b({_DAYS}) (?:d apres|suivant)\b|\b({_DAYS})\b")
+
+
+def understand_near(text: str, proposed: datetime, now: datetime, horizon_days: int = 21) -> Wish:
+    """A counter-proposal read against the time `proposed` (« le lendemain à la même heure »,
+    « même journée mais le matin », « plutôt le mardi »: the Tuesday after it); other wishes as
+    `understand` reads them."""
+    proposed = proposed.astimezone(TIMEZONE)
+    folded = _normalized(text)
+    plain = understand(text, now, horizon_days)
+    if plain.excluded_weekdays:  # « pas lundi, je suis fermé le lundi »
+        return plain
+    day = None
+    if not names_a_day(text) and plain.exact is not None:  # « 15 h ça serait mieux »
+        day = proposed.date()
+    elif _NEXT_DAY.search(folded):
+        day = proposed.date() + timedelta(days=1)
+    elif _SAME_DAY.search(folded) or (_SAME_TIME.search(folded) and not _FOLLOWING.search(folded)):
+        day = proposed.date()
+    elif (
+        (named := _FOLLOWING.search(folded))
+        and not _OTHER_DAYS.search(folded)
+        and not (_NEXT_WEEKDAY.search(folded))
+    ):
+        weekday = WEEKDAYS.index(named.group(1) or named.group(2))
+        ahead = (weekday - proposed.weekday()) % 7  # « à lundi! »: the Monday proposed
+        day = proposed.date() + timedelta(days=ahead or (7 if named.group(1) else 0))
+    if day is None:
+        return plain
+    start = datetime.combine(day, time(0), TIMEZONE)
+    said = understand(_FOLLOWING.sub(" ", folded), now, horizon_days)
+    clock = proposed.timetz() if _SAME_TIME.search(folded) else None
+    if clock is None and said.understood and said.exact is not None:
+        clock = said.exact.timetz()
+    hours = said.hours if said.understood else _part_of_day(folded)
+    exact = datetime.combine(day, clock) if clock is not None else None
+    return Wish(start, start + timedelta(days=1), exact=exact, hours=None if exact else hours,
+                past=(exact or start + timedelta(days=1)) <= now)  # fmt: skip
