@@ -33,7 +33,10 @@ from tests.unit.test_mail import Inbox
 
 NOW = FROZEN_NOW  # the tests' clock: why it is fixed, in tests/conftest.py
 MORNINGS = {d: [(time(9), time(12))] for d in range(5)}
-ANNE = Advisor("anne", "Anne Roy", "anne@example.org", "en personne", "Bureau de Québec", MORNINGS)
+ANNE = Advisor(
+    "anne", "Anne Roy", "anne@example.org", "en personne", "Bureau de Québec", MORNINGS,
+    address="10, rue Saint-Jean, Québec",
+)  # fmt: skip
 BOB = Advisor(
     "bob", "Bob Côté", "bob@example.org", "vidéo", "Lien envoyé par courriel",
     {1: [(time(13), time(17))], 3: [(time(13), time(17))]},
@@ -143,7 +146,7 @@ def test_the_next_free_times_are_proposed_then_booked_with_invitations(
     chat.send(chat.options[0].isoformat())  # a button
     assert chat.question == CONFIRM
     assert chat.state["booking_summary"] == (
-        "le mardi 24 novembre à 9 h avec Anne Roy, en personne (Bureau de Québec)"
+        "le mardi 24 novembre à 9 h avec Anne Roy, en personne (Bureau de Québec, 10, rue Saint-Jean, Québec)"
     )
     turn = chat.send("oui")
     assert chat.said == ["utter_booking_done"] and chat.question is None
@@ -399,6 +402,7 @@ def test_reminders_the_day_before_go_to_the_merchant_once(
     assert scheduler.send_reminders() == []
     [mail] = mails(outbox)
     assert mail["To"] == "marie@exemple.com" and "demain" in body_of(mail)
+    assert "(Bureau de Québec, 10, rue Saint-Jean, Québec)" in body_of(mail)  # where to go
 
 
 def test_a_session_cancelled_elsewhere_while_moving_it_is_said_not_crashed(

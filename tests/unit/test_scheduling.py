@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+
+import pytest
 
 from bot.scheduling import TIMEZONE
 from bot.scheduling.assignment import choose_slot
@@ -116,3 +119,26 @@ def test_the_shipped_configuration_loads() -> None:
     assert {a.id for a in availability.advisors} == {"sophie", "marc"}
     assert availability.closures.closed(date(2026, 12, 28))  # the holiday break
     assert availability.closures.closed(date(2027, 3, 26))  # Good Friday, computed
+
+
+@pytest.mark.parametrize(
+    ("place", "error"),
+    [
+        ('place: "Bureau"', "an in-person advisor needs an address"),
+        (
+            'place: "Bureau (2e étage)"\n    address: "1, rue A"',
+            "no parentheses in place or address",
+        ),
+    ],
+)
+def test_an_in_person_advisor_without_an_address_is_refused(
+    tmp_path: Path, place: str, error: str
+) -> None:
+    path = tmp_path / "advisors.yml"
+    path.write_text(
+        "advisors:\n  - id: anne\n    name: Anne\n    email: anne@example.org\n"
+        f"    mode: en personne\n    {place}\n    hours:\n      lundi: ['09:00-12:00']\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match=error):
+        load_availability(path)
