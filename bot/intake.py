@@ -55,25 +55,27 @@ def _short_enough(question: str, value: str) -> str:
     return value
 
 
+def _said(text: str) -> str:
+    """The message on one line; the limit applies to the value kept from it (`_clean`)."""
+    said = one_line(text)
+    if not said:
+        raise NotUnderstood("une réponse (même « je ne sais pas »)")
+    return said
+
+
 def _business_name(text: str, answers: dict[str, Any]) -> dict[str, Any]:
     """The shop's name, without « ça s'appelle » and the remarks after it."""
-    said = _clean("business_name", text)
-    return {
-        "business_name": _short_enough(
-            "business_name", _clean("business_name", extraction.business(said))
-        )
-    }
+    name = _clean("business_name", extraction.business(_said(text)))
+    return {"business_name": _short_enough("business_name", name)}
 
 
 def _contact_name(text: str, answers: dict[str, Any]) -> dict[str, Any]:
     """The person's name; a role said with it is the role's answer (« Ginette Tremblay, la
     propriétaire »)."""
-    name, role = extraction.person(_clean("contact_name", text))
+    name, role = extraction.person(_said(text))
     if not name:
         raise NotUnderstood("votre prénom et votre nom")
-    found: dict[str, Any] = {
-        "contact_name": _short_enough("contact_name", _clean("contact_name", name))
-    }
+    found = {"contact_name": _short_enough("contact_name", _clean("contact_name", name))}
     if role and len(role) <= LIMITS["contact_role"]:
         found["contact_role"] = role
     return found
@@ -84,7 +86,7 @@ def _association_name(text: str, answers: dict[str, Any]) -> dict[str, Any]:
     said = yes_no_phrase(text)
     if said and said[0] is Answer.UNSURE and len(said[1].split()) <= 4:
         return {"association_name": Answer.UNSURE.value}
-    name = extraction.association(_clean("association_name", text))
+    name = extraction.association(_said(text))
     return {"association_name": _clean("association_name", name)}
 
 
@@ -103,13 +105,10 @@ def _text(question: str) -> Reader:
 def _role(text: str, answers: dict[str, Any]) -> dict[str, Any]:
     """The role as meant (« comme j'ai dit, la propriétaire » is « Propriétaire »); in an answer
     too long to keep, the role it names."""
-    role = extraction.role(
-        _clean("contact_role", text)
-        if len(one_line(text)) <= LIMITS["contact_role"]
-        else one_line(text)
-    )
+    said = _said(text)
+    role = extraction.role(said)
     if len(role) > LIMITS["contact_role"]:
-        folded = f" {fold(text)} "
+        folded = f" {fold(said)} "
         named = next((r for w, r in extraction.ROLES.items() if f" {w} " in folded), None)
         if named:
             return {"contact_role": named}

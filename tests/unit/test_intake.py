@@ -311,3 +311,14 @@ def test_saying_no_to_the_sdc_at_the_recap_drops_its_name() -> None:
     turn = take_turn(converse(HAPPY), "recap_confirmed", "la SDC c'est non")
     assert turn.updates == {"sdc_member": "non", "association_name": None, FAILURES: 0}
     assert "• SDC ou regroupement :" not in recap(converse(HAPPY) | turn.updates)
+
+
+def test_the_limit_applies_to_what_is_kept_not_to_the_sentence_around_it() -> None:
+    chatty = (
+        "Moi c'est Nathalie Girard, enchantée! Ma belle-sœur m'a parlé de votre programme la "
+        "semaine passée, elle dit que ça l'a beaucoup aidée."
+    )
+    assert len(chatty) > 120
+    assert take_turn({}, "contact_name", chatty).updates["contact_name"] == "Nathalie Girard"
+    too_long = take_turn({}, "business_name", "Boutique " + "x" * 120)
+    assert too_long.say[0][1]["expected"] == "une réponse plus courte (120 caractères au maximum)"
