@@ -261,6 +261,8 @@ def test_an_unwanted_callback_is_set_aside_and_the_queue_is_paged(
     assert "Rappels demandés (26)" in after and "souhait 00" not in after
     again = manager.post(f"/conseillers/files/rappels/{first}/fait", {})
     assert again.status == 400 and "Ce rappel est déjà classé indésirable." in again.text
+    lead_page = manager.get(f"/conseillers/pistes/{lead_id}").text
+    assert "« souhait 00 » (indésirable)" in lead_page and "« souhait 01 » (à faire" in lead_page
 
 
 def callback_of(sessions: sessionmaker[Session], lead_id: int) -> int:
