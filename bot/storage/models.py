@@ -1,7 +1,8 @@
 """Tables: businesses, contacts, leads, answers, consents, decisions, diagnostics, bookings and
 callback requests; the mail retry queue; for the advisor workspace, accounts, their web sessions,
-password reset links and login attempts, the leads' history (status, notes, assignment) and the
-audit log of who read what.
+password reset links and login attempts, the leads' history (status, notes, assignment, mails to
+the merchant), follow-up reminders, saved filters, calendar feeds and the audit log of who read
+what.
 
 Schema changes go through Alembic migrations (migrations/versions/).
 """
@@ -232,6 +233,9 @@ class Booking(Base):
     reminded_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), info=CREATED)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), info=UPDATED)
+    # Marked held or no-show in the workspace (`bot.attendance`): when, and by whom.
+    marked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    marked_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
 
 
 class CallbackRequest(Base):
@@ -322,7 +326,8 @@ class LoginAttempt(Base):
 
 
 class LeadEvent(Base):
-    """The history of a lead's follow-up: a status change, a note, an assignment."""
+    """The history of a lead's follow-up: a status change, a note, an assignment, a session
+    moved, cancelled or marked, a mail to the merchant, a follow-up reminder."""
 
     __tablename__ = "lead_events"
 
@@ -336,6 +341,65 @@ class LeadEvent(Base):
     at: Mapped[datetime] = mapped_column(UtcDateTime(), info=CREATED)
 
     account: Mapped[Account | None] = relationship()
+
+
+class LeadReminder(Base):
+    """A follow-up reminder on a lead (« relance »): the day it is due, an optional note, who set
+    it; done once someone marks it so. At most one open reminder per lead (a partial unique
+    index)."""
+
+    __tablename__ = "lead_reminders"
+    __table_args__ = (
+        Index(
+            "one_open_reminder_per_lead",
+            "lead_id",
+            unique=True,
+            sqlite_where=text("done_at IS NULL"),
+            postgresql_where=text("done_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    due_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(String(500))
+    set_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    set_at: Mapped[datetime] = mapped_column(UtcDateTime(), info=CREATED)
+    done_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    done_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+
+    setter: Mapped[Account | None] = relationship(foreign_keys=[set_by])
+
+
+class SavedFilter(Base):
+    """A named set of the leads list's filters, saved by one account (its query string)."""
+
+    __tablename__ = "saved_filters"
+    __table_args__ = (UniqueConstraint("account_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(60))
+    query: Mapped[str] = mapped_column(String(1000))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), info=CREATED)
+
+
+class CalendarFeed(Base):
+    """An account's secret calendar subscription (ICS feed of its sessions): the feed's address
+    holds a random token, the table only its hash. One per account; revoking deletes it."""
+
+    __tablename__ = "calendar_feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), unique=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), info=CREATED)
+
+    account: Mapped[Account] = relationship()
 
 
 class AuditEntry(Base):
