@@ -333,7 +333,13 @@ class BookingTurn:
         upcoming = self.scheduler.upcoming(self.lead_id) if self.lead_id else None
         wish = understand(text, self.scheduler.now(), self.scheduler.horizon_days)
         asks = self.format or wish.understood  # « la semaine du 7 ça serait mieux »: no session
-        if mode == "reschedule" and asks and upcoming is None and not find_reference(text):
+        if (
+            mode == "reschedule"
+            and asks
+            and self.lead_id is not None  # a merchant without a session: a booking
+            and upcoming is None
+            and not find_reference(text)
+        ):
             mode = self.state["booking_mode"] = self.turn.updates["booking_mode"] = "book"
         if mode != "book":
             reference = (

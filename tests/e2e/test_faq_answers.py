@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.booking_form import find_reference
 from bot.settings import ROOT, Settings
 from bot.text import fold
 from tests.conftest import FIGURES, Responses, post
@@ -16,6 +17,9 @@ from tests.model.test_nlu_heldout import training_examples
 
 MIN_ACCURACY = 0.95
 TERRITORY = {"utter_faq_territory", "utter_territory_inside", "utter_territory_outside"}
+# A session named by its reference is looked up at once: « je ne trouve aucune rencontre avec ce
+# numéro » is the right first reply to a message whose reference does not exist.
+BOOKING_BY_REFERENCE = {"cancel_booking", "reschedule_booking", "check_booking"}
 
 
 def heldout_faq_questions() -> list[tuple[str, str]]:
@@ -103,7 +107,9 @@ def test_every_message_gets_the_answer_of_its_intent(
     misses = []
     for intent, text in cases:
         got = replies(stack, responses, text)
-        expected = reference[intent]  # last, after what the message adds (« NQ-… introuvable »)
+        expected = reference[intent]  # last, after what the message adds
+        if intent in BOOKING_BY_REFERENCE and find_reference(text):  # the sets' are made up
+            expected = ["utter_booking_unknown_reference"]
         right = got[-len(expected) :] == expected or (
             intent == "faq_territory" and bool(got) and set(got) <= TERRITORY
         )
