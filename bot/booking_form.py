@@ -411,6 +411,16 @@ class BookingTurn:
         self.say("utter_booking_kept")
         return self.ask(None, booking_choice=None, booking_options=None)
 
+    def aside(self, text: str, question: str) -> Turn | None:
+        """While choosing a time: « je garde mon rendez-vous » (a move given up), or « c'est en
+        personne ou sur Zoom? » (answered, then `question` again); else None."""
+        if self.state.get("booking_mode") == "reschedule" and keeps(text):
+            return self.kept()
+        if asks_format(text):
+            self.say("utter_faq_session_format")
+            return self.ask(question)
+        return None
+
     def when(self, text: str) -> Turn:
         clicked = _iso_moment(text)
         if clicked is not None:
@@ -429,11 +439,9 @@ class BookingTurn:
             if not times:
                 return self.offer(self.next_free(), "utter_booking_no_later")
             return self.offer(times, "utter_booking_later_times")
-        if self.state.get("booking_mode") == "reschedule" and keeps(text):
-            return self.kept()
-        if asks_format(text):
-            self.say("utter_faq_session_format")
-            return self.ask(WHEN)
+        aside = self.aside(text, WHEN)
+        if aside is not None:
+            return aside
         format_ = find_format(text)
         if wish.understood and shown and _LATER.search(fold(text)):  # « plus tard dans la semaine »
             after = datetime.combine(max(shown).date() + timedelta(days=1), time(0), TIMEZONE)
@@ -488,11 +496,9 @@ class BookingTurn:
     def confirm(self, text: str) -> Turn:
         answer = find_yes_no(text)
         chosen = self.state.get("booking_choice")
-        if self.state.get("booking_mode") == "reschedule" and keeps(text):
-            return self.kept()
-        if asks_format(text):
-            self.say("utter_faq_session_format")
-            return self.ask(CONFIRM)
+        aside = self.aside(text, CONFIRM)
+        if aside is not None:
+            return aside
         format_ = find_format(text)
         if format_ is not None and format_ != self._chosen_format():
             return self.format_asked(format_)

@@ -20,7 +20,7 @@ from bot.settings import Settings
 from bot.storage.bookings import cancel
 from bot.storage.database import sessions_for
 from tests.conftest import Responses
-from tests.e2e.test_diagnostic_conversation import DIAGNOSTIC, eligible, summary_said
+from tests.e2e.test_diagnostic_conversation import DIAGNOSTIC, diagnose, eligible
 from tests.e2e.test_intake_conversation import Chat
 
 PROPOSED = "2026-11-30T13:00:00-05:00"  # « Rencontre proposée : le lundi 30 novembre à 13 h »
@@ -159,15 +159,6 @@ def judged(turn: dict[str, Any], reply: Reply, shown: list[datetime]) -> bool:
     raise ValueError(f"unknown expect {expect!r}")
 
 
-def _after_diagnostic(chat: Chat) -> None:
-    said = chat.say("/affirm")
-    for _ in range(20):
-        if summary_said(chat):
-            break
-        said = chat.say(DIAGNOSTIC[said[-1]])
-    assert chat.say("oui") == ["utter_diagnostic_saved"], chat.last
-
-
 def play(stack: Settings, responses: Responses, turn: dict[str, Any]) -> tuple[bool, Reply]:
     """Bring a new merchant to the turn's context, type the turn; (judged right, reply)."""
     chat = Chat(stack, responses)
@@ -175,7 +166,8 @@ def play(stack: Settings, responses: Responses, turn: dict[str, Any]) -> tuple[b
     shown: list[datetime] = []
     context = turn["context"]
     if context == "after_diagnostic":
-        _after_diagnostic(chat)
+        diagnose(chat, DIAGNOSTIC)
+        assert chat.say("oui") == ["utter_diagnostic_saved"], chat.last
     elif context in ("times_shown", "proposed"):
         assert chat.say("/request_booking")[-1] == ASK_WHEN, chat.last
         shown = reply_of(chat, []).offered

@@ -18,8 +18,9 @@ from bot.storage.database import sessions_for
 from tests.conftest import FROZEN_NOW, Responses, new_postgres_database, running_stack
 from tests.e2e.booking_turns import ASK_WHEN, CONFIRM, reply_of
 from tests.e2e.test_booking_conversation import buttons, event_of, mails_about, reference_in
-from tests.e2e.test_diagnostic_conversation import DIAGNOSTIC, eligible, summary_said
+from tests.e2e.test_diagnostic_conversation import DIAGNOSTIC, diagnose, eligible
 from tests.e2e.test_intake_conversation import Chat, lead_of
+from tests.storage.test_booking_form import body_of
 
 ADDRESS = "1000, rue de l'Exemple, bureau 200, Québec QC G1K 0A1"
 MONDAY_30_13H = "2026-11-30T13:00:00-05:00"  # Sophie Gagnon's, in person
@@ -51,12 +52,8 @@ def merchant(stack: Settings, responses: Responses) -> tuple[Chat, str]:
 def diagnosed(stack: Settings, responses: Responses) -> Chat:
     """A merchant who just read « Voulez-vous en choisir le moment maintenant? »."""
     chat, _ = merchant(stack, responses)
-    said = chat.say("/affirm")
-    for _ in range(20):
-        if summary_said(chat):
-            break
-        said = chat.say(DIAGNOSTIC[said[-1]])
-    assert chat.say("oui") == ["utter_diagnostic_saved"]
+    diagnose(chat, DIAGNOSTIC)
+    assert chat.say("oui") == ["utter_diagnostic_saved"], chat.last
     return chat
 
 
@@ -215,12 +212,7 @@ def test_a_video_session_moved_to_in_person_gives_the_address(
     session = lead_of(journey_stack, address)["session"]
     assert (session["reference"], session["advisor"]) == (reference, "sophie")
     [mail] = [m for m in mails_about(journey_stack, reference) if m["To"] == address][-1:]
-    body = next(
-        p.get_payload(decode=True).decode()
-        for p in mail.walk()
-        if p.get_content_type() == "text/plain"
-    )
-    assert f"Lieu : Bureaux de Québec numérique, {ADDRESS}" in body
+    assert f"Lieu : Bureaux de Québec numérique, {ADDRESS}" in body_of(mail)
     _, event = event_of(mail)
     assert str(event["LOCATION"]) == f"Bureaux de Québec numérique, {ADDRESS}"
     free(journey_stack, reference)
