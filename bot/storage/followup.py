@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -41,6 +42,7 @@ class Filters:
     territory: str = ""  # a municipality or a postal code's start ("Limoilou", "G1K")
     since: date | None = None  # submitted on or after this day (Québec time)
     with_session: bool = False
+    mine: bool = False  # « Mes pistes »: only the leads given to the viewer's advisor
     page: int = 1
 
 
@@ -58,6 +60,8 @@ class LeadLine:
     next_session: datetime | None
     review_requested: bool
     created_at: datetime
+    # Where the search was found in the lead's conversation, if it was (an excerpt).
+    found_in_conversation: str | None = None
 
 
 @dataclass
@@ -106,8 +110,17 @@ def visible_to(query: Select[Any], viewer: Viewer) -> Select[Any]:
     return query.where(or_(Lead.advisor_id.is_(None), Lead.advisor_id == viewer.advisor_id))
 
 
-def list_leads(sessions: sessionmaker[Session], viewer: Viewer, filters: Filters) -> LeadPage:
-    """The leads `viewer` may see, highest priority first, narrowed by `filters`, one page."""
+def list_leads(
+    sessions: sessionmaker[Session],
+    viewer: Viewer,
+    filters: Filters,
+    in_conversations: Mapping[str, str] | None = None,
+) -> LeadPage:
+    """The leads `viewer` may see, highest priority first, narrowed by `filters`, one page.
+    The search finds a business or a contact, and the leads whose conversation id is in
+    `in_conversations` (found in their transcripts: `bot.storage.transcript_search`, each with
+    its excerpt)."""
+    in_conversations = in_conversations or {}
     decision, upcoming = latest_decisions(), _next_sessions()
     query = (
         select(Lead, Business, Contact, decision, upcoming.c.starts_at)
@@ -144,11 +157,14 @@ def list_leads(sessions: sessionmaker[Session], viewer: Viewer, filters: Filters
         query = query.where(Lead.created_at >= as_utc(start))
     if filters.with_session:
         query = query.where(upcoming.c.starts_at.is_not(None))
+    if filters.mine:
+        query = query.where(Lead.advisor_id == (viewer.advisor_id or ""))
     if filters.search:
         pattern = f"%{fold_for_search(one_line(filters.search)[:100])}%"
-        query = query.where(
-            or_(folded(Business.name).like(pattern), folded(Contact.name).like(pattern))
-        )
+        found = [folded(Business.name).like(pattern), folded(Contact.name).like(pattern)]
+        if in_conversations:
+            found.append(Lead.conversation_id.in_(list(in_conversations)))
+        query = query.where(or_(*found))
     with sessions() as session:
         rows, total, page, pages = one_page(
             session, query, filters.page, func.coalesce(decision.c.score, 0).desc(), Lead.id
@@ -167,6 +183,7 @@ def list_leads(sessions: sessionmaker[Session], viewer: Viewer, filters: Filters
             next_session=as_utc(row.starts_at) if row.starts_at else None,
             review_requested=bool(row.review_requested),
             created_at=as_utc(lead.created_at),
+            found_in_conversation=in_conversations.get(lead.conversation_id),
         )
         for row in rows
         for lead, business, contact in [(row.Lead, row.Business, row.Contact)]
@@ -254,6 +271,7 @@ def lead_file(sessions: sessionmaker[Session], viewer: Viewer, lead_id: int) -> 
                     "starts_at": as_utc(b.starts_at),
                     "advisor_id": b.advisor_id,
                     "status": b.status,
+                    "marked_at": as_utc(b.marked_at) if b.marked_at else None,
                 }
                 for b in bookings
             ],
@@ -304,7 +322,9 @@ def add_event(
 ANONYMISED = "Ce dossier a été effacé à la demande de la personne : il ne se modifie plus."
 
 
-def _lead_for_change(session: Session, viewer: Viewer, lead_id: int) -> Lead:
+def lead_for_change(session: Session, viewer: Viewer, lead_id: int) -> Lead:
+    """The lead to change in `session`, locked: LookupError if `viewer` may not see it,
+    NotAllowed if it was erased."""
     lead = session.get(Lead, lead_id, with_for_update=True)
     if lead is None or not viewer.sees(lead.advisor_id):
         raise LookupError(lead_id)
@@ -320,7 +340,7 @@ def change_status(
     if after not in STATUSES:
         raise NotAllowed("Statut inconnu.")
     with sessions.begin() as session:
-        lead = _lead_for_change(session, viewer, lead_id)
+        lead = lead_for_change(session, viewer, lead_id)
         check_status_change(lead.status, after)
         add_event(session, viewer, lead_id, "statut", before=lead.status, after=after)
         lead.status = after
@@ -333,7 +353,7 @@ def add_note(sessions: sessionmaker[Session], viewer: Viewer, lead_id: int, text
     if len(note) > NOTE_MAX:
         raise NotAllowed(f"La note dépasse {NOTE_MAX} caractères.")
     with sessions.begin() as session:
-        _lead_for_change(session, viewer, lead_id)
+        lead_for_change(session, viewer, lead_id)
         add_event(session, viewer, lead_id, "note", note=note)
 
 
@@ -344,7 +364,7 @@ def assign(
     if not viewer.is_manager and advisor_id not in (viewer.advisor_id, None):
         raise NotAllowed("Seul un gestionnaire peut confier un dossier à un autre conseiller.")
     with sessions.begin() as session:
-        lead = _lead_for_change(session, viewer, lead_id)
+        lead = lead_for_change(session, viewer, lead_id)
         if lead.advisor_id == advisor_id:
             return
         add_event(session, viewer, lead_id, "attribution", before=lead.advisor_id, after=advisor_id)

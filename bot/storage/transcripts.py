@@ -1,5 +1,6 @@
 """A conversation's transcript, read from Rasa's tracker store (its `events` table: the same
-schema for our SQLite store and Rasa's SQLTrackerStore on PostgreSQL)."""
+schema for our SQLite store and Rasa's SQLTrackerStore on PostgreSQL), and what the merchant
+typed in an event as SQL folds it for a search (`merchant_text`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,15 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Engine, bindparam, create_engine, text
+from sqlalchemy.event import listen
 from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import GenericFunction
+from sqlalchemy.types import String
+
+from bot.storage.folding import ACCENTED, PLAIN, fold_for_search, register_sqlite
+
+SQLITE_TYPED = "numeriqc_typed"
 
 
 @dataclass(frozen=True)
@@ -24,9 +33,50 @@ class Line:
     payloads: tuple[str, ...] = ()  # what each button sends, in the same order
 
 
+def typed_text(data: str | None) -> str | None:
+    """What the merchant typed in a `user` event's JSON (the typed button title or yes/no when
+    there is one, as the transcript shows it), folded for a search; None if nothing."""
+    try:
+        found = json.loads(data or "")
+    except ValueError:
+        return None
+    if not isinstance(found, dict):
+        return None
+    typed = (found.get("metadata") or {}).get("typed") or found.get("text")
+    return fold_for_search(str(typed)) if typed else None
+
+
+class merchant_text(GenericFunction[str]):
+    """A `user` event's `data` column read as `typed_text` reads it, in SQL."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(merchant_text, "postgresql")
+def _postgresql(element: Any, compiler: Any, **kw: Any) -> str:
+    data = f"CAST({compiler.process(element.clauses, **kw)} AS json)"
+    said = f"coalesce({data} -> 'metadata' ->> 'typed', {data} ->> 'text')"
+    return f"translate(lower({said}), '{ACCENTED}', '{PLAIN}')"
+
+
+@compiles(merchant_text, "sqlite")
+def _sqlite(element: Any, compiler: Any, **kw: Any) -> str:
+    return f"{SQLITE_TYPED}({compiler.process(element.clauses, **kw)})"
+
+
+def _sqlite_functions(connection: Any, _record: Any) -> None:
+    register_sqlite(connection)
+    connection.create_function(SQLITE_TYPED, 1, typed_text, deterministic=True)
+
+
 @lru_cache(maxsize=4)
 def tracker_engine(url: str) -> Engine:
-    return create_engine(url)
+    """The tracker store's engine (on SQLite, with the search's functions)."""
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        listen(engine, "connect", _sqlite_functions)
+    return engine
 
 
 def _events(url: str, conversation_id: str, kinds: tuple[str, ...]) -> list[tuple[str, Any]]:
