@@ -48,6 +48,8 @@ PRIVACY_CODES_PER_ADDRESS = Limit("privacy_codes_per_address", 6, DAY)
 # not, so that the limit tells nothing about which addresses have one.
 PASSWORD_RESETS_PER_ADDRESS = Limit("password_resets_per_address", 3, HOUR)
 PASSWORD_RESETS_PER_CLIENT = Limit("password_resets_per_client", 10, HOUR)
+# The workspace's mails to merchants (a lead's « Écrire au commerçant »), per team account.
+MERCHANT_MAILS_PER_ACCOUNT = Limit("merchant_mails_per_account", 30, HOUR)
 
 
 class Store(Protocol):
