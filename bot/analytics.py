@@ -1,6 +1,7 @@
 """Program analytics, plain Python: the funnel from the first message to coaching, per ISO week
-(Québec time) and in total; the leads by sector and by territory; the refusal reasons; cancelled
-and missed sessions; progress toward the coaching goal.
+(Québec time) and in total; the leads by sector and by territory; the refusal reasons; held,
+cancelled and missed sessions (marked in the workspace: `bot.attendance`); progress toward the
+coaching goal.
 
 The facts come from `bot.storage.analytics`; the result is a list of tables, each drawn by the
 page as a chart with the same figures as an HTML table, and listed cell by cell in the CSV.
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.attendance import BOOKED, CANCELLED, HELD, NO_SHOW
 from bot.eligibility import Outcome
 from bot.parsing import Sector
 from bot.scheduling import TIMEZONE
@@ -32,7 +34,6 @@ CONVERSATIONS, CONSENT = "Conversations", "Consentement donné"
 LEAD_STAGES = ("Admissible ou à examiner", "Diagnostic fait", "Rencontre réservée", "Accompagné")
 STAGES = (CONVERSATIONS, CONSENT, *LEAD_STAGES)
 BY_GROUP = ("Pistes", *LEAD_STAGES)
-CANCELLED, NO_SHOW = "cancelled", "no_show"  # booking statuses ("no_show" is not set yet)
 _DETAIL = re.compile(r"\s*\([^()]*\)$")
 
 
@@ -213,7 +214,6 @@ def compute(
             week[1] += session.status == CANCELLED
             week[2] += session.status == NO_SHOW
     coached = totals[-1]
-    kept = sum(statuses.values()) - statuses[CANCELLED] - statuses[NO_SHOW]
 
     tables = (
         Table("entonnoir", "Entonnoir du programme, depuis le début", "horizontal", "Étape",
@@ -233,7 +233,8 @@ def compute(
               "Motif", ("Pistes", "Révision demandée"),
               tuple((r, (n, reviews[r])) for r, n in reasons.most_common())),
         Table("bilan_rencontres", "Rencontres depuis le début, selon leur état", "doughnut",
-              "État", ("Rencontres",), (("Maintenues (à venir ou tenues)", (kept,)),
+              "État", ("Rencontres",), (("Tenues", (statuses[HELD],)),
+                                        ("À venir ou à marquer", (statuses[BOOKED],)),
                                         ("Annulées", (statuses[CANCELLED],)),
                                         ("Absences", (statuses[NO_SHOW],)))),
         Table("rencontres", f"Rencontres par semaine prévue ({weeks} dernières semaines et "

@@ -8,6 +8,7 @@ Plain Python over the storage (`bot.storage`), the availability (`config/advisor
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from email.utils import parseaddr
@@ -88,6 +89,11 @@ def _spread(times: list[datetime], count: int) -> list[datetime]:
         if len(chosen) == count:
             break
     return chosen
+
+
+# More to write in the transaction of a move or a cancellation, given the session as changed
+# (the workspace's line in the lead's history): if it raises, neither is kept and no mail goes.
+Trace = Callable[[Session, Appointment], None]
 
 
 class TooManyTries(Exception):
@@ -256,17 +262,29 @@ class Scheduler:
         booking = bookings.active_for_lead(self.sessions, lead_id)
         return self._appointment(booking) if booking else None
 
+    def _within(self, trace: Trace | None) -> bookings.Within | None:
+        if trace is None:
+            return None
+        return lambda session, booking: trace(session, self._appointment(booking))
+
     def reschedule(
-        self, reference: str, moment: datetime, advisor: str | None = None, reason: str = ""
+        self,
+        reference: str,
+        moment: datetime,
+        advisor: str | None = None,
+        reason: str = "",
+        trace: Trace | None = None,
     ) -> Appointment:
         """Move a session to `moment` (with `advisor`, else the same one if free, else the
         fairest); updated invitations, the merchant's saying the former time (and `reason`,
-        the team's, when given)."""
+        the team's, when given). `trace` writes in the move's transaction."""
         before = self.find(reference)
         lead = self._lead(before.lead_id)
         for slot in self._ranked(moment, lead, keep=advisor or before.advisor.id):
             try:
-                booking = bookings.reschedule(self.sessions, reference, slot, self._day(slot))
+                booking = bookings.reschedule(
+                    self.sessions, reference, slot, self._day(slot), self._within(trace)
+                )
             except SlotTaken:
                 continue
             after = self._appointment(booking)
@@ -276,9 +294,11 @@ class Scheduler:
             return after
         raise SlotTaken(moment)
 
-    def cancel(self, reference: str, reason: str = "") -> Appointment:
-        """Cancel a session; the invitations cancelled, with `reason` (the team's) if given."""
-        appointment = self._appointment(bookings.cancel(self.sessions, reference))
+    def cancel(self, reference: str, reason: str = "", trace: Trace | None = None) -> Appointment:
+        """Cancel a session; the invitations cancelled, with `reason` (the team's) if given.
+        `trace` writes in the cancellation's transaction."""
+        booking = bookings.cancel(self.sessions, reference, self._within(trace))
+        appointment = self._appointment(booking)
         lead = self._lead(appointment.lead_id)
         self._invite(appointment, lead, "cancelled", reason=reason)
         return appointment

@@ -6,8 +6,9 @@ The lead's row stays, stripped to what the program analytics count (`bot.analyti
 was submitted, its status, sector, municipality or postal code's district (FSA), decisions,
 whether a diagnostic was completed, its sessions' times and statuses, and its consents (purpose,
 version, dates). Everything that names or reaches the person goes: contact, business name and
-address, answers, diagnostic answers and brief, callback requests, notes that name them (the
-other notes and the audit log's details are scrubbed of their name, e-mail and phone).
+address, answers, diagnostic answers and brief, callback requests, the mails the team wrote
+them from the lead's page, follow-up reminders, notes that name them (the other notes and the
+audit log's details are scrubbed of their name, e-mail and phone).
 
 Only what is the person's goes, never by a name (two people may share one, and a phone): the
 conversations recorded as theirs (`bot.storage.lead_conversations`) and those where their own
@@ -25,6 +26,7 @@ from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.booking import Scheduler
+from bot.merchant_mail import MAIL_EVENT
 from bot.privacy.outbox import remove_mails, remove_queued_mails
 from bot.privacy.tracker import (
     REMOVED,
@@ -36,6 +38,7 @@ from bot.privacy.tracker import (
 )
 from bot.storage import bookings, lead_conversations
 from bot.storage.lead_conversations import WIDGET
+from bot.storage.lead_reminders import REMINDER_EVENT
 from bot.storage.models import (
     Answer,
     AuditEntry,
@@ -46,11 +49,14 @@ from bot.storage.models import (
     Lead,
     LeadConversation,
     LeadEvent,
+    LeadReminder,
     PrivacyCode,
     as_utc,
 )
 
 ANONYMOUS_BUSINESS = "Commerce anonymisé"
+# History lines deleted when they name the person (the others are scrubbed of their name…).
+NOTES = ("note", REMINDER_EVENT)
 EMAIL, PHONE, OTHER_LEAD = "email", "phone", "other lead"  # why a conversation was chosen
 REASONS = {  # as the privacy officer reads them
     lead_conversations.INTAKE: "la vérification d'admissibilité de ce dossier",
@@ -188,8 +194,11 @@ def _anonymise(session: Session, lead: Lead, reach: Reach, erased: set[str], now
     if lead.diagnostic is not None:
         diagnostic = lead.diagnostic
         diagnostic.answers, diagnostic.focus, diagnostic.brief = {}, [], ""
+    session.execute(delete(LeadReminder).where(LeadReminder.lead_id == lead.id))
     for event in session.scalars(select(LeadEvent).where(LeadEvent.lead_id == lead.id)):
-        if event.kind == "note" and scrub(event.note, pattern) != event.note:
+        if event.kind == MAIL_EVENT or (
+            event.kind in NOTES and scrub(event.note, pattern) != event.note
+        ):
             session.delete(event)
         else:
             event.note = scrub(event.note, pattern)

@@ -90,7 +90,8 @@ def leads(sessions: sessionmaker[Session]) -> list[LeadFacts]:
 
 
 def bookings(sessions: sessionmaker[Session]) -> list[SessionFacts]:
-    """Every session ever booked: its start and its status (booked, cancelled, no_show)."""
+    """Every session ever booked: its start and its status (booked, held, no_show — marked in
+    the workspace, `bot.attendance` — or cancelled)."""
     with sessions() as session:
         rows = session.execute(select(Booking.starts_at, Booking.status)).all()
     return [SessionFacts(as_utc(starts_at), status) for starts_at, status in rows]

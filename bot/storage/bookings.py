@@ -7,12 +7,16 @@ The database enforces the rules, whatever runs at the same time:
 - one active booking per lead (another partial unique index): `AlreadyBooked`;
 - an advisor's daily maximum: bookings of one advisor and day are serialised (a transaction
   lock on PostgreSQL, the database's write lock on SQLite) and counted before the insert.
+
+A move or a cancellation can write more in its own transaction (`Within`: the workspace's line
+in the lead's history), so that both are kept or neither.
 """
 
 from __future__ import annotations
 
 import secrets
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,6 +28,8 @@ from bot.scheduling.slots import Busy, Slot
 from bot.storage.models import Booking, Lead, as_utc, now_of
 
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: easy to read aloud
+# More to write in a change's transaction, given the booking as changed (it raises: nothing kept).
+Within = Callable[[Session, Booking], None]
 
 
 class SlotTaken(Exception):
@@ -151,19 +157,29 @@ def active_for_lead(sessions: sessionmaker[Session], lead_id: int) -> Booking | 
         )
 
 
-def cancel(sessions: sessionmaker[Session], reference: str) -> Booking:
-    """Cancel an active booking (its slot is free again); its invitation sequence goes up."""
+def cancel(
+    sessions: sessionmaker[Session], reference: str, within: Within | None = None
+) -> Booking:
+    """Cancel an active booking (its slot is free again); its invitation sequence goes up.
+    `within` writes more in the same transaction."""
     with sessions.begin() as session:
         booking = _active(session, reference)
         booking.status = "cancelled"
         booking.sequence += 1
+        if within is not None:
+            within(session, booking)
         return booking
 
 
 def reschedule(
-    sessions: sessionmaker[Session], reference: str, slot: Slot, day: DayLimit | None = None
+    sessions: sessionmaker[Session],
+    reference: str,
+    slot: Slot,
+    day: DayLimit | None = None,
+    within: Within | None = None,
 ) -> Booking:
-    """Move an active booking to `slot` in one transaction (same reference, sequence + 1)."""
+    """Move an active booking to `slot` in one transaction (same reference, sequence + 1);
+    `within` writes more in that transaction."""
     try:
         with sessions.begin() as session:
             if day is not None:
@@ -174,6 +190,9 @@ def reschedule(
             booking.starts_at = as_utc(slot.starts_at)
             booking.ends_at = as_utc(slot.ends_at)
             booking.sequence += 1
+            if within is not None:
+                session.flush()  # the rules' indexes first: a slot taken is not `within`'s
+                within(session, booking)
             return booking
     except IntegrityError:
         raise SlotTaken(slot) from None

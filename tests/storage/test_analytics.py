@@ -141,7 +141,7 @@ EXPECTED: dict[str, list[tuple[str, tuple[int, ...]]]] = {
     "quartiers": [("Limoilou", (3, 3, 2, 2, 1))],
     "refus": [(OUTSIDE, (2, 1)), (NO_STOREFRONT, (1, 0))],
     "bilan_rencontres": [
-        ("Maintenues (à venir ou tenues)", (1,)), ("Annulées", (2,)), ("Absences", (1,)),
+        ("Tenues", (0,)), ("À venir ou à marquer", (1,)), ("Annulées", (2,)), ("Absences", (1,)),
     ],
     "objectif": [("Accompagnés", (2,)), ("Reste à accompagner", (98,))],
 }  # fmt: skip

@@ -220,13 +220,21 @@ def test_cancelling_asks_first_then_sends_the_cancellation(
 def test_an_advisor_cannot_touch_another_advisors_session(
     app: Sanic, sessions: sessionmaker[Session], two_sessions: dict[str, Any]
 ) -> None:
+    """A clear page that says whose it is (403), not a 404; nothing changes."""
     reference = two_sessions["marc"]
     sophie = signed_in(app, SOPHIE)
     for action in ("deplacer", "annuler"):
         url = f"/conseillers/rencontres/{reference}/{action}"
-        assert sophie.get(url).status == 404
-        assert sophie.post(url, {"moment": at(30, 9).isoformat()}).status == 404
+        for reply in (sophie.get(url), sophie.post(url, {"moment": at(30, 9).isoformat(),
+                                                          "motif": "x"})):  # fmt: skip
+            assert reply.status == 403, url
+            assert "Cette rencontre ne vous est pas confiée" in reply.text
+            assert "Cette rencontre est confiée à Marc Lévesque." in html.unescape(reply.text)
+            assert 'href="/conseillers/rencontres"' in reply.text
     assert booking(sessions, reference).sequence == 0
+    assert booking(sessions, reference).status == "booked"
+    # an unknown or cancelled session is still « not found »
+    assert sophie.get("/conseillers/rencontres/NQ-ABCDEFGH/deplacer").status == 404
     manager = signed_in(app, MANAGER)  # a manager can
     assert (
         manager.post(f"/conseillers/rencontres/{reference}/annuler", {"motif": "x"}).status == 303
@@ -267,6 +275,9 @@ def test_a_past_session_is_shown_but_cannot_be_changed(
     past = bookings.book(sessions, Slot(start, start + timedelta(hours=1), "sophie"), lead_id)
     sophie = signed_in(app, SOPHIE)
     week = sophie.get("/conseillers/rencontres?vue=semaine").text
-    assert "Fleuriste" in week and "passée" in week
-    assert "Fleuriste" not in sophie.get("/conseillers/rencontres").text  # only coming ones
+    assert "Fleuriste" in week and "à marquer" in week
+    assert "Déplacer<span" not in week.split("Fleuriste")[1].split("</li>")[0]
+    listed = sophie.get("/conseillers/rencontres").text
+    coming, passed = listed.split('id="passees"')
+    assert "Fleuriste" not in coming and "Fleuriste" in passed  # to mark, not to move
     assert sophie.get(f"/conseillers/rencontres/{past.reference}/annuler").status == 404

@@ -5,12 +5,16 @@ reading of a lead's personal data is audited.
 
 One module per area, each with `register(workspace, site)`: `auth` (sign-in and out),
 `reset` (« Mot de passe oublié? »: a new password through an e-mailed link), `leads` (the list
-and a lead's file with its follow-up), `journal` (the audit log), `analytics` (the program's
-figures and charts, managers only), `sessions` (the advisors' coming sessions, moved or
-cancelled with the chat's invitations), `exports` (the CSV export), `api` (the JSON API for a
-CRM, behind its own bearer token), `queues` (reviews of automated refusals, callback requests,
-assigned to a team member, leads waiting for their first contact), `privacy` (the privacy
-officer's tools: a person's file, rights requests, the incident register)."""
+with « Mes pistes » and a search that reads the conversations too, and a lead's file with its
+follow-up), `saved_filters` (the list's filters saved by name), `lead_mail` (« Écrire au
+commerçant »), `lead_reminders` (a lead's follow-up reminder), `journal` (the audit log),
+`analytics` (the program's figures and charts, managers only), `sessions` (the advisors'
+coming sessions, moved or cancelled with the chat's invitations), `attendance` (a session marked
+held or no-show), `calendar` (« Mon calendrier »: each account's secret calendar feed),
+`exports` (the CSV export), `api` (the JSON API for a CRM, behind its own bearer token),
+`queues` (reviews of automated refusals, callback requests, assigned to a team member, follow-up
+reminders due, leads waiting for their first contact), `privacy` (the privacy officer's tools:
+a person's file, rights requests, the incident register)."""
 
 from __future__ import annotations
 
@@ -20,18 +24,26 @@ from bot.settings import Settings
 from bot.web.workspace import (
     analytics,
     api,
+    attendance,
     auth,
+    calendar,
     exports,
     journal,
+    lead_mail,
+    lead_reminders,
     leads,
     privacy,
     queues,
     reset,
+    saved_filters,
     sessions,
 )
 from bot.web.workspace.site import PREFIX, Site
 
-AREAS = (auth, reset, leads, journal, analytics, sessions, exports, api, queues, privacy)
+AREAS = (
+    auth, reset, leads, saved_filters, lead_mail, lead_reminders, journal, analytics, sessions,
+    attendance, calendar, exports, api, queues, privacy,
+)  # fmt: skip
 
 
 def create_workspace(settings: Settings) -> Blueprint:

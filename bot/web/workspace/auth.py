@@ -18,13 +18,17 @@ API = f"{PREFIX}/api/"  # token-protected JSON (`api`): no cookie opens it, no s
 FORGOT = f"{PREFIX}/mot-de-passe-oublie"
 RESET = f"{PREFIX}/mot-de-passe/"
 CHANGED = "change"  # SIGN_IN?mot_de_passe=change: after a reset
+# An advisor's calendar feed (`calendar`): read by calendar applications, its token is the key.
+CALENDAR_FEED = f"{PREFIX}/calendrier/abonnement/"
 
 
 def public(path: str) -> bool:
-    """Whether `path` answers without a session: signing in, a password reset (one link a
-    path), and the API, which checks its own token, never the session cookie."""
-    if path.startswith(RESET):
-        return "/" not in path[len(RESET) :]
+    """Whether `path` answers without a session: signing in, a password reset and a calendar
+    feed (one link a path), and the API, which checks its own token, never the session
+    cookie."""
+    for start in (RESET, CALENDAR_FEED):
+        if path.startswith(start):
+            return "/" not in path[len(start) :]
     return path in (SIGN_IN, FORGOT) or path.startswith(API)
 
 

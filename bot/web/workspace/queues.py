@@ -9,7 +9,8 @@ from sanic import Blueprint, Request, response
 from sanic.response import HTTPResponse
 
 from bot.notifications import tell_merchant
-from bot.storage import queues
+from bot.scheduling import TIMEZONE
+from bot.storage import lead_reminders, queues
 from bot.web.workspace.site import HEADERS, NOT_FOUND, PREFIX, Site, page_number, viewer_of
 from bot.workspace import NotAllowed, Viewer
 
@@ -49,8 +50,11 @@ def register(workspace: Blueprint, site: Site) -> None:
         waiting = await site.blocking(
             queues.waiting_first_contact, site.database, viewer, days, site.settings.clock()
         )
+        today = site.settings.clock().astimezone(TIMEZONE).date()
+        reminders = await site.blocking(lead_reminders.due_reminders, site.database, viewer, today)
         return site.page(
             request, "files-attente.html", status, reviews=reviews, callbacks=callbacks,
+            reminders=reminders, today=today,
             waiting=waiting, days=days, advisors=site.advisors(), error=error, mine=mine,
             assignees=assignees, callbacks_link=callbacks_link, choices=choices,
             callback_page=lambda n: callbacks_link(mine, n),

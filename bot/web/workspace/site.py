@@ -18,7 +18,7 @@ from sanic.response import HTTPResponse
 
 from bot import throttle
 from bot.scheduling.config import load_availability
-from bot.scheduling.invitation import french_datetime
+from bot.scheduling.invitation import french_date, french_datetime
 from bot.settings import Settings
 from bot.storage.database import sessions_of
 from bot.text import french_count, phone_for_people, plain_links
@@ -42,6 +42,7 @@ _templates = Environment(
     lstrip_blocks=True,
 )
 _templates.filters["quand"] = lambda moment: french_datetime(moment) if moment else ""
+_templates.filters["jour"] = lambda day: french_date(day) if day else ""
 _templates.filters["telephone"] = phone_for_people
 _templates.filters["compte"] = french_count
 _templates.filters["lisible"] = plain_links
