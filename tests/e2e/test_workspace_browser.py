@@ -2,27 +2,36 @@
 running product: sign in, open the top lead, read its brief and transcript, change its status,
 add a note, see and move its session (booked in the chat); a hostile business name stays text;
 assign a callback request and find it in « Mes rappels »; a forgotten password replaced through
-the e-mailed link; each page is saved as a screenshot (desktop and phone) under
-test-results/workspace/ and checked with axe-core (WCAG 2.1 A and AA)."""
+the e-mailed link; an advisor's first week (a follow-up reminder set on the lead's page and done
+from the queue, a mail to the merchant, a session marked held and undone, « Mes pistes » and a
+saved filter, « Mon calendrier » and its feed); each page is saved as a screenshot (desktop and
+phone) under test-results/workspace/ and checked with axe-core (WCAG 2.1 A and AA)."""
 
 from __future__ import annotations
 
 import time
 import uuid
 from dataclasses import replace
+from datetime import datetime, timedelta
+from datetime import time as clock_time
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from icalendar import Calendar
 from playwright.sync_api import Browser, Dialog, Page, expect
 
+from bot.scheduling import TIMEZONE
+from bot.scheduling.slots import Slot
 from bot.settings import ROOT, Settings
+from bot.storage import bookings
 from bot.storage.accounts import create_account
 from bot.storage.database import sessions_for
 from bot.storage.leads import request_callback, save_submission
-from tests.conftest import Responses
+from bot.storage.models import Lead
+from tests.conftest import FROZEN_NOW, Responses
 from tests.e2e.test_booking_conversation import (
     ASK_WHEN,
     buttons,
@@ -285,3 +294,83 @@ def test_a_forgotten_password_replaced_through_the_e_mailed_link(
     page.goto(link)  # used: the page says so and offers a new link
     expect(page.get_by_role("alert")).to_contain_text("Ce lien a déjà servi")
     check(page, f"mot-de-passe-lien-utilise-{size}")
+
+
+@pytest.mark.parametrize(("size", "hour"), [("bureau", 8), ("telephone", 9)])
+def test_an_advisors_first_week_on_the_lead_page(
+    browser: Browser, stack: Settings, size: str, hour: int
+) -> None:
+    """An advisor's lead with a session this morning (the stack's clock: Monday 23 November
+    2026, 10 h): the reminder, the mail and the session's mark on the lead's page, the reminder
+    done from the queue; « Mes pistes » and a saved filter; « Mon calendrier » and its feed."""
+    suffix = uuid.uuid4().hex[:6]
+    database = sessions_for(stack.database_url)
+    email = f"sophie-{size}-{suffix}@qcnum.example"
+    create_account(database, email, f"Sophie Gagnon {suffix}", "advisor", PASSWORD, "sophie")
+    business, merchant = f"Boulangerie {suffix}", f"b-{suffix}@x.ca"
+    lead_id = save_submission(
+        database, submission(replace(INTAKE, business_name=business), email=merchant)
+    )
+    with database.begin() as session:
+        session.get_one(Lead, lead_id).advisor_id = "sophie"
+    start = datetime.combine(FROZEN_NOW.date(), clock_time(hour), TIMEZONE)
+    reference = bookings.book(
+        database, Slot(start, start + timedelta(hours=1), "sophie"), lead_id
+    ).reference
+    page = open_page(browser, size)
+    sign_in(page, stack, email)
+    page.get_by_role("link", name="Mes pistes").click()
+    expect(page.get_by_role("link", name=business)).to_be_visible()
+    page.get_by_label("Nom du filtre").fill(f"Mes pistes {suffix}")
+    page.get_by_role("button", name="Enregistrer ces filtres").click()
+    expect(page.get_by_role("link", name=f"Mes pistes {suffix}")).to_be_visible()
+    check(page, f"pistes-mes-filtres-{size}")
+    page.get_by_role("link", name=business).click()
+    expect(page.get_by_role("heading", name=business, level=1)).to_be_visible()
+    check(page, f"piste-premiere-semaine-{size}")
+
+    page.get_by_label("Date de la relance").fill("2026-11-23")
+    page.get_by_label("Note de relance (facultative)").fill("Rappeler pour le devis")
+    page.get_by_role("button", name="Prévoir la relance").click()
+    expect(page.locator("main").get_by_role("status")).to_have_text("Relance enregistrée.")
+    expect(page.locator(".reminder-due")).to_contain_text("le lundi 23 novembre")
+
+    page.get_by_label("Objet").fill("Votre devis")
+    page.get_by_label("Message").fill("Bonjour,\n\nVoici la suite.\n\nSophie")
+    page.get_by_role("button", name="Envoyer le courriel").click()
+    expect(page.locator("main").get_by_role("status")).to_contain_text(
+        "Courriel envoyé au commerçant"
+    )
+    sent = mail_to(stack, merchant)
+    assert sent["Subject"] == "Votre devis" and sent["Reply-To"]
+    expect(page.locator("ol.history")).to_contain_text("Objet : Votre devis")
+
+    page.get_by_role("button", name=f"Tenue : rencontre {reference}").click()
+    expect(page.locator("main").get_by_role("status")).to_have_text("Rencontre marquée tenue.")
+    check(page, f"piste-marques-{size}")
+    page.get_by_role("button", name=f"Défaire le marquage de la rencontre {reference}").click()
+    expect(page.get_by_role("button", name=f"Tenue : rencontre {reference}")).to_be_visible()
+
+    page.get_by_role("link", name="Files d'attente").click()
+    row = page.locator("#relances + p + div tr", has_text=business)
+    expect(row).to_contain_text("Rappeler pour le devis")
+    check(page, f"files-relances-{size}")
+    row.get_by_role("button", name=f"Relance faite : {business}").click()
+    expect(
+        page.locator("tr", has_text=business).filter(has_text="Rappeler pour le devis")
+    ).to_have_count(0)
+
+    page.get_by_role("link", name="Rencontres").click()
+    expect(page.locator("#passees ~ div tr", has_text=business)).to_contain_text("à marquer")
+    check(page, f"rencontres-passees-{size}")
+    page.get_by_role("link", name="Mon calendrier : abonner votre agenda à vos rencontres").click()
+    check(page, f"calendrier-{size}")
+    page.get_by_role("button", name="Créer mon lien d'abonnement").click()
+    address = page.get_by_label("Lien à ajouter dans votre agenda", exact=False).input_value()
+    check(page, f"calendrier-lien-{size}")
+    feed = page.request.get(address)
+    assert feed.status == 200 and feed.headers["content-type"].startswith("text/calendar")
+    uids = [str(e["UID"]) for e in Calendar.from_ical(feed.body()).walk("VEVENT")]
+    assert f"{reference}@numeriqc" in uids
+    page.get_by_role("button", name="Révoquer et créer un nouveau lien").click()
+    assert page.request.get(address).status == 404

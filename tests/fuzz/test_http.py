@@ -39,7 +39,9 @@ KNOWN_PATHS = st.sampled_from(
      "//autre-site.com", "/conseillers", "/conseillers/", "/conseillers/connexion",
      "/conseillers/pistes/1", "/conseillers/pistes/-1", "/conseillers/pistes/99999999999999999999",
      "/conseillers/journal", "/conseillers/mot-de-passe-oublie", "/conseillers/mot-de-passe/",
-     "/conseillers/files/rappels/1/attribution", "/webhooks/rest/webhook", "/%00", "/%ff",
+     "/conseillers/files/rappels/1/attribution", "/conseillers/calendrier/abonnement/x.ics",
+     "/conseillers/calendrier", "/conseillers/filtres", "/conseillers/rencontres/NQ-X/presence",
+     "/webhooks/rest/webhook", "/%00", "/%ff",
      "/" + "a" * 3000]
 )  # fmt: skip
 paths = st.one_of(
