@@ -126,7 +126,7 @@ def test_sign_in_open_the_lead_follow_it_up(
     scores = [int(s) for s in page.locator("td.score").all_inner_texts()]
     assert scores == sorted(scores, reverse=True) and scores  # the top lead first
     check(page, f"pistes-{size}")
-    page.get_by_label("Commerce ou contact").fill(team["business"])
+    page.get_by_label("Commerce, contact ou conversation").fill(team["business"])
     page.get_by_role("button", name="Filtrer").click()
     page.get_by_role("link", name=team["business"]).click()
     expect(page.get_by_role("heading", name=team["business"], level=1)).to_be_visible()
@@ -161,7 +161,7 @@ def test_a_hostile_business_name_is_text(
 
     page.on("dialog", record)
     sign_in(page, stack, team["manager"])
-    page.get_by_label("Commerce ou contact").fill(team["hostile"][-6:])
+    page.get_by_label("Commerce, contact ou conversation").fill(team["hostile"][-6:])
     page.get_by_role("button", name="Filtrer").click()
     expect(page.get_by_role("link", name=team["hostile"])).to_be_visible()
     page.get_by_role("link", name=team["hostile"]).click()
