@@ -7,6 +7,8 @@ from collections.abc import Sequence
 FALLBACK_ACTION = "action_handle_fallback"
 REPHRASE = "utter_ask_rephrase"
 OPTIONS = "utter_fallback_options"
+# The options during the team's opening hours: a person first, who answers in the chat.
+LIVE_OPTIONS = "utter_fallback_options_live"
 _NEUTRAL_ACTIONS = {"action_listen", "action_session_start"}
 
 
@@ -24,3 +26,8 @@ def fallback_response(past_actions: Sequence[str]) -> str:
             break
         streak += 1
     return REPHRASE if streak % 2 == 0 else OPTIONS
+
+
+def live_offer(person_available: bool) -> str:
+    """The second stage's response: a person first when one answers live now."""
+    return LIVE_OPTIONS if person_available else OPTIONS

@@ -122,6 +122,10 @@ class Settings:
     tls_key: Path | None = None
     public_url: str = ""
     tracker_store_url: str = ""
+    # The live chat (`bot/live.py`): its opening hours and timeouts, and the token of Rasa's
+    # HTTP API, which pauses a conversation a person holds (empty: the launcher makes one).
+    live_chat_file: Path = ROOT / "config" / "live_chat.yml"
+    rasa_api_token: str = ""
 
     @property
     def proxied(self) -> bool:
@@ -264,5 +268,7 @@ def load_settings(env_file: Path | None = None) -> Settings:
             tls_key=_path("TLS_KEY"),
             public_url=_str("PUBLIC_URL", "").rstrip("/"),
             tracker_store_url=_str("TRACKER_STORE_URL", ""),
+            live_chat_file=Path(_str("LIVE_CHAT_FILE", str(ROOT / "config" / "live_chat.yml"))),
+            rasa_api_token=_api_token("RASA_API_TOKEN"),
         )
     )

@@ -2,7 +2,7 @@
 callback requests; the mail retry queue; for the advisor workspace, accounts, their web sessions,
 password reset links and login attempts, the leads' history (status, notes, assignment, mails to
 the merchant), follow-up reminders, saved filters, calendar feeds and the audit log of who read
-what.
+what; the live chats of merchants with a person of the team.
 
 Schema changes go through Alembic migrations (migrations/versions/).
 """
@@ -513,6 +513,55 @@ class QueuedMail(Base):
     # Set by the runner sending it; a claim older than a few minutes belongs to a dead runner.
     claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     failed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class LiveChat(Base):
+    """A merchant's request to talk to a person live in the chat (« Parler à une personne »
+    during the opening hours, `bot.live`): waiting in the workspace's « En direct » queue, held
+    by the one team member who took it, then ended (handed back, a silence, nobody took it in
+    time: then a callback request, `callback_id`). At most one open (waiting or held) per
+    conversation. The messages themselves are in Rasa's tracker store, like every other one;
+    here, the contact given for a callback and the live chat's state (`bot.storage.live`)."""
+
+    __tablename__ = "live_chats"
+    __table_args__ = (
+        Index(
+            "one_open_live_chat_per_conversation",
+            "conversation_id",
+            unique=True,
+            sqlite_where=text("status != 'ended'"),
+            postgresql_where=text("status != 'ended'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(128), index=True)
+    lead_id: Mapped[int | None] = mapped_column(
+        ForeignKey("leads.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    wish: Mapped[str] = mapped_column(String(500))
+    consented_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    status: Mapped[str] = mapped_column(String(10), default="waiting", index=True)
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime(), info=CREATED)
+    # The team member holding it, and how the merchant saw them (« Sophie, conseillère »).
+    held_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    held_as: Mapped[str | None] = mapped_column(String(120))
+    taken_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # The last message either way: the silence that gives the conversation back counts from it.
+    active_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    callback_id: Mapped[int | None] = mapped_column(
+        ForeignKey("callback_requests.id", ondelete="SET NULL")
+    )
+    # When the assistant was given the conversation back (claimed before Rasa is told, so that
+    # it is told once; None again if telling it failed: the scheduled job tries again).
+    resumed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+    holder: Mapped[Account | None] = relationship(foreign_keys=[held_by])
 
 
 def now_of(sessions: Session | sessionmaker[Session]) -> datetime:
