@@ -2,7 +2,8 @@
 `python -m bot.cli leads [--format table|csv|json] [--output F]` lists leads with their session
 and callback request; `python -m bot.cli jobs [--every SECONDS]` runs the scheduled work (once,
 or in a loop, where this runner holds the jobs' lease): tomorrow's reminders (`reminders` alone)
-and the mails waiting in the retry queue for the SMTP server (`outbox` alone);
+and the mails waiting in the retry queue for the SMTP server (`outbox` alone), the live chats
+whose wait or silence ran out;
 `python -m bot.cli nginx` prints the production profile's nginx site; `python -m bot.cli db upgrade` migrates the database,
 `db backup FILE` and `db restore FILE` save and bring back a copy of it (`--tracker`: of Rasa's
 tracker store; docs/BACKUPS.md);
@@ -24,7 +25,9 @@ from pathlib import Path
 
 from bot import log_privacy
 from bot.booking import scheduler_for
+from bot.handoff import Handoff
 from bot.lease import Lease
+from bot.live_signals import QUEUE, conversation_channel, publish_now
 from bot.mail import mail_settings, retry_outbox
 from bot.nginx import site
 from bot.notifications import send_digest
@@ -40,7 +43,8 @@ from bot.storage.leads import export_json, lead_rows
 
 log = logging.getLogger("bot.jobs")
 JOBS = {
-    "jobs": "run the scheduled work: reminders, the outbox, then privacy (erasures, retention)",
+    "jobs": "run the scheduled work: reminders, the outbox, live chats run out, then privacy "
+    "(erasures, retention)",
     "reminders": "send the reminders of tomorrow's sessions",
     "outbox": "send again the mails the SMTP server did not take",
 }
@@ -185,6 +189,11 @@ def _run_once(settings: Settings, job: str) -> None:
         if report.sent or report.given_up:
             log.info("outbox: %d sent, %d given up", len(report.sent), len(report.given_up))
     if job == "jobs":
+        # Live chats whose wait or silence ran out while no page watched (`bot/handoff.py`).
+        for ended in Handoff.of(settings).sweep(settings.clock()):
+            log.info("live chat %d ended (%s)", ended.id, ended.outcome)
+            publish_now(settings.redis_url, conversation_channel(ended.conversation_id))
+            publish_now(settings.redis_url, QUEUE)
         privacy.scheduled(settings)
 
 

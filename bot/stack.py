@@ -99,6 +99,8 @@ def environment(settings: Settings) -> dict[str, str]:
         "LOG_LEVEL": settings.log_level,
         "ALLOWED_ORIGINS": ",".join(settings.allowed_origins),
         "FROZEN_CLOCK": settings.frozen_clock.isoformat() if settings.frozen_clock else "",
+        "LIVE_CHAT_FILE": str(settings.live_chat_file),
+        "RASA_API_TOKEN": settings.rasa_api_token,
     }
 
 
@@ -139,12 +141,17 @@ def processes(settings: Settings) -> dict[str, Process]:
             {"ACTION_PORT": str(port)},
             f"http://{settings.action_host}:{port}/health",
         )
+    # Rasa's HTTP API pauses and resumes a conversation a person holds (the live chat,
+    # `bot/rasa_api.py`): on, with its token, only when there is one (no token, no live chat).
+    api = (
+        ["--enable-api", "--auth-token", settings.rasa_api_token] if settings.rasa_api_token else []
+    )
     for i, port in enumerate(settings.instance_ports(settings.rasa_port), 1):
         found[_numbered("rasa", i, settings)] = Process(
             [
                 str(RASA_BIN), "run", "--model", str(settings.model_path),
                 "--endpoints", endpoints_file(settings), "--credentials", "credentials.yml",
-                "--interface", settings.rasa_host, "--port", str(port), *debug,
+                "--interface", settings.rasa_host, "--port", str(port), *api, *debug,
             ],
             ready=f"http://{settings.rasa_host}:{port}/webhooks/rest/",
         )  # fmt: skip
@@ -242,6 +249,8 @@ class Stack:
             raise RuntimeError(f"no trained model at {self.settings.model_path}: run `make train`")
         if not self.settings.action_token:  # one secret for this run's Rasa and action server
             self.settings = replace(self.settings, action_token=secrets.token_urlsafe(32))
+        if not self.settings.rasa_api_token:  # and one for Rasa's API, which the web app calls
+            self.settings = replace(self.settings, rasa_api_token=secrets.token_urlsafe(32))
         self.settings.var_dir.mkdir(parents=True, exist_ok=True)
         self.settings.tracker_db.parent.mkdir(parents=True, exist_ok=True)
         ensure_database(self.settings.database_url)

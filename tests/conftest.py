@@ -160,7 +160,14 @@ def started_stack(
 ) -> Iterator[Stack]:
     """The whole product (actions, Rasa, web app, reminders) on free ports with its own files,
     supervised (a process that dies is restarted); the `Stack`, for tests that fault it.
-    `changes`: other settings (e.g. an SMTP server's `smtp_host` and `smtp_port`)."""
+    `changes`: other settings (e.g. an SMTP server's `smtp_host` and `smtp_port`). The live
+    chat is closed unless `live_chat_file` says otherwise: these suites' « Parler à une
+    personne » is the callback request of the hours when nobody answers live (the live chat's
+    own suite opens it: tests/e2e/test_live_handoff_browser.py)."""
+    if "live_chat_file" not in changes:
+        var_dir.mkdir(parents=True, exist_ok=True)
+        changes["live_chat_file"] = var_dir / "live_chat_closed.yml"
+        changes["live_chat_file"].write_text("hours: {}\n", encoding="utf-8")
     settings = dataclasses.replace(
         load_settings(),
         rasa_port=free_port(),

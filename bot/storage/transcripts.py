@@ -17,6 +17,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import GenericFunction
 from sqlalchemy.types import String
 
+from bot.rasa_api import ADVISOR, LIVE, NOTICE
 from bot.storage.folding import ACCENTED, PLAIN, fold_for_search, register_sqlite
 
 SQLITE_TYPED = "numeriqc_typed"
@@ -24,13 +25,17 @@ SQLITE_TYPED = "numeriqc_typed"
 
 @dataclass(frozen=True)
 class Line:
-    """One message: who said it ("merchant" or "bot"), what, when, and the buttons offered."""
+    """One message: who said it ("merchant", "bot", "advisor" or "notice"), what, when, and the
+    buttons offered."""
 
     speaker: str
     text: str
     at: datetime
     buttons: tuple[str, ...] = ()
     payloads: tuple[str, ...] = ()  # what each button sends, in the same order
+    # In a live chat (`bot.rasa_api`): a team member ("advisor", `who` says « Sophie,
+    # conseillère ») or a notice of the chat itself ("notice") may speak too.
+    who: str = ""
 
 
 def typed_text(data: str | None) -> str | None:
@@ -94,23 +99,72 @@ def _events(url: str, conversation_id: str, kinds: tuple[str, ...]) -> list[tupl
     return [(str(kind), json.loads(data)) for kind, data in rows]
 
 
+def _line(kind: str, event: dict[str, Any]) -> Line:
+    """A `user` or `bot` event as a transcript line."""
+    buttons = (event.get("data") or {}).get("buttons") or []
+    metadata = event.get("metadata") or {}
+    typed = metadata.get("typed")  # a typed button title or yes/no
+    live = metadata.get(LIVE) if kind == "bot" else None
+    speaker = "merchant" if kind == "user" else "bot"
+    if isinstance(live, dict) and live.get("kind") in (ADVISOR, NOTICE):
+        speaker = str(live["kind"])
+    return Line(
+        speaker=speaker,
+        text=str(typed or event.get("text") or ""),
+        at=datetime.fromtimestamp(float(event.get("timestamp") or 0), timezone.utc),
+        buttons=tuple(str(b.get("title", "")) for b in buttons if isinstance(b, dict)),
+        payloads=tuple(str(b.get("payload", "")) for b in buttons if isinstance(b, dict)),
+        who=str(live.get("who") or "") if isinstance(live, dict) else "",
+    )
+
+
 def transcript(url: str, conversation_id: str) -> list[Line]:
     """Every message of the conversation, oldest first (every session, not only the latest);
     empty when the tracker store has no such conversation (or no table yet)."""
-    lines = []
-    for kind, event in _events(url, conversation_id, ("user", "bot")):
-        buttons = (event.get("data") or {}).get("buttons") or []
-        typed = (event.get("metadata") or {}).get("typed")  # a typed button title or yes/no
-        lines.append(
-            Line(
-                speaker="merchant" if kind == "user" else "bot",
-                text=str(typed or event.get("text") or ""),
-                at=datetime.fromtimestamp(float(event.get("timestamp") or 0), timezone.utc),
-                buttons=tuple(str(b.get("title", "")) for b in buttons if isinstance(b, dict)),
-                payloads=tuple(str(b.get("payload", "")) for b in buttons if isinstance(b, dict)),
-            )
-        )
-    return lines
+    return [_line(kind, event) for kind, event in _events(url, conversation_id, ("user", "bot"))]
+
+
+def _numbered(url: str, conversation_id: str, after: int) -> list[tuple[int, str, Any]]:
+    """The conversation's messages and pauses after the event `after`, with their ids."""
+    query = text(
+        "SELECT id, type_name, data FROM events WHERE sender_id = :sender AND id > :after "
+        "AND type_name IN ('user', 'bot', 'pause') ORDER BY id"
+    )
+    try:
+        with tracker_engine(url).connect() as connection:
+            rows = connection.execute(query, {"sender": conversation_id, "after": after}).all()
+    except (OperationalError, ProgrammingError):
+        return []
+    return [(int(i), str(kind), json.loads(data)) for i, kind, data in rows]
+
+
+def lines_after(
+    url: str, conversation_id: str, after: int = 0, live_only: bool = False
+) -> tuple[list[Line], int]:
+    """The messages after the event `after` (`live_only`: only those the live chat added) and
+    the id to read from next time (the live chat's streams follow a conversation by it)."""
+    lines, last = [], after
+    for number, kind, event in _numbered(url, conversation_id, after):
+        last = number
+        if kind == "pause" or (live_only and LIVE not in (event.get("metadata") or {})):
+            continue
+        lines.append(_line(kind, event))
+    return lines, last
+
+
+def question_before_pause(url: str, conversation_id: str) -> list[Line]:
+    """The assistant's last turn before the conversation was last paused for a person: what it
+    said since the merchant's message before (a form's question, with its buttons)."""
+    asked: list[Line] = []
+    since_merchant: list[Line] = []
+    for _, kind, event in _numbered(url, conversation_id, 0):
+        if kind == "pause":
+            asked = since_merchant
+        elif kind == "user":
+            since_merchant = []
+        elif _line(kind, event).speaker == "bot":  # the assistant's, or a question repeated
+            since_merchant = [*since_merchant, _line(kind, event)]
+    return asked
 
 
 def form_in_progress(url: str, conversation_id: str) -> str | None:
@@ -128,7 +182,7 @@ def as_seen(lines: list[Line]) -> list[Line]:
     seen: list[Line] = []
     titles: dict[str, str] = {}
     for line in lines:
-        if line.speaker == "bot":
+        if line.speaker != "merchant":
             titles = dict(zip(line.payloads, line.buttons, strict=True))
             seen.append(line)
         elif line.text in titles:

@@ -1,14 +1,18 @@
-"""What must stay private is: Rasa's HTTP API is off, the action server answers Rasa's token only."""
+"""What must stay private is: Rasa's HTTP API answers only with its token (the web app's, to
+pause a conversation a person holds: bot/rasa_api.py), the action server answers Rasa's token
+only."""
 
 from __future__ import annotations
 
 import json
 import urllib.error
 import urllib.request
+from dataclasses import replace
 
 import pytest
 
 from bot.settings import Settings
+from bot.stack import processes
 
 ACTION_CALL: dict[str, object] = {
     "next_action": "action_check_eligibility",
@@ -38,8 +42,18 @@ def status_of(url: str, body: dict[str, object] | None = None, token: str = "") 
         ("/status", None),
     ],
 )
-def test_rasas_http_api_is_off(stack: Settings, path: str, body: dict[str, object] | None) -> None:
-    assert status_of(f"{stack.rasa_url}{path}", body) == 404
+def test_rasas_http_api_answers_only_with_its_token(
+    stack: Settings, path: str, body: dict[str, object] | None
+) -> None:
+    assert stack.rasa_api_token  # the launcher made one for this run
+    assert status_of(f"{stack.rasa_url}{path}", body) == 401
+    assert status_of(f"{stack.rasa_url}{path}?token={'x' * 43}", body) == 401
+
+
+def test_rasas_http_api_with_the_token_and_off_without_one(stack: Settings) -> None:
+    assert status_of(f"{stack.rasa_url}/status?token={stack.rasa_api_token}") == 200
+    without = processes(replace(stack, rasa_api_token=""))
+    assert all("--enable-api" not in p.command for name, p in without.items() if "rasa" in name)
 
 
 def test_the_action_server_refuses_calls_without_rasas_token(stack: Settings) -> None:
