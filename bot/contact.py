@@ -126,17 +126,24 @@ def contact_team_mail(workspace: str) -> tuple[str, str]:
     )
 
 
+# Who said a line, in the merchant's copy (a team member of a live chat: « Sophie, conseillère »).
+SPEAKERS = {"merchant": "Vous", "bot": "Assistant", "notice": "Clavardage"}
+
+
 def transcript_mail(lines: Sequence[Line], website: str, site: str) -> tuple[str, str]:
     """The merchant's copy of the conversation, oldest message first; the chat's links to our
     own pages written out on `site` (the address people reach)."""
     said = []
-    for line in as_seen(list(lines)):
-        who = "Vous" if line.speaker == "merchant" else "Assistant"
+    seen = as_seen(list(lines))
+    for line in seen:
+        who = SPEAKERS.get(line.speaker, line.who or "Équipe de 100 % NumériQC")
         at = line.at.astimezone(TIMEZONE)
         buttons = f"\n  [{' | '.join(line.buttons)}]" if line.buttons else ""
         said.append(f"{at:%Y-%m-%d %H:%M} — {who} : {plain_links(line.text, site)}{buttons}")
+    team = " et l'équipe" if any(line.speaker == "advisor" for line in seen) else ""
     body = (
-        "Bonjour,\n\nVoici votre conversation avec l'assistant virtuel de 100 % NumériQC.\n\n"
+        f"Bonjour,\n\nVoici votre conversation avec l'assistant virtuel{team} de 100 % "
+        "NumériQC.\n\n"
         + "\n\n".join(said)
         + f"\n\nPour poursuivre, revenez sur {website}.\n\n{SIGNATURE}"
     )

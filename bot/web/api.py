@@ -32,7 +32,9 @@ from bot.messages import InvalidMessage, page_messages, parse_message
 from bot.settings import Settings
 from bot.storage.contact import conversation_email, save_contact_request
 from bot.storage.database import sessions_of
-from bot.storage.transcripts import Line, as_seen, form_in_progress, transcript
+from bot.storage.live import current as current_chat
+from bot.storage.transcripts import Line, as_seen, form_in_progress, lines_after, transcript
+from bot.web.live import chat_state, live_context, register_widget, shown_line
 
 log = logging.getLogger(__name__)
 GREETING = "/greet"
@@ -65,17 +67,8 @@ def _error(text: str, status: int, **extra: Any) -> HTTPResponse:
 
 
 def _shown(lines: list[Line]) -> list[dict[str, Any]]:
-    """Transcript lines as the widget shows them (`as_seen`)."""
-    return [
-        {
-            "from": "user" if line.speaker == "merchant" else "bot",
-            "text": line.text,
-            "buttons": [
-                {"title": t, "payload": p} for t, p in zip(line.buttons, line.payloads, strict=True)
-            ],
-        }
-        for line in as_seen(lines)
-    ]
+    """Transcript lines as the widget shows them (`as_seen`; who wrote a live chat's lines)."""
+    return [shown_line(line) for line in as_seen(lines)]
 
 
 def pending_turn(lines: list[Line]) -> list[Line]:
@@ -89,6 +82,7 @@ def create_api(settings: Settings) -> Blueprint:
     allowed = {settings.web_url, settings.site_url, *settings.allowed_origins}
     tracker = settings.tracker_url
     limits = throttle.Throttle(throttle.open_store(settings.redis_url), settings.clock)
+    live = live_context(settings)
 
     def client(request: Request) -> str:
         """The caller's address (behind nginx: the one it saw, BEHIND_PROXY)."""
@@ -156,15 +150,30 @@ def create_api(settings: Settings) -> Blueprint:
             pending = pending_turn(await blocking(transcript, tracker, incoming.sender))
             shown = [{"text": m["text"], "buttons": m["buttons"]} for m in _shown(pending)]
             return response.json({"messages": shown})
-        return await ask_rasa(request, incoming.sender, incoming.text)
+        reply = await ask_rasa(request, incoming.sender, incoming.text)
+        # In a live chat (the assistant paused, `bot.handoff`): the silence starts again and
+        # the team member's page shows the message.
+        chat = await blocking(live.handoff.merchant_wrote, incoming.sender, settings.clock())
+        if chat is not None:
+            await live.changed(chat)
+        return reply
 
     @api.route("/conversations/<sender:str>", methods=["GET", "OPTIONS"])
     async def conversation(request: Request, sender: str) -> HTTPResponse:
         if not UNGUESSABLE.match(sender):
             return _error("Identifiant de conversation invalide.", 400)
-        lines = await blocking(transcript, tracker, sender)
+        lines, cursor = await blocking(lines_after, tracker, sender)
         form = await blocking(form_in_progress, tracker, sender)
-        return response.json({"messages": _shown(lines), "form_in_progress": form is not None})
+        chat = await live.on_time(await blocking(current_chat, live.handoff.sessions, sender))
+        return response.json(
+            {
+                "messages": _shown(lines),
+                "form_in_progress": form is not None,
+                # The live chat (`bot/web/live.py`): its state, and where its stream starts.
+                "live": chat_state(chat),
+                "cursor": cursor,
+            }
+        )
 
     def body_and_sender(request: Request) -> tuple[Any, str | None]:
         """The request's JSON (None when broken) and its conversation id, if unguessable."""
@@ -175,6 +184,8 @@ def create_api(settings: Settings) -> Blueprint:
         sender = body.get("sender") if isinstance(body, dict) else None
         valid = isinstance(sender, str) and UNGUESSABLE.match(sender)
         return body, sender if valid else None
+
+    register_widget(api, settings, lambda s: bool(UNGUESSABLE.match(s)), body_and_sender, limits)
 
     @api.route("/contact", methods=["POST", "OPTIONS"])
     async def contact(request: Request) -> HTTPResponse:

@@ -2,6 +2,9 @@
 // launcher and a chat panel (full screen on a phone) to any page of an allowed origin. It talks to
 // our web app's JSON API (/api, at this script's own origin): the conversation id is a random UUID
 // kept in localStorage, and the conversation is read back from the server on every load.
+// « Parler à une personne » during the team's opening hours puts the conversation in the live
+// queue: the lines of the person who takes it come as server-sent events (/api/live/…/flux, or
+// by polling when the browser cannot), with who wrote them and when they are typing.
 // Every text is inserted with textContent (never as HTML).
 (function () {
   "use strict";
@@ -19,7 +22,15 @@
     failed: "Votre message n'a pas été envoyé.",
     retry: "Réessayer",
     offline: "L'assistant n'est pas joignable pour le moment. Vérifiez votre connexion, puis réessayez.",
+    waiting: "En attente d'une personne de l'équipe…",
+    live: (who) => `En direct avec ${who}`,
+    personTyping: (who) => `${who.split(",")[0]} écrit…`,
+    withBot: "Vous clavardez avec un assistant virtuel. ",
+    withPerson: "Vous clavardez avec une personne de l'équipe de 100 % NumériQC. ",
+    personIntro: "Laissez votre nom, un courriel ou un numéro de téléphone et votre message : l'équipe de 100 % NumériQC vous répondra.",
   };
+  const PERSON = "/faq_contact"; // the bot's « Parler à une personne » buttons open the same form
+  const POLL_MS = 2500;
 
   const memory = {};
   function load(key) { try { return localStorage.getItem(key); } catch (e) { return memory[key] || null; } }
@@ -52,6 +63,7 @@
   const title = el("h2", { id: "nq-title" }, TEXT.title);
   const close = el("button", { type: "button", class: "close", "aria-label": "Fermer le clavardage" }, "×");
   header.append(title, close);
+  const liveBar = el("p", { class: "live-bar", role: "status", hidden: "" });
   const actions = el("div", { class: "actions" });
   const personButton = el("button", { type: "button" }, "Parler à une personne");
   const mailButton = el("button", { type: "button" }, "Recevoir la conversation par courriel");
@@ -77,13 +89,13 @@
   const input = el("input", { id: "nq-message", type: "text", maxlength: "2000", placeholder: "Écrivez votre question…", enterkeyhint: "send" });
   const sendButton = el("button", { type: "submit" }, "Envoyer");
   composer.append(inputLabel, input, sendButton);
-  const notice = el("p", { class: "notice" }, "Vous clavardez avec un assistant virtuel. ");
+  const notice = el("p", { class: "notice" }, TEXT.withBot);
   const privacy = el("a", { href: BASE + "/confidentialite", target: "_blank", rel: "noopener" }, "Politique de confidentialité");
   notice.appendChild(privacy);
   const sheet = el("div", { class: "sheet", hidden: "" }); // the person / e-mail forms
   const chat = el("div", { class: "chat" });
   chat.append(actions, scroller, composer, notice);
-  panel.append(header, chat, sheet, say, status);
+  panel.append(header, liveBar, chat, sheet, say, status);
   root.append(launcher, panel);
 
   // ---- messages
@@ -113,8 +125,9 @@
     for (const row of log.querySelectorAll(".buttons")) row.remove();
   }
 
-  function addMessage(kind, text, buttons) {
+  function addMessage(kind, text, buttons, who) {
     const item = el("li", { class: kind });
+    if (who) item.appendChild(el("p", { class: "who" }, who));
     if (text) {
       const bubble = el("div", { class: "bubble" });
       if (kind === "user") bubble.appendChild(el("span", { class: "sr-only" }, "Vous : "));
@@ -124,8 +137,11 @@
     if (buttons && buttons.length) {
       const row = el("div", { class: "buttons", role: "group", "aria-label": "Réponses proposées" });
       for (const b of buttons) {
-        const button = el("button", { type: "button" }, b.title);
-        button.addEventListener("click", () => { if (!busy) { clearOldButtons(); send(b.payload, b.title, true); } });
+        const button = el("button", { type: "button", "data-payload": b.payload }, b.title);
+        button.addEventListener("click", () => {
+          if (b.payload === PERSON) { openPerson(); return; }
+          if (!busy) { clearOldButtons(); send(b.payload, b.title, true); }
+        });
         row.appendChild(button);
       }
       item.appendChild(row);
@@ -165,10 +181,11 @@
   let busy = false;
   function setBusy(value) {
     busy = value;
-    typing.hidden = !value;
+    const quiet = isLive(); // a person answers: the assistant is not writing
+    typing.hidden = !value || quiet;
     composer.setAttribute("aria-busy", String(value));
     sendButton.setAttribute("aria-disabled", String(value));
-    status.textContent = value ? TEXT.typing : "";
+    status.textContent = value && !quiet ? TEXT.typing : "";
     if (value) scrollToEnd();
   }
 
@@ -234,7 +251,8 @@
   function render(messages) {
     for (const item of log.querySelectorAll("li:not(.typing)")) item.remove();
     for (const m of messages) {
-      const item = addMessage(m.from === "user" ? "user" : "bot", m.text, m.buttons);
+      const kind = { user: "user", advisor: "advisor", notice: "note" }[m.from] || "bot";
+      const item = addMessage(kind, m.text, m.buttons, kind === "advisor" ? m.who : "");
       if (m.from !== "user") item.setAttribute("tabindex", "-1");
     }
     const last = log.querySelectorAll("li:not(.typing)");
@@ -269,7 +287,12 @@
     if (!sender) return true;
     let answer = null;
     try { answer = await api("/api/conversations/" + encodeURIComponent(sender)); } catch (e) { /* offline */ }
-    if (answer && answer.ok) { render(answer.data.messages || []); return true; }
+    if (answer && answer.ok) {
+      render(answer.data.messages || []);
+      cursor = answer.data.cursor || 0;
+      setLive(answer.data.live);
+      return true;
+    }
     ready = null;
     const item = el("li", { class: "error" });
     const again = el("button", { type: "button", class: "retry" }, TEXT.retry);
@@ -312,13 +335,22 @@
     event.preventDefault();
     const text = input.value.trim();
     if (!text) return;
+    // Typed equals clicked: the title of a « Parler à une personne » button opens the form.
+    const fold = (t) => t.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z]+/g, " ").trim();
+    const person = [...log.querySelectorAll(".buttons button")].find((b) => b.dataset.payload === PERSON && fold(b.textContent) === fold(text));
+    if (person) { input.value = ""; openPerson(); return; }
     input.value = "";
     clearOldButtons();
     send(text);
   });
+  input.addEventListener("input", () => { if (liveState === "held") typingPing(); });
 
   restartButton.addEventListener("click", () => {
     if (busy) return;
+    if (isLive()) api("/api/live/" + encodeURIComponent(sender) + "/fin", {}).catch(() => {});
+    stopLive();
+    setLive(null);
+    cursor = 0;
     sender = newId();
     save(KEY, sender);
     pending = null;
@@ -411,31 +443,148 @@
     h.focus();
   }
 
-  personButton.addEventListener("click", () => openSheet(
-    "Parler à une personne",
-    "Laissez votre nom, un courriel ou un numéro de téléphone et votre message : l'équipe de 100 % NumériQC vous répondra.",
-    (form) => {
-      field(form, "name", "Votre nom", { type: "text", autocomplete: "name", maxlength: "120", required: "" });
-      field(form, "email", "Courriel", { type: "email", autocomplete: "email", maxlength: "254" }, "Un courriel ou un téléphone suffit.");
-      field(form, "phone", "Téléphone", { type: "tel", autocomplete: "tel", maxlength: "30" });
-      field(form, "message", "Message", { rows: "3", maxlength: "500", required: "" });
-      const wrap = el("div", { class: "field consent" });
-      const box = el("input", { type: "checkbox", id: "nq-consent", name: "consent", "aria-describedby": "nq-consent-error" });
-      const label = el("label", { for: "nq-consent" }, "J'accepte que l'équipe de 100 % NumériQC utilise ces coordonnées pour me répondre. ");
-      const link = el("a", { href: BASE + "/confidentialite", target: "_blank", rel: "noopener" }, "Politique de confidentialité");
-      const error = el("p", { class: "field-error", id: "nq-consent-error", hidden: "" });
-      wrap.append(box, label, link, error);
-      form.appendChild(wrap);
-    },
-    (form) => api("/api/contact", {
+  // « Parler à une personne »: live during the team's hours (the live queue), a callback
+  // request otherwise or when the hours just ended (the server says so: 409).
+  function personForm(form) {
+    field(form, "name", "Votre nom", { type: "text", autocomplete: "name", maxlength: "120", required: "" });
+    field(form, "email", "Courriel", { type: "email", autocomplete: "email", maxlength: "254" }, "Un courriel ou un téléphone suffit.");
+    field(form, "phone", "Téléphone", { type: "tel", autocomplete: "tel", maxlength: "30" });
+    field(form, "message", "Message", { rows: "3", maxlength: "500", required: "" });
+    const wrap = el("div", { class: "field consent" });
+    const box = el("input", { type: "checkbox", id: "nq-consent", name: "consent", "aria-describedby": "nq-consent-error" });
+    const label = el("label", { for: "nq-consent" }, "J'accepte que l'équipe de 100 % NumériQC utilise ces coordonnées pour me répondre. ");
+    const link = el("a", { href: BASE + "/confidentialite", target: "_blank", rel: "noopener" }, "Politique de confidentialité");
+    const error = el("p", { class: "field-error", id: "nq-consent-error", hidden: "" });
+    wrap.append(box, label, link, error);
+    form.appendChild(wrap);
+  }
+  function personBody(form) {
+    return {
       sender: conversationId(),
       name: form.elements.name.value,
       email: form.elements.email.value,
       phone: form.elements.phone.value,
       message: form.elements.message.value,
       consent: form.elements.consent.checked,
-    }),
-  ));
+    };
+  }
+  async function openPerson() {
+    showMore(false);
+    if (isLive()) { showChat(); return; }
+    let offer = null;
+    try {
+      const answer = await api("/api/live/" + encodeURIComponent(conversationId()));
+      if (answer.ok) offer = answer.data;
+    } catch (e) { /* offline: the callback form, which says so when sent */ }
+    if (offer && offer.chat && ["waiting", "held"].includes(offer.chat.state)) { setLive(offer.chat); showChat(); return; }
+    const live = Boolean(offer && offer.open);
+    openSheet("Parler à une personne", (offer && offer.intro) || TEXT.personIntro, personForm, async (form) => {
+      const body = personBody(form);
+      if (live) {
+        const answer = await api("/api/live", body);
+        if (answer.ok) { setLive(answer.data.chat); return { ok: true, data: {} }; }
+        if (answer.status !== 409) return answer;
+      }
+      return api("/api/contact", body);
+    });
+  }
+  personButton.addEventListener("click", () => openPerson());
+
+  // ---- the live chat: its state in the bar under the title, its lines as they come
+  let liveState = null;
+  let cursor = 0; // the last tracker event shown: the stream resumes after it
+  let following = null;
+  let stopTimer = null;
+  let personTimer = null;
+  let lastPing = 0;
+  let liveWho = "";
+  function isLive() { return liveState === "waiting" || liveState === "held"; }
+  function setLive(chat) {
+    const was = isLive();
+    liveState = chat ? chat.state : null;
+    if (isLive() && !was) clearOldButtons(); // the assistant is paused: its choices wait too
+    notice.firstChild.textContent = isLive() ? TEXT.withPerson : TEXT.withBot;
+    liveWho = (chat && chat.who) || "";
+    liveBar.hidden = !isLive();
+    liveBar.textContent = liveState === "waiting" ? TEXT.waiting : liveState === "held" ? TEXT.live(liveWho) : "";
+    if (isLive()) { clearTimeout(stopTimer); startLive(); }
+    else if (following && !stopTimer) stopTimer = setTimeout(stopLive, 15000); // its last notice may still come
+  }
+  function stopLive() {
+    clearTimeout(stopTimer);
+    stopTimer = null;
+    if (following) following.stop();
+    following = null;
+  }
+  function showPersonTyping(who) {
+    typing.hidden = false;
+    status.textContent = TEXT.personTyping(who || "");
+    scrollToEnd();
+    clearTimeout(personTimer);
+    personTimer = setTimeout(() => { if (!busy || isLive()) { typing.hidden = true; status.textContent = ""; } }, 4000);
+  }
+  function typingPing() {
+    if (Date.now() - lastPing < POLL_MS) return;
+    lastPing = Date.now();
+    api("/api/live/" + encodeURIComponent(sender) + "/ecrit", {}).catch(() => {});
+  }
+  function showLiveLine(line) {
+    let item;
+    if (line.from === "advisor") {
+      typing.hidden = true;
+      status.textContent = "";
+      item = addMessage("advisor", line.text, null, line.who);
+      item.setAttribute("tabindex", "-1");
+      say.appendChild(el("p", {}, line.who + " : " + line.text));
+    } else if (line.from === "notice") {
+      item = addMessage("note", line.text);
+      say.appendChild(el("p", {}, line.text));
+    } else {
+      showBot([{ text: line.text, buttons: line.buttons }]);
+      return;
+    }
+    while (say.childNodes.length > 6) say.firstChild.remove();
+    if (panel.hidden) setUnread(unread + 1);
+    scrollToEnd();
+    if (line.from === "notice" && !isLive() && following) stopLive(); // the chat's last word
+  }
+  function startLive() {
+    if (following || !sender) return;
+    const path = "/api/live/" + encodeURIComponent(sender);
+    const handlers = {
+      ligne: (line, id) => { if (id) cursor = Number(id); showLiveLine(line); },
+      etat: (chat) => setLive(chat),
+      ecrit: () => { if (liveState === "held") showPersonTyping(liveWho); },
+    };
+    let source = null;
+    let timer = null;
+    let failures = 0;
+    const poll = async () => {
+      try {
+        const answer = await api(path + "/lignes?apres=" + cursor);
+        if (answer.ok) {
+          cursor = answer.data.cursor;
+          for (const line of answer.data.lines) showLiveLine(line);
+          setLive(answer.data.chat);
+        }
+      } catch (e) { /* offline: the next poll */ }
+      if (following) timer = setTimeout(poll, POLL_MS);
+    };
+    following = { stop: () => { if (source) source.close(); clearTimeout(timer); } };
+    if (!window.EventSource) { poll(); return; }
+    source = new EventSource(BASE + path + "/flux?apres=" + cursor);
+    for (const name of Object.keys(handlers)) {
+      source.addEventListener(name, (event) => { failures = 0; handlers[name](JSON.parse(event.data), event.lastEventId); });
+    }
+    source.addEventListener("error", () => {
+      failures += 1;
+      if (source.readyState === EventSource.CLOSED || failures > 3) {
+        source.close();
+        source = null;
+        if (isLive()) poll(); else following = null; // nothing live any more (204)
+      }
+    });
+  }
 
   mailButton.addEventListener("click", () => openSheet(
     "Recevoir la conversation par courriel",

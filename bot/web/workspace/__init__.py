@@ -14,7 +14,9 @@ held or no-show), `calendar` (« Mon calendrier »: each account's secret calend
 `exports` (the CSV export), `api` (the JSON API for a CRM, behind its own bearer token),
 `queues` (reviews of automated refusals, callback requests, assigned to a team member, follow-up
 reminders due, leads waiting for their first contact), `privacy` (the privacy officer's tools:
-a person's file, rights requests, the incident register)."""
+a person's file, rights requests, the incident register), `live` (« En direct »: merchants
+waiting for a person in the chat, taken by one team member, who writes to them and hands the
+conversation back to the assistant)."""
 
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ from bot.web.workspace import (
     lead_mail,
     lead_reminders,
     leads,
+    live,
     privacy,
     queues,
     reset,
@@ -42,7 +45,7 @@ from bot.web.workspace.site import PREFIX, Site
 
 AREAS = (
     auth, reset, leads, saved_filters, lead_mail, lead_reminders, journal, analytics, sessions,
-    attendance, calendar, exports, api, queues, privacy,
+    attendance, calendar, exports, api, queues, privacy, live,
 )  # fmt: skip
 
 
