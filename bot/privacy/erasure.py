@@ -6,9 +6,10 @@ The lead's row stays, stripped to what the program analytics count (`bot.analyti
 was submitted, its status, sector, municipality or postal code's district (FSA), decisions,
 whether a diagnostic was completed, its sessions' times and statuses, and its consents (purpose,
 version, dates). Everything that names or reaches the person goes: contact, business name and
-address, answers, diagnostic answers and brief, callback requests, the mails the team wrote
-them from the lead's page, follow-up reminders, notes that name them (the other notes and the
-audit log's details are scrubbed of their name, e-mail and phone).
+address, answers, diagnostic answers and brief, callback requests and live chats with the team
+(the contact given; their messages are in the conversations), the mails the team wrote them
+from the lead's page, follow-up reminders, notes that name them (the other notes and the audit
+log's details are scrubbed of their name, e-mail and phone).
 
 Only what is the person's goes, never by a name (two people may share one, and a phone): the
 conversations recorded as theirs (`bot.storage.lead_conversations`) and those where their own
@@ -50,6 +51,7 @@ from bot.storage.models import (
     LeadConversation,
     LeadEvent,
     LeadReminder,
+    LiveChat,
     PrivacyCode,
     as_utc,
 )
@@ -127,8 +129,12 @@ def _values(session: Session, leads: Select[tuple[int]]) -> tuple[list[str], set
             CallbackRequest.lead_id.in_(leads)
         )
     ).all()
+    live = session.execute(
+        select(LiveChat.name, LiveChat.email, LiveChat.phone).where(LiveChat.lead_id.in_(leads))
+    ).all()
     rows: list[tuple[str | None, str | None, str | None]] = [*map(tuple, people)]
     rows += map(tuple, asked)
+    rows += map(tuple, live)
     return (
         [name for name, _, _ in rows if name],
         {email.casefold() for _, email, _ in rows if email},
@@ -144,16 +150,21 @@ def _reach(session: Session, lead: Lead) -> Reach:
 
 
 def _widget_conversations(session: Session, reach: Reach) -> set[str]:
-    """The conversations of lead-less requests from the chat widget with their own contact."""
-    found = session.scalars(
-        select(CallbackRequest.conversation_id).where(
-            CallbackRequest.lead_id.is_(None),
-            or_(
-                func.lower(CallbackRequest.email).in_(reach.own_emails),
-                CallbackRequest.phone.in_(reach.own_phones),
-            ),
+    """The conversations of lead-less requests from the chat widget with their own contact
+    (« Parler à une personne »: a callback request, or a live chat with the team)."""
+    found: set[str | None] = set()
+    for table in (CallbackRequest, LiveChat):
+        found.update(
+            session.scalars(
+                select(table.conversation_id).where(
+                    table.lead_id.is_(None),
+                    or_(
+                        func.lower(table.email).in_(reach.own_emails),
+                        table.phone.in_(reach.own_phones),
+                    ),
+                )
+            )
         )
-    )
     return {conversation for conversation in found if conversation}
 
 
@@ -183,6 +194,21 @@ def _anonymise(session: Session, lead: Lead, reach: Reach, erased: set[str], now
                     func.lower(CallbackRequest.email).in_(reach.own_emails),
                     CallbackRequest.phone.in_(reach.own_phones),
                     CallbackRequest.conversation_id.in_(erased),
+                ),
+            )
+        )
+    )
+    # Their live chats with the team: the contact given for a callback (the messages are in
+    # the conversations erased from the tracker store).
+    session.execute(
+        delete(LiveChat).where(
+            or_(
+                LiveChat.lead_id == lead.id,
+                LiveChat.lead_id.is_(None)
+                & or_(
+                    func.lower(LiveChat.email).in_(reach.own_emails),
+                    LiveChat.phone.in_(reach.own_phones),
+                    LiveChat.conversation_id.in_(erased),
                 ),
             )
         )

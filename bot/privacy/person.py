@@ -24,6 +24,7 @@ from bot.storage.models import (
     CallbackRequest,
     Contact,
     Lead,
+    LiveChat,
     as_utc,
 )
 from bot.storage.transcripts import transcript
@@ -87,7 +88,8 @@ def person_file(
     sessions: sessionmaker[Session], lead_id: int, tracker_url: str | None = None
 ) -> dict[str, Any]:
     """Everything kept about the lead's person: lead, business, contacts, answers, decisions,
-    diagnostic, bookings, consents, callback requests and the conversation's messages."""
+    diagnostic, bookings, consents, callback requests, live chats with the team and the
+    conversation's messages (who wrote each: the merchant, the assistant, a team member)."""
     with sessions() as session:
         lead = session.get(Lead, lead_id)
         if lead is None:
@@ -101,6 +103,9 @@ def person_file(
         ).all()
         callbacks = session.scalars(
             select(CallbackRequest).where(CallbackRequest.lead_id == lead_id)
+        ).all()
+        live_chats = session.scalars(
+            select(LiveChat).where(LiveChat.lead_id == lead_id).order_by(LiveChat.id)
         ).all()
         record: dict[str, Any] = {
             "lead": {"id": lead.id, "status": lead.status, "advisor": lead.advisor_id,
@@ -131,11 +136,16 @@ def person_file(
                          for c in lead.consents],
             "callbacks": [{"wish": c.wish, "status": c.status, "at": _value(c.created_at)}
                           for c in callbacks],
+            # « Parler à une personne » in the chat's opening hours: who answered (the messages
+            # are in the conversation below).
+            "live_chats": [{"name": c.name, "email": c.email, "phone": c.phone, "wish": c.wish,
+                            "at": _value(c.requested_at), "answered_by": c.held_as,
+                            "outcome": c.outcome} for c in live_chats],
         }  # fmt: skip
         conversation = lead.conversation_id
     record["conversation"] = (
         [
-            {"speaker": line.speaker, "text": line.text, "at": _value(line.at)}
+            {"speaker": line.who or line.speaker, "text": line.text, "at": _value(line.at)}
             for line in transcript(tracker_url, conversation)
         ]
         if tracker_url and conversation

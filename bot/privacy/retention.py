@@ -1,7 +1,9 @@
 """The retention job: leads inactive for `RETENTION_DAYS` are erased (`bot.privacy.erasure`:
 anonymised, the statistics kept), and so are the conversations of the tracker store that led
-to no lead and have had no event for as long. Idempotent (an erased lead or conversation is
-never found again), with a dry run that only reports."""
+to no lead and have had no event for as long (the messages of a live chat with the team among
+them), and the live chats' rows (the contact given for a callback) ended as long ago.
+Idempotent (an erased lead or conversation is never found again), with a dry run that only
+reports."""
 
 from __future__ import annotations
 
@@ -9,13 +11,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import delete, func, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.privacy.erasure import erase_lead
 from bot.privacy.tracker import ANONYMOUS, anonymise_conversation
 from bot.storage import lead_conversations
-from bot.storage.models import Booking, Diagnostic, Lead, LeadEvent, as_utc
+from bot.storage.models import Booking, Diagnostic, Lead, LeadEvent, LiveChat, as_utc
 from bot.storage.transcripts import tracker_engine
 
 
@@ -25,6 +27,7 @@ class RetentionReport:
     dry_run: bool
     leads: list[int] = field(default_factory=list)
     conversations: list[str] = field(default_factory=list)
+    live_chats: list[int] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         verb = "would erase" if self.dry_run else "erased"
@@ -33,6 +36,7 @@ class RetentionReport:
             f"{verb} {len(self.leads)} lead(s)"
             + (f": {', '.join(map(str, self.leads))}" if self.leads else ""),
             f"{verb} {len(self.conversations)} conversation(s) without a lead",
+            f"{verb} {len(self.live_chats)} live chat(s) with the team",
         ]
 
 
@@ -106,4 +110,15 @@ def run_retention(
         with tracker_engine(tracker_url).begin() as connection:
             for sender in report.conversations:
                 anonymise_conversation(connection, sender)
+    report.live_chats = old_live_chats(sessions, report.cutoff, dry_run)
     return report
+
+
+def old_live_chats(sessions: sessionmaker[Session], cutoff: datetime, dry_run: bool) -> list[int]:
+    """The live chats asked for before `cutoff` (ended long since), deleted unless `dry_run`."""
+    old = LiveChat.requested_at < cutoff
+    with sessions.begin() as session:
+        found = list(session.scalars(select(LiveChat.id).where(old).order_by(LiveChat.id)))
+        if found and not dry_run:
+            session.execute(delete(LiveChat).where(old))
+    return found

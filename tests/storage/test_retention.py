@@ -79,7 +79,11 @@ def test_dry_run_then_real_run_then_nothing_to_do(
 
     again = run_retention(sessions, tracker, tmp_path, NOW, DAYS)
     assert (again.leads, again.conversations) == ([], [])
-    assert again.lines()[1:] == ["erased 0 lead(s)", "erased 0 conversation(s) without a lead"]
+    assert again.lines()[1:] == [
+        "erased 0 lead(s)",
+        "erased 0 conversation(s) without a lead",
+        "erased 0 live chat(s) with the team",
+    ]
 
 
 def test_a_lead_with_a_session_to_come_is_kept(
