@@ -3,7 +3,9 @@
 A message the NLU is unsure about but that names a known town ("Wendake?") is a territory
 question: it gets the territory answer instead of a request to rephrase; one that names a day or
 a time (« le 22 décembre ») from a merchant who did the intake is a wish to book: the booking
-form reads it.
+form reads it. During the team's opening hours, the second stage offers a person first: its
+button opens the chat's « Parler à une personne », which puts the conversation in the live queue
+(`bot/live.py`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.faq import answer_territory
 from bot.buttons import names_a_time
-from bot.fallback import FALLBACK_ACTION, fallback_response
+from bot.fallback import FALLBACK_ACTION, OPTIONS, fallback_response, live_offer
+from bot.live import available
+from bot.settings import load_settings
 from bot.territory import find_place
 
 
@@ -37,5 +41,9 @@ class ActionHandleFallback(Action):
             answer_territory(dispatcher, place)
             return []
         past = [e["name"] for e in tracker.events if e.get("event") == "action"]
-        dispatcher.utter_message(response=fallback_response(past))
+        response = fallback_response(past)
+        if response == OPTIONS:
+            settings = load_settings()
+            response = live_offer(available(settings, settings.clock()))
+        dispatcher.utter_message(response=response)
         return [UserUtteranceReverted()]

@@ -1,5 +1,7 @@
-"""The fallback action answers by stage and forgets the message it did not understand."""
+"""The fallback action answers by stage and forgets the message it did not understand; during
+the team's opening hours, its second stage offers a person first (the live chat)."""
 
+import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.fallback import ActionHandleFallback
@@ -20,11 +22,25 @@ async def test_first_miss_asks_to_rephrase_and_reverts_the_message() -> None:
     assert [e["event"] for e in events] == ["rewind"]
 
 
-async def test_second_miss_offers_topics_and_a_person() -> None:
+@pytest.mark.parametrize(
+    ("moment", "token", "response"),
+    [
+        ("2026-11-23T10:00-05:00", "", "utter_fallback_options"),  # no live chat configured
+        ("2026-11-23T10:00-05:00", "t" * 32, "utter_fallback_options_live"),  # Monday, 10 h
+        ("2026-11-23T20:00-05:00", "t" * 32, "utter_fallback_options"),  # Monday evening
+        ("2026-11-28T10:00-05:00", "t" * 32, "utter_fallback_options"),  # Saturday
+    ],
+)
+async def test_second_miss_offers_topics_and_a_person(
+    monkeypatch: pytest.MonkeyPatch, moment: str, token: str, response: str
+) -> None:
+    monkeypatch.setenv("FROZEN_CLOCK", moment)  # the product's clock, never the system's
+    monkeypatch.setenv("RASA_API_TOKEN", token)
+    monkeypatch.delenv("LIVE_CHAT_FILE", raising=False)  # config/live_chat.yml's hours
     dispatcher = CollectingDispatcher()
     history = [action("action_listen"), action("action_handle_fallback"), action("action_listen")]
     await ActionHandleFallback().run(dispatcher, tracker("qwerty", "nlu_fallback", history), {})
-    assert [m["response"] for m in dispatcher.messages] == ["utter_fallback_options"]
+    assert [m["response"] for m in dispatcher.messages] == [response]
 
 
 async def test_an_unsure_message_naming_a_town_gets_the_territory_answer() -> None:
