@@ -27,6 +27,7 @@ from bot.workspace import NotAllowed
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 RASA_TIMEOUT = aiohttp.ClientTimeout(total=30)
+NAME_MAX = 255  # bytes in a file name (Linux)
 
 
 def _error(message: str, status: int) -> HTTPResponse:
@@ -90,11 +91,14 @@ def create_app(settings: Settings, name: str = "numeriqc_web") -> Sanic:
         )
         return response.html(privacy_page.substitute(notice=notice))
 
-    async def no_null_byte(request: Request) -> HTTPResponse | None:
-        """A path holding a NUL byte names no page (Sanic's static handler raises on it)."""
-        return _error("Page introuvable.", 404) if "\x00" in unquote(request.path) else None
+    async def no_impossible_path(request: Request) -> HTTPResponse | None:
+        """A path holding a NUL byte, or a part longer than a file name may be (255 bytes),
+        names no page (Sanic's static handler raises on both)."""
+        path = unquote(request.path)
+        too_long = any(len(part.encode()) > NAME_MAX for part in path.split("/"))
+        return _error("Page introuvable.", 404) if "\x00" in path or too_long else None
 
-    app.register_middleware(no_null_byte, "request")
+    app.register_middleware(no_impossible_path, "request")
     app.static("/static", str(STATIC), name="static")
     app.blueprint(create_workspace(settings))
     app.blueprint(create_api(settings))
