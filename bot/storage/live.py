@@ -222,7 +222,9 @@ def claim(
                 )
             raise Taken("Cette conversation est terminée : le commerçant n'attend plus.")
         session.add(
-            AuditEntry(account_id=viewer.account_id, action="direct", lead_id=found.lead_id)
+            AuditEntry(
+                account_id=viewer.account_id, action="conversation en direct", lead_id=found.lead_id
+            )
         )
         return found
 

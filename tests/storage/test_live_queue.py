@@ -110,7 +110,9 @@ def test_one_holder_when_twenty_click_prendre_at_once(sessions: sessionmaker[Ses
     assert found is not None and found.status == HELD and found.held_by == holder
     assert found.held_as == won[0].held_as and found.taken_at == NOW and found.active_at == NOW
     with sessions() as session:  # the holder's reading of the conversation is audited, once
-        audits = session.scalars(select(AuditEntry).where(AuditEntry.action == "direct")).all()
+        audits = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "conversation en direct")
+        ).all()
         assert [a.account_id for a in audits] == [holder]
 
 

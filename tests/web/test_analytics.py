@@ -97,7 +97,11 @@ def test_the_page_shows_the_seeded_figures(app: Sanic, sessions: sessionmaker[Se
     # Served by our app, no CDN; the page's own script is a file (the CSP allows no inline one).
     scripts = re.findall(r'<script src="([^"]+)"', html)
     # (Every workspace page also follows the live queue: « En direct », static/direct.js.)
-    assert scripts == ["/static/direct.js", "/static/vendor/chart.umd.js", "/static/statistiques.js"]
+    assert scripts == [
+        "/static/direct.js",
+        "/static/vendor/chart.umd.js",
+        "/static/statistiques.js",
+    ]
     assert "<script>" not in html and "style=" not in html
 
 

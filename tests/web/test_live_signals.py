@@ -19,12 +19,14 @@ from bot.live_signals import (
 
 async def test_a_signal_reaches_the_listeners_of_its_channel_in_the_process() -> None:
     signals = Signals()
-    async with signals.listening(conversation_channel("a"), QUEUE) as queue:
-        async with signals.listening(conversation_channel("b")) as other:
-            await signals.publish(conversation_channel("a"), ADVISOR_TYPING)
-            await signals.publish(QUEUE)
-            assert await next_signals(queue, 1) == [ADVISOR_TYPING, CHANGED]
-            assert await next_signals(other, 0.05) == []
+    async with (
+        signals.listening(conversation_channel("a"), QUEUE) as queue,
+        signals.listening(conversation_channel("b")) as other,
+    ):
+        await signals.publish(conversation_channel("a"), ADVISOR_TYPING)
+        await signals.publish(QUEUE)
+        assert await next_signals(queue, 1) == [ADVISOR_TYPING, CHANGED]
+        assert await next_signals(other, 0.05) == []
     assert signals._listeners == {}  # nothing kept once the streams are gone
 
 
