@@ -271,14 +271,7 @@ def assign_callback(
     sees its lead, or takes it; an advisor takes it when nobody has it, or gives it back."""
     moment = _now(sessions, now)
     with sessions.begin() as session:
-        callback = session.get(CallbackRequest, callback_id, with_for_update=True)
-        if callback is None:
-            raise LookupError(callback_id)
-        lead = None if callback.lead_id is None else session.get(Lead, callback.lead_id)
-        if lead is not None and not viewer.sees(lead.advisor_id):
-            raise LookupError(callback_id)
-        if callback.status != "open":
-            raise NotAllowed(f"Ce rappel est déjà {HANDLED.get(callback.status, 'traité')}.")
+        callback, lead = _open_callback(session, viewer, callback_id)
         current = callback.assignee
         if not viewer.is_manager:
             if account_id not in (viewer.account_id, None):
@@ -317,6 +310,22 @@ def assign_callback(
 HANDLED = {"done": "fait", "spam": "classé indésirable"}
 
 
+def _open_callback(
+    session: Session, viewer: Viewer, callback_id: int
+) -> tuple[CallbackRequest, Lead | None]:
+    """The open callback request `viewer` may handle, locked, and its lead (LookupError if it
+    is unknown or its lead is someone else's; NotAllowed once it is handled)."""
+    callback = session.get(CallbackRequest, callback_id, with_for_update=True)
+    if callback is None:
+        raise LookupError(callback_id)
+    lead = None if callback.lead_id is None else session.get(Lead, callback.lead_id)
+    if lead is not None and not viewer.sees(lead.advisor_id):
+        raise LookupError(callback_id)
+    if callback.status != "open":
+        raise NotAllowed(f"Ce rappel est déjà {HANDLED.get(callback.status, 'traité')}.")
+    return callback, lead
+
+
 def mark_callback_done(
     sessions: sessionmaker[Session],
     viewer: Viewer,
@@ -329,14 +338,7 @@ def mark_callback_done(
     without a lead)."""
     moment = _now(sessions, now)
     with sessions.begin() as session:
-        callback = session.get(CallbackRequest, callback_id, with_for_update=True)
-        if callback is None:
-            raise LookupError(callback_id)
-        lead = None if callback.lead_id is None else session.get(Lead, callback.lead_id)
-        if lead is not None and not viewer.sees(lead.advisor_id):
-            raise LookupError(callback_id)
-        if callback.status != "open":
-            raise NotAllowed(f"Ce rappel est déjà {HANDLED.get(callback.status, 'traité')}.")
+        callback, lead = _open_callback(session, viewer, callback_id)
         callback.status, callback.done_at, callback.done_by = outcome, moment, viewer.account_id
         if lead is None:
             return None
