@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Select, delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, delete, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.booking import Scheduler
@@ -149,6 +149,13 @@ def _reach(session: Session, lead: Lead) -> Reach:
     return Reach(names, emails, phones, emails - their_emails, phones - their_phones)
 
 
+def _own_contact(
+    table: type[CallbackRequest] | type[LiveChat], reach: Reach
+) -> ColumnElement[bool]:
+    """A widget request (callback or live chat) left with the person's own e-mail or phone."""
+    return or_(func.lower(table.email).in_(reach.own_emails), table.phone.in_(reach.own_phones))
+
+
 def _widget_conversations(session: Session, reach: Reach) -> set[str]:
     """The conversations of lead-less requests from the chat widget with their own contact
     (« Parler à une personne »: a callback request, or a live chat with the team)."""
@@ -157,11 +164,7 @@ def _widget_conversations(session: Session, reach: Reach) -> set[str]:
         found.update(
             session.scalars(
                 select(table.conversation_id).where(
-                    table.lead_id.is_(None),
-                    or_(
-                        func.lower(table.email).in_(reach.own_emails),
-                        table.phone.in_(reach.own_phones),
-                    ),
+                    table.lead_id.is_(None), _own_contact(table, reach)
                 )
             )
         )
@@ -185,34 +188,19 @@ def _anonymise(session: Session, lead: Lead, reach: Reach, erased: set[str], now
         delete(Contact).where(Contact.business_id == business.id, Contact.id != contact.id)
     )
     session.execute(delete(Answer).where(Answer.lead_id == lead.id))
-    session.execute(
-        delete(CallbackRequest).where(
-            or_(
-                CallbackRequest.lead_id == lead.id,
-                CallbackRequest.lead_id.is_(None)
-                & or_(
-                    func.lower(CallbackRequest.email).in_(reach.own_emails),
-                    CallbackRequest.phone.in_(reach.own_phones),
-                    CallbackRequest.conversation_id.in_(erased),
-                ),
+    # Their callback requests and live chats with the team: on the lead, or lead-less with their
+    # own contact or from their erased conversations (the live messages are in the conversations
+    # erased from the tracker store).
+    for table in (CallbackRequest, LiveChat):
+        session.execute(
+            delete(table).where(
+                or_(
+                    table.lead_id == lead.id,
+                    table.lead_id.is_(None)
+                    & or_(_own_contact(table, reach), table.conversation_id.in_(erased)),
+                )
             )
         )
-    )
-    # Their live chats with the team: the contact given for a callback (the messages are in
-    # the conversations erased from the tracker store).
-    session.execute(
-        delete(LiveChat).where(
-            or_(
-                LiveChat.lead_id == lead.id,
-                LiveChat.lead_id.is_(None)
-                & or_(
-                    func.lower(LiveChat.email).in_(reach.own_emails),
-                    LiveChat.phone.in_(reach.own_phones),
-                    LiveChat.conversation_id.in_(erased),
-                ),
-            )
-        )
-    )
     session.execute(delete(PrivacyCode).where(PrivacyCode.lead_id == lead.id))
     session.execute(delete(LeadConversation).where(LeadConversation.lead_id == lead.id))
     for decision in session.scalars(select(Decision).where(Decision.lead_id == lead.id)):
