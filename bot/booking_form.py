@@ -24,11 +24,11 @@ from bot.conversation import Turn, firmly_stops, interruption, looks_like_questi
 from bot.eligibility import Outcome
 from bot.forms import FAILURES
 from bot.scheduling import TIMEZONE
-from bot.scheduling.dates import Wish, names_a_day, understand, understand_near
+from bot.scheduling.dates import SHIFT_IN_DAY, Wish, names_a_day, understand, understand_near
 from bot.scheduling.invitation import french_date, french_time
 from bot.scheduling.wish_words import wish_words
 from bot.text import fold
-from bot.vocabulary import Answer, find_yes_no
+from bot.vocabulary import Answer, find_yes_no, says_not_now
 
 # Data slots (the questions are LOOKUP, WHEN, DAY, CONFIRM, CANCEL, CALLBACK).
 STATE = (
@@ -80,12 +80,9 @@ _RANKS = {
     "seconde": 1, "troisieme": 2, "3e": 2, "quatrieme": 3, "4e": 3, "dernier": -1, "derniere": -1,
 }  # fmt: skip
 _RANK = re.compile(
-    rf"^(?:ok |oui )?(?:le |la )?({'|'.join(_RANKS)})(?: (?:choix|option|moment|plage))?(?: svp| stp| merci)?$"
-)
-# Not now, without stopping in so many words: « je vais attendre, je vous recontacte ».
-_NOT_NOW = re.compile(
-    r"\bje vais attendre\b|\bje vous (?:re)?(?:contacte|reviens|redis|rappelle)\b|"
-    r"\bje reviendrai\b|\bje vais y penser\b|\bje vais (?:checker|verifier) mon horaire\b"
+    rf"^(?:ok |oui )?(?:je (?:vais )?(?:prendre|prends|choisir|choisis) )?(?:le |la )?"
+    rf"({'|'.join(_RANKS)})(?: (?:choix|option|moment|plage|creneau|horaire|dispo))?"
+    r"(?: (?:propose|proposee|offert|offerte|de la liste))?(?: svp| stp| merci)?$"
 )
 
 
@@ -503,7 +500,7 @@ class BookingTurn:
         if format_ is not None and format_ != self._chosen_format():
             return self.format_asked(format_)
         near = None
-        if chosen and not _LATER.search(fold(text)):
+        if chosen and (not _LATER.search(fold(text)) or SHIFT_IN_DAY.search(fold(text))):
             moment = datetime.fromisoformat(chosen).astimezone(TIMEZONE)
             now, days = self.scheduler.now(), self.scheduler.horizon_days
             near = understand_near(text, moment, now, days)
@@ -603,7 +600,7 @@ def take_turn(
     handler = BookingTurn(scheduler, dict(state), lead, failures, conversation, client)
     if question is None:
         return handler.start(intent, text)
-    if _NOT_NOW.search(fold(text)):
+    if says_not_now(text):
         return Turn(say=[("utter_booking_paused", {})], paused=True)
     answers = question in (WHEN, DAY, CONFIRM) and handler.is_wish(text)
     if not answers or firmly_stops(text):  # « plus tard dans la semaine » answers

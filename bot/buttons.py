@@ -3,7 +3,8 @@
 After a bot message with buttons, a merchant may type the button's title (« choisir un moment »,
 accents and capitals aside) or a colloquial yes or no (« ouais », « ok », « non merci »,
 « pas tout de suite »), or a time for « Choisir un moment » (« oui, mardi matin », « vendredi fin
-de journée »: the booking form reads the time in the typed words). `typed_choice` returns the payload of the button meant, so the message
+de journée », or a format: « oui, idéalement en visioconférence »: the booking form reads the time
+and the format in the typed words). `typed_choice` returns the payload of the button meant, so the message
 can be handled exactly as the click would be (`rasa_components/typed_buttons.py`).
 """
 
@@ -14,17 +15,18 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.text import fold
-from bot.vocabulary import Answer, find_yes_no, plain_yes_no, yes_no_phrase
+from bot.vocabulary import Answer, find_yes_no, plain_yes_no, says_not_now, yes_no_phrase
 
 _YES_PAYLOADS = {"/affirm", "oui"}
 _NO_PAYLOADS = {"/deny", "non"}
 _LONGEST_TITLE = 80
+_FORMAT_WORDS = re.compile(r"\b(?:visio\w*|video\w*|zoom|teams|en personne|presentiel|sur place)\b")
 _BOOKING = "/request_booking"
 _MONTHS = "janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre"
 _TIME_WORDS = re.compile(
     rf"\b(lundi|mardi|mercredi|jeudi|vendredi|demain|aujourd hui|hier|lendemain|semaine|matin|"
     rf"matinee|midi|"
-    rf"apres midi|soir|pm|am|{_MONTHS})\b|\b\d{{1,2}} ?h\b|\b\d{{1,2}} ?h ?\d\d\b"
+    rf"apres midi|aprem|soir|pm|am|{_MONTHS})\b|\b\d{{1,2}} ?h\b|\b\d{{1,2}} ?h ?\d\d\b"
 )
 
 
@@ -52,10 +54,11 @@ def typed_choice(text: str, buttons: Sequence[Mapping[str, Any]]) -> str | None:
         title, payload = str(button.get("title") or ""), str(button.get("payload") or "")
         if folded and folded in {fold(title[:_LONGEST_TITLE]), fold(payload)}:
             return payload
-    said = plain_yes_no(text)
-    if said is None and names_a_time(text):  # « oui, mardi matin », « vendredi fin de journée »
+    offered = any(b.get("payload") == _BOOKING for b in buttons)
+    said = Answer.NO if offered and says_not_now(text) else plain_yes_no(text)
+    # « oui, mardi matin », « vendredi fin de journée », « oui, en visioconférence »
+    if said is None and (names_a_time(text) or _FORMAT_WORDS.search(folded)):
         found = yes_no_phrase(text)
-        offered = any(b.get("payload") == _BOOKING for b in buttons)
         return _BOOKING if offered and not (found and found[0] is not Answer.YES) else None
     if said is None:
         return None

@@ -20,7 +20,7 @@ _YES = {
     "absolument", "exact", "exactement", "correct", "effectivement", "bien sur", "en plein",
     "tout a fait", "evidemment", "affirmatif", "oui oui", "ben oui", "c est ca", "o", "d accord",
     "daccord", "parfait", "j accepte", "avec plaisir", "volontiers", "bien entendu", "sure",
-    "ya", "yah", "yeah", "yup", "c est beau", "c beau", "ca marche", "ca me va", "ca me convient",
+    "ya", "yah", "yeah", "yup", "c est beau", "c beau", "ca marche", "ca me va", "ca me convient", "cela me convient", "cela me va",
     "sounds good", "good", "ca fait mon affaire", "parfait pour moi", "deal",
 }  # fmt: skip
 _NO = {
@@ -28,7 +28,8 @@ _NO = {
     "pas du tout", "nenon", "jamais", "aucunement", "negatif", "non non", "ben non", "n", "pas encore", "aucun", "aucune",
     "non merci", "pas tout de suite", "pas maintenant", "pas pour l instant", "plus tard",
     "je refuse", "pas pour le moment", "une autre fois", "pas aujourd hui", "ca me va pas",
-    "ca marche pas", "ca me convient pas", "ca fait pas", "ca fait pas mon affaire",
+    "ca marche pas", "ca me convient pas", "cela ne me convient pas", "pas tusuite",
+    "pas tu suite", "pas tout suite", "ca fait pas", "ca fait pas mon affaire",
 }  # fmt: skip
 _UNSURE = {
     "je sais pas", "je ne sais pas", "jsais pas", "chais pas", "sais pas", "pas sur",
@@ -40,6 +41,20 @@ _UNSURE = {
     "jsuis pas sur", "jsuis pas sure", "chsais pas", "je sais meme pas", "sais meme pas",
     "chepa", "chpa", "chais pa",
 }  # fmt: skip
+# Not now, without stopping in so many words: « je vais attendre, je vous recontacte », « on s'en
+# reparle en janvier ».
+_NOT_NOW = re.compile(
+    r"\bje vais attendre\b|\bje vous (?:re)?(?:contacte|reviens|redis|rappelle)\b|"
+    r"\bje reviendrai\b|\bje vais y penser\b|\bje vais (?:checker|verifier) mon horaire\b|"
+    r"\bon s en reparle\w*\b"
+)
+
+
+def says_not_now(text: str) -> bool:
+    """Whether `text` puts things off (« je vous reviens la semaine prochaine »)."""
+    return _NOT_NOW.search(fold(text)) is not None
+
+
 # Words that may follow a yes or no without changing it (« oui merci », « non pas pour l'instant »).
 _COURTESY = (
     "s il vous plait", "s il te plait", "pour l instant", "pour le moment", "merci beaucoup",

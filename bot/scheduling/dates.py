@@ -115,7 +115,12 @@ _TYPOS = {  # on folded text: « st » is already « saint »
     "a matin": "ce matin", "a soir": "ce soir", "saint aprem": "aujourd hui apres midi",
     "cet aprem": "aujourd hui apres midi", "c t aprem": "aujourd hui apres midi",
     "cet apres midi": "aujourd hui apres midi", "aprem": "apres midi",
+    "avant noel": "d ici le 24 decembre", "avant les fetes": "d ici le 24 decembre",
 }  # fmt: skip
+_REFUSED_PART = (
+    (re.compile(r"\bpas (?:le |la |en |l )?(?:matin|matinee|avant midi|am)\b"), "apres midi"),
+    (re.compile(r"\bpas (?:l |en |dans l )?(?:apres midi|pm)\b"), "matin"),
+)
 _NAMES_A_TIME = re.compile(r"\d\s*h|\bmidi\b|\bminuit\b|\bheures?\b")
 _MORNING = re.compile(r"\b(matin|matinee|avant midi|nuit)\b")
 # "2 h pm", "2pm", "2 h 30 pm", "9h am", "2 30 pm" (from "2:30 pm"), "2 p m" (from "2 p.m.")
@@ -125,7 +130,7 @@ _MINUTES = r"(?: ?\d\d(?! ?h))"  # not the next hour: "10h 12h" (from "10h-12h")
 _HOUR = rf"(?:\d{{1,2}}(?: ?h{_MINUTES}?| heures?)?|midi)"
 _HOUR_H = rf"(?:\d{{1,2}} ?h{_MINUTES}?|midi)"
 _RANGE = re.compile(
-    rf"\b(?:(?:entre|de) ({_HOUR}) (?:et|a) ({_HOUR})|({_HOUR_H}) (?:a )?({_HOUR_H}))\b"
+    rf"\b(?:(?:entre|de) ({_HOUR}) (?:et|a|pis) ({_HOUR})|({_HOUR_H}) (?:a )?({_HOUR_H}))\b"
     rf"(?! (?:{_MONTHS}|jours?|semaines?|mois)\b)"
 )
 _NUMBER = r"(?:un|une|deux|trois|quatre|cinq|six|quinze|\d+)"
@@ -159,6 +164,8 @@ def _normalized(text: str) -> str:
     folded = re.sub(
         r"\bdans (?:l|la) (?=avant midi|apres midi|matinee|soiree|journee)", "en ", folded
     )
+    for refused, instead in _REFUSED_PART:  # « pas le matin » is the afternoon
+        folded = refused.sub(instead, folded)
 
     def twenty_four(match: re.Match[str]) -> str:
         hour = int(match.group(1)) % 12 + (12 if match.group(4).startswith("p") else 0)
@@ -227,6 +234,7 @@ _TWO_DAYS = re.compile(rf"\b({_DAYS}) (?:ou|et) ({_DAYS})\b")
 # « après 3 h » (until the end of the day), « avant 11 h » (from the morning)
 _AFTER = re.compile(r"\b(?:apres|passe) (\d{1,2}) ?h(?: ?(\d\d))?\b")
 _BEFORE = re.compile(r"\bavant (\d{1,2}) ?h(?: ?(\d\d))?\b")
+_NOT_BEFORE = re.compile(r"\b(?:pas|rien) avant (\d{1,2}) ?h(?: ?(\d\d))?\b")  # after
 _WEEKEND = re.compile(r"\bfin de semaine\b")
 _MONTH_NUMBERS = {name: i + 1 for i, name in enumerate(_MONTHS.split("|")[:12])} | {"dec": 12}
 
@@ -264,7 +272,10 @@ def understand(text: str, now: datetime, horizon_days: int = 21) -> Wish:
         )
         if first.understood and second.understood:
             start, stop = min(first.start, second.start), max(first.end, second.end)
-            return Wish(start, stop, hours=bound or first.hours, past=stop <= now)
+            between = frozenset(range(7)) - {WEEKDAYS.index(day) for day in two.groups()}
+            excluded = between if stop - start <= timedelta(weeks=1) else frozenset()
+            return Wish(start, stop, hours=bound or first.hours or second.hours,
+                        excluded_weekdays=excluded, past=stop <= now)  # fmt: skip
     if _WEEKEND.search(folded):
         saturday = today + timedelta(days=(5 - today.weekday()) % 7)
         if " prochaine " in folded and saturday - today < timedelta(days=5):
@@ -289,7 +300,7 @@ def _day_number(number: int, month: str | None, now: datetime) -> datetime | Non
 
 def _bounds(folded: str) -> tuple[tuple[time, time] | None, str]:
     """« après 3 h » → 15:00-17:00, « avant 11 h » → 8:00-11:00, and the text without it."""
-    for pattern, after in ((_AFTER, True), (_BEFORE, False)):
+    for pattern, after in ((_NOT_BEFORE, True), (_AFTER, True), (_BEFORE, False)):
         found = pattern.search(folded)
         if found:
             hour, minutes = int(found.group(1)), int(found.group(2) or 0)
@@ -392,6 +403,13 @@ _SAME_TIME = re.compile(r"\bmeme heure\b")
 _OTHER_DAYS = re.compile(
     rf"\b(demain|aujourd|hier|semaines?|{_MONTHS})\b|\b\d{{1,2}}(?:er)?\b(?! ?h)"
 )
+_WEEK_AFTER = re.compile(r"\bsemaine (?:d apres|suivante)\b")
+# « plus tôt dans la journée », « plus tard dans l'aprem »: the day proposed, before or after it
+SHIFT_IN_DAY = re.compile(
+    r"\bplus (tot|tard) (?:dans |en |le |la |l )*(?:journee|apres midi|matinee|matin|avant midi|"
+    r"aprem|apm|meme jour)\b"
+)
+_CLOCKS = re.compile(r"\b(\d{1,2}) ?h(?: ?(\d\d))?\b")
 _FOLLOWING = re.compile(rf"\b({_DAYS}) (?:d apres|suivant)\b|\b({_DAYS})\b")
 
 
@@ -404,9 +422,17 @@ def understand_near(text: str, proposed: datetime, now: datetime, horizon_days: 
     plain = understand(text, now, horizon_days)
     if plain.excluded_weekdays:  # « pas lundi, je suis fermé le lundi »
         return plain
+    shift = SHIFT_IN_DAY.search(folded)
+    if shift and not names_a_day(text):
+        return _shifted(proposed, shift.group(1) == "tot", _part_of_day(folded))
+    clocks = [c for c in _clocks(folded) if c != proposed.time().replace(tzinfo=None)]
     day = None
     if not names_a_day(text) and plain.exact is not None:  # « 15 h ça serait mieux »
         day = proposed.date()
+        if clocks:  # « 1h c'est serré, 3h30 correct? »: the other time
+            plain = replace(plain, exact=datetime.combine(day, clocks[-1], TIMEZONE))
+    elif _WEEK_AFTER.search(folded):  # « la semaine d'après à la même heure »
+        day = proposed.date() + timedelta(weeks=1)
     elif _NEXT_DAY.search(folded):
         day = proposed.date() + timedelta(days=1)
     elif _SAME_DAY.search(folded) or (_SAME_TIME.search(folded) and not _FOLLOWING.search(folded)):
@@ -422,11 +448,36 @@ def understand_near(text: str, proposed: datetime, now: datetime, horizon_days: 
     if day is None:
         return plain
     start = datetime.combine(day, time(0), TIMEZONE)
-    said = understand(_FOLLOWING.sub(" ", folded), now, horizon_days)
+    said = understand(_WEEK_AFTER.sub(" ", _FOLLOWING.sub(" ", folded)), now, horizon_days)
     clock = proposed.timetz() if _SAME_TIME.search(folded) else None
+    if clock is None and plain.exact is not None and plain.exact.date() == day:
+        clock = plain.exact.timetz()
     if clock is None and said.understood and said.exact is not None:
         clock = said.exact.timetz()
     hours = said.hours if said.understood else _part_of_day(folded)
     exact = datetime.combine(day, clock) if clock is not None else None
     return Wish(start, start + timedelta(days=1), exact=exact, hours=None if exact else hours,
                 past=(exact or start + timedelta(days=1)) <= now)  # fmt: skip
+
+
+def _clocks(folded: str) -> list[time]:
+    """The times of day written in `folded`, in order (« 1h » is 13:00 unless in the morning)."""
+    found = []
+    for match in _CLOCKS.finditer(folded):
+        hour, minutes = int(match.group(1)), int(match.group(2) or 0)
+        if hour in AFTERNOON_HOURS and not _MORNING.search(folded):
+            hour += 12
+        if hour < 24 and minutes < 60:
+            found.append(time(hour, minutes))
+    return found
+
+
+def _shifted(proposed: datetime, earlier: bool, part: tuple[time, time] | None) -> Wish:
+    """The day `proposed`, before it (`earlier`) or from the hour after it, within `part`."""
+    start = datetime.combine(proposed.date(), time(0), TIMEZONE)
+    if earlier:
+        hours = (part[0] if part else time(8), proposed.time().replace(tzinfo=None))
+    else:
+        after = (proposed + timedelta(hours=1)).time().replace(tzinfo=None)
+        hours = (max(after, part[0]) if part else after, part[1] if part else time(17))
+    return Wish(start, start + timedelta(days=1), hours=hours)

@@ -65,4 +65,9 @@ def wish_words(wish: Wish, now: datetime) -> str:
     if wish.exact is not None:
         return french_datetime(wish.exact)
     start, end = wish.start.astimezone(TIMEZONE), wish.end.astimezone(TIMEZONE)
+    if len(wish.excluded_weekdays) >= 3:  # « mardi ou jeudi »: the days themselves
+        days = [start.date() + timedelta(days=i) for i in range((end - start).days + 1)]
+        kept = [d for d in days if d.weekday() not in wish.excluded_weekdays and d < end.date()]
+        if 1 < len(kept) <= 3:
+            return f"{' ou '.join(french_date(d) for d in kept)}{_hours(wish.hours)}"
     return f"{_days(start, end, now.astimezone(TIMEZONE))}{_hours(wish.hours)}{_except(wish.excluded_weekdays)}"

@@ -9,7 +9,7 @@ from datetime import datetime
 import pytest
 
 from bot.booking_form import asks_format, find_format, keeps
-from bot.buttons import names_a_time, typed_choice
+from bot.buttons import typed_choice
 from bot.scheduling import TIMEZONE
 from bot.scheduling.config import load_availability, places
 from bot.scheduling.dates import understand, understand_near
@@ -31,6 +31,15 @@ PROPOSED = datetime(2026, 11, 30, 13, tzinfo=TIMEZONE)  # Monday 30 November, 13
         ("entre 10 h et midi jeudi", "le jeudi 26 novembre entre 10 h et midi"),
         ("hier", "le dimanche 22 novembre"),
         ("du 28 novembre au 2 décembre", "du 28 novembre au 2 décembre"),
+        (
+            "mardi ou jeudi matin de la semaine prochaine",
+            "le mardi 1er décembre ou le jeudi 3 décembre en matinée",
+        ),
+        ("oui mais pas le matin", "d'ici le dimanche 13 décembre en après-midi"),
+        ("pas l'après-midi", "d'ici le dimanche 13 décembre en matinée"),
+        ("jeudi, pas avant 11h", "le jeudi 26 novembre entre 11 h et 17 h"),
+        ("mercredi entre 10 pis midi", "le mercredi 25 novembre entre 10 h et midi"),
+        ("quelque chose avant noel", "d'ici le jeudi 24 décembre"),
     ],
 )
 def test_a_wish_is_said_back_in_french(text: str, words: str) -> None:
@@ -48,6 +57,8 @@ def test_a_wish_is_said_back_in_french(text: str, words: str) -> None:
         ("plutôt le mardi", None, "2026-12-01"),
         ("parfait, à lundi!", None, "2026-11-30"),
         ("demain", None, "2026-11-24"),  # relative to today, not to the proposal
+        ("la semaine d'après à la même heure", "2026-12-07 13:00", None),
+        ("1h c'est serré, 3h30 correct?", "2026-11-30 15:30", None),  # the other time
     ],
 )
 def test_a_counter_proposal_is_read_against_the_proposed_time(
@@ -58,6 +69,17 @@ def test_a_counter_proposal_is_read_against_the_proposed_time(
         assert wish.exact == datetime.fromisoformat(moment).replace(tzinfo=TIMEZONE)
     else:
         assert (wish.exact, wish.start.date().isoformat()) == (None, day)
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [
+        ("plus tôt dans la journée si possible", "le lundi 30 novembre entre 8 h et 13 h"),
+        ("plus tard dans l'aprem?", "le lundi 30 novembre entre 14 h et 17 h"),
+    ],
+)
+def test_earlier_or_later_the_same_day(text: str, hours: str) -> None:
+    assert wish_words(understand_near(text, PROPOSED, FROZEN_NOW), FROZEN_NOW) == hours
 
 
 def test_a_refused_weekday_stays_refused_in_a_counter_proposal() -> None:
@@ -114,16 +136,30 @@ OFFER = [
         ("vendredi fin de journée", "/request_booking"),
         ("non, pas cette semaine", None),
         ("oui mais combien ça coûte?", None),
+        ("st'aprem si ya de la place", "/request_booking"),
+        ("Oui. Idéalement en visioconférence, je suis à Saint-Raymond.", "/request_booking"),
     ],
 )
 def test_a_time_typed_at_the_booking_offer_chooses_a_moment(text: str, payload: str | None) -> None:
-    assert names_a_time(text) or payload is None
     assert typed_choice(text, OFFER) == payload
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pas tusuite, je vous reviens la semaine prochaine",
+        "tsé jsuis dans le rush des fetes, on s'en reparle en janvier",
+    ],
+)
+def test_putting_off_with_a_day_named_is_later_at_the_booking_offer(text: str) -> None:
+    assert typed_choice(text, OFFER) == "/deny"
 
 
 def test_a_time_is_no_click_where_booking_is_not_offered() -> None:
     yes_no = [{"title": "Oui", "payload": "/affirm"}, {"title": "Non", "payload": "/deny"}]
     assert typed_choice("oui mardi matin", yes_no) is None
+    # to a proposed time, the booking form itself pauses (« je vais attendre, je vous recontacte »)
+    assert typed_choice("finalement je vais attendre, je vous recontacte", yes_no) is None
 
 
 def test_the_places_name_the_in_person_address() -> None:
