@@ -71,18 +71,20 @@ _KEEP = re.compile(
 # Other times than those shown: « autre chose », « d'autres plages plus tard? », « ces heures-là
 # marchent pas pour moi ».
 _LATER = re.compile(
-    r"\b(?:autre chose|autres? (?:plages?|moments?|heures?|dispos?|disponibilites|choix)|"
+    r"\b(?:autre chose|autres? (?:plages?|moments?|heures?|dispos?|disponibilites|choix|options?)|"
     r"plus tard|(?:marche|marchent|convient|conviennent|fait|font) pas|rien (?:qui|de) )"
 )
 # The shown times by their rank: « le premier », « la 2e option », « la dernière ».
 _RANKS = {
     "premier": 0, "premiere": 0, "1er": 0, "1re": 0, "deuxieme": 1, "2e": 1, "second": 1,
     "seconde": 1, "troisieme": 2, "3e": 2, "quatrieme": 3, "4e": 3, "dernier": -1, "derniere": -1,
+    "celui en haut de la liste": 0, "celui du haut": 0, "celui en bas de la liste": -1,
 }  # fmt: skip
 _RANK = re.compile(
-    rf"^(?:ok |oui )?(?:je (?:vais )?(?:prendre|prends|choisir|choisis) )?(?:le |la )?"
-    rf"({'|'.join(_RANKS)})(?: (?:choix|option|moment|plage|creneau|horaire|dispo))?"
-    r"(?: (?:propose|proposee|offert|offerte|de la liste))?(?: svp| stp| merci)?$"
+    rf"^(?:ok |oui |go pour |je (?:vais )?(?:prendre|prends|choisir|choisis) )?(?:le |la )?"
+    rf"(?:tout )?({'|'.join(_RANKS)})(?: (?:choix|option|moment|plage|creneau|horaire|dispo))?"
+    r"(?: (?:propose|proposee|offert|offerte|de la liste))?"
+    r"(?: (?:me convient|me va|svp|stp|merci|c est parfait))*$"
 )
 
 

@@ -24,9 +24,9 @@ _FORMAT_WORDS = re.compile(r"\b(?:visio\w*|video\w*|zoom|teams|en personne|prese
 _BOOKING = "/request_booking"
 _MONTHS = "janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre"
 _TIME_WORDS = re.compile(
-    rf"\b(lundi|mardi|mercredi|jeudi|vendredi|demain|aujourd hui|hier|lendemain|semaine|matin|"
-    rf"matinee|midi|"
-    rf"apres midi|aprem|soir|pm|am|{_MONTHS})\b|\b\d{{1,2}} ?h\b|\b\d{{1,2}} ?h ?\d\d\b"
+    rf"\b(?:lundi|mardi|mercredi|jeudi|vendredi)s?\b|"
+    rf"\b(demain|aujourd hui|hier|lendemain|semaine|matin|matinee|midi|apres midi|aprem|soir|pm|"
+    rf"am|le plus tot|au plus vite|n importe quand|{_MONTHS})\b|\b\d{{1,2}} ?h\b|\b\d{{1,2}} ?h ?\d\d\b"
 )
 
 

@@ -20,7 +20,7 @@ _YES = {
     "absolument", "exact", "exactement", "correct", "effectivement", "bien sur", "en plein",
     "tout a fait", "evidemment", "affirmatif", "oui oui", "ben oui", "c est ca", "o", "d accord",
     "daccord", "parfait", "j accepte", "avec plaisir", "volontiers", "bien entendu", "sure",
-    "ya", "yah", "yeah", "yup", "c est beau", "c beau", "ca marche", "ca me va", "ca me convient", "cela me convient", "cela me va",
+    "ya", "yah", "yeah", "yup", "c est beau", "c beau", "ca marche", "ca me va", "ca me convient", "cela me convient", "cela me va", "je confirme", "excellent",
     "sounds good", "good", "ca fait mon affaire", "parfait pour moi", "deal",
 }  # fmt: skip
 _NO = {
@@ -29,7 +29,7 @@ _NO = {
     "non merci", "pas tout de suite", "pas maintenant", "pas pour l instant", "plus tard",
     "je refuse", "pas pour le moment", "une autre fois", "pas aujourd hui", "ca me va pas",
     "ca marche pas", "ca me convient pas", "cela ne me convient pas", "pas tusuite",
-    "pas tu suite", "pas tout suite", "ca fait pas", "ca fait pas mon affaire",
+    "pas tu suite", "pas tout suite", "ca adonne mal", "ca adonne pas", "ca fait pas", "ca fait pas mon affaire",
 }  # fmt: skip
 _UNSURE = {
     "je sais pas", "je ne sais pas", "jsais pas", "chais pas", "sais pas", "pas sur",
@@ -46,7 +46,8 @@ _UNSURE = {
 _NOT_NOW = re.compile(
     r"\bje vais attendre\b|\bje vous (?:re)?(?:contacte|reviens|redis|rappelle)\b|"
     r"\bje reviendrai\b|\bje vais y penser\b|\bje vais (?:checker|verifier) mon horaire\b|"
-    r"\bon s en reparle\w*\b"
+    r"\bon s en reparle\w*\b|\bpasser mon tour\b|\blaissez? faire finalement\b|\bje vais vous rappeler\b|"
+    r"\ben discuter avec\b|\bavant de m engager\b|\bdans le jus\b"
 )
 
 

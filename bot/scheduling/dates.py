@@ -44,6 +44,7 @@ ANYTIME = (
     "quand vous voulez",
     "nimporte quand",
     "le plus tot possible",
+    "le plus tot",
     "au plus vite",
 )
 AFTERNOON_HOURS = range(1, 7)  # "à 2 h": nobody books a session at 2 a.m.
@@ -118,7 +119,10 @@ _TYPOS = {  # on folded text: « st » is already « saint »
     "avant noel": "d ici le 24 decembre", "avant les fetes": "d ici le 24 decembre",
 }  # fmt: skip
 _REFUSED_PART = (
-    (re.compile(r"\bpas (?:le |la |en |l )?(?:matin|matinee|avant midi|am)\b"), "apres midi"),
+    (
+        re.compile(r"\b(?:pas|rien) (?:le |la |en |l )?(?:matin|matinee|avant midi|am)\b"),
+        "apres midi",
+    ),
     (re.compile(r"\bpas (?:l |en |dans l )?(?:apres midi|pm)\b"), "matin"),
 )
 _NAMES_A_TIME = re.compile(r"\d\s*h|\bmidi\b|\bminuit\b|\bheures?\b")
@@ -244,7 +248,7 @@ def understand(text: str, now: datetime, horizon_days: int = 21) -> Wish:
     forms Duckling does not read whole (days refused, « rien avant … », « la semaine du 7 »,
     « mercredi ou jeudi », « après 3 h », « la fin de semaine »)."""
     now = now.astimezone(TIMEZONE)
-    folded = _REFUSED_DAY.sub(" ", _normalized(text))
+    folded = _with_month(_REFUSED_DAY.sub(" ", _normalized(text)), now)
     today = _day_start(now)
     end = today + timedelta(days=horizon_days)
     bound, folded = _bounds(folded)
@@ -285,6 +289,34 @@ def understand(text: str, now: datetime, horizon_days: int = 21) -> Wish:
     return replace(wish, hours=bound) if bound and wish.understood and not wish.exact else wish
 
 
+_WEEKDAY_NUMBER = re.compile(
+    rf"\b({_DAYS}) (?:le )?(\d{{1,2}})(?:er)?\b(?! ?h)(?! (?:{_MONTHS})\b)"
+)
+
+
+def _with_month(folded: str, now: datetime) -> str:
+    """« mercredi 18 » with its month: the nearest month, past or to come, where the 18th is a
+    Wednesday (Duckling would take the next one, in August)."""
+
+    def dated(found: re.Match[str]) -> str:
+        weekday, number = WEEKDAYS.index(found.group(1)), int(found.group(2))
+        fits = []
+        for ahead in range(-1, 3):
+            year, month = divmod(now.month - 1 + ahead, 12)
+            try:
+                day = datetime(now.year + year, month + 1, number, tzinfo=TIMEZONE)
+            except ValueError:
+                continue
+            if day.weekday() == weekday:
+                fits.append(day)
+        if not fits:
+            return found.group(0)
+        day = min(fits, key=lambda d: abs(d - _day_start(now)))
+        return f"{found.group(1)} {number} {_MONTHS.split('|')[day.month - 1]} "
+
+    return _WEEKDAY_NUMBER.sub(dated, folded)
+
+
 def _day_number(number: int, month: str | None, now: datetime) -> datetime | None:
     """« le 7 » (this month's if still to come, else next month's), « le 7 décembre »."""
     year, which = now.year, _MONTH_NUMBERS[month] if month else now.month
@@ -315,16 +347,32 @@ def _bounds(folded: str) -> tuple[tuple[time, time] | None, str]:
     return None, folded
 
 
+_REFUSED_WEEKDAYS = re.compile(
+    rf"\b(?:pas|sauf|excepte|ferme)(?: les?)? ({_DAYS})s?((?:(?: ?,| et| pis| ni| ou)(?: les?)? (?:{_DAYS})s?)*)\b"
+)
+_ONLY_WEEKDAYS = re.compile(
+    rf"\b(?:juste|seulement|que|uniquement)(?: les?)? ({_DAYS})s((?:(?: ?,| et| pis| ou)(?: les?)? (?:{_DAYS})s?)*)\b"
+)
+
+
+def _weekdays_refused(folded: str) -> tuple[frozenset[int], str]:
+    """The weekdays refused (« pas le lundi », « sauf les lundis pis vendredis ») or left out by
+    « juste les mercredis », and the text without them."""
+    refused: set[int] = set()
+    for pattern, only in ((_REFUSED_WEEKDAYS, False), (_ONLY_WEEKDAYS, True)):
+        for found in pattern.finditer(folded):
+            named = {WEEKDAYS.index(d) for d in re.findall(_DAYS, found.group(0))}
+            refused |= set(range(7)) - named if only else named
+        folded = pattern.sub(" ", folded)
+    return frozenset(refused), folded
+
+
 def _understand(folded: str, now: datetime, horizon_days: int) -> Wish:
     """`understand` for one day, moment or window, on normalized text."""
-    excluded = frozenset(
-        i
-        for i, day in enumerate(WEEKDAYS)
-        if re.search(rf"\b(pas|sauf|excepte|ferme)( le)? {day}s?\b", folded)
-    )
-    cleaned = re.sub(rf"\b(pas|sauf|excepte|ferme)( le)? ({_DAYS})s?\b", " ", folded)
+    excluded, cleaned = _weekdays_refused(folded)
     hours, cleaned = _hour_range(cleaned)
-    hours = hours or _part_of_day(cleaned)
+    if hours is None and (hours := _part_of_day(cleaned)):  # ours, not Duckling's « après »
+        cleaned = re.sub(r"\bapres midi\b", " ", cleaned)
     for abbreviation in ("pm", "am", "apm"):  # Duckling does not read these
         cleaned = cleaned.replace(f" {abbreviation} ", " ")
     until = _UNTIL.search(cleaned) is not None
@@ -409,6 +457,24 @@ SHIFT_IN_DAY = re.compile(
     r"\bplus (tot|tard) (?:dans |en |le |la |l )*(?:journee|apres midi|matinee|matin|avant midi|"
     r"aprem|apm|meme jour)\b"
 )
+# « une heure plus tard », « 30 minutes plus tôt »
+_OFFSET = re.compile(
+    r"\b(une|1|deux|2|une demi|30|quinze|15) ?(heures?|h|minutes?|min)(?: et demie?)? plus (tard|tot)\b"
+)
+_OFFSET_NUMBERS = {
+    "une": 1,
+    "1": 1,
+    "deux": 2,
+    "2": 2,
+    "une demi": 0.5,
+    "30": 30,
+    "quinze": 15,
+    "15": 15,
+}
+# « lundi c'est plate, plutôt le vendredi 4 », « mais le mardi 1er à la même heure »: a date
+# named after the last « plutôt » or « mais » is the wish
+_INSTEAD = re.compile(r"\b(?:plutot|mais)\b")
+_DAY_NUMBER = re.compile(r"\b\d{1,2}(?:er)?\b(?! ?h)")
 _CLOCKS = re.compile(r"\b(\d{1,2}) ?h(?: ?(\d\d))?\b")
 _FOLLOWING = re.compile(rf"\b({_DAYS}) (?:d apres|suivant)\b|\b({_DAYS})\b")
 
@@ -422,6 +488,22 @@ def understand_near(text: str, proposed: datetime, now: datetime, horizon_days: 
     plain = understand(text, now, horizon_days)
     if plain.excluded_weekdays:  # « pas lundi, je suis fermé le lundi »
         return plain
+    instead = list(_INSTEAD.finditer(folded))
+    if instead:
+        after = folded[instead[-1].end() :]
+        if _DAY_NUMBER.search(after) and understand(after, now, horizon_days).understood:
+            return understand_near(after, proposed, now, horizon_days)
+    offset = _OFFSET.search(folded)
+    if offset:
+        amount = _OFFSET_NUMBERS[offset.group(1)]
+        step = (
+            timedelta(hours=amount)
+            if offset.group(2).startswith("h")
+            else timedelta(minutes=amount)
+        )
+        moment = proposed + (step if offset.group(3) == "tard" else -step)
+        start = _day_start(moment)
+        return Wish(start, start + timedelta(days=1), exact=moment, past=moment <= now)
     shift = SHIFT_IN_DAY.search(folded)
     if shift and not names_a_day(text):
         return _shifted(proposed, shift.group(1) == "tot", _part_of_day(folded))
@@ -435,6 +517,13 @@ def understand_near(text: str, proposed: datetime, now: datetime, horizon_days: 
         day = proposed.date() + timedelta(weeks=1)
     elif _NEXT_DAY.search(folded):
         day = proposed.date() + timedelta(days=1)
+    elif (
+        _SAME_TIME.search(folded)
+        and _DAY_NUMBER.search(folded)
+        and plain.understood
+        and plain.end - plain.start == timedelta(days=1)
+    ):
+        day = plain.start.date()  # « même heure le 18 déc? »
     elif _SAME_DAY.search(folded) or (_SAME_TIME.search(folded) and not _FOLLOWING.search(folded)):
         day = proposed.date()
     elif (

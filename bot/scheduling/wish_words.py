@@ -65,6 +65,10 @@ def wish_words(wish: Wish, now: datetime) -> str:
     if wish.exact is not None:
         return french_datetime(wish.exact)
     start, end = wish.start.astimezone(TIMEZONE), wish.end.astimezone(TIMEZONE)
+    kept_days = set(range(7)) - wish.excluded_weekdays
+    if len(kept_days) == 1 and end - start > timedelta(weeks=1):  # « juste les mercredis »
+        only = WEEKDAYS[kept_days.pop()]
+        return f"les {only}s {_days(start, end, now.astimezone(TIMEZONE))}{_hours(wish.hours)}"
     if len(wish.excluded_weekdays) >= 3:  # « mardi ou jeudi »: the days themselves
         days = [start.date() + timedelta(days=i) for i in range((end - start).days + 1)]
         kept = [d for d in days if d.weekday() not in wish.excluded_weekdays and d < end.date()]

@@ -152,7 +152,8 @@ def judged(turn: dict[str, Any], reply: Reply, shown: list[datetime]) -> bool:
         return not (set(names) & NOT_UNDERSTOOD) and ASK_WHEN not in names and CONFIRM not in names
     if expect == "format":
         words = {"in_person": "en personne", "video": "vidéoconférence"}[turn["format"]]
-        return bool({ASK_WHEN, CONFIRM} & set(names)) and words in reply.text
+        # times or a time in that format, or a yes to a proposal already in it: booked so
+        return bool({ASK_WHEN, CONFIRM, "utter_booking_done"} & set(names)) and words in reply.text
     if expect == "other":
         first = names[0] if names else ""
         return not BOOKING.match(first) and first not in NOT_UNDERSTOOD

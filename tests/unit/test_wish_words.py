@@ -40,6 +40,16 @@ PROPOSED = datetime(2026, 11, 30, 13, tzinfo=TIMEZONE)  # Monday 30 November, 13
         ("jeudi, pas avant 11h", "le jeudi 26 novembre entre 11 h et 17 h"),
         ("mercredi entre 10 pis midi", "le mercredi 25 novembre entre 10 h et midi"),
         ("quelque chose avant noel", "d'ici le jeudi 24 décembre"),
+        ("ok mais juste les mercredis", "les mercredis d'ici le dimanche 13 décembre"),
+        (
+            "sauf les lundis pis vendredis",
+            "d'ici le dimanche 13 décembre, sauf le lundi et le vendredi",
+        ),
+        (
+            "rien le matin, jfais la livraison. Mercredi pm?",
+            "le mercredi 25 novembre en après-midi",
+        ),
+        ("le mercredi 18 a 10h", "le mercredi 18 novembre à 10 h"),  # past, not August's
     ],
 )
 def test_a_wish_is_said_back_in_french(text: str, words: str) -> None:
@@ -59,6 +69,10 @@ def test_a_wish_is_said_back_in_french(text: str, words: str) -> None:
         ("demain", None, "2026-11-24"),  # relative to today, not to the proposal
         ("la semaine d'après à la même heure", "2026-12-07 13:00", None),
         ("1h c'est serré, 3h30 correct?", "2026-11-30 15:30", None),  # the other time
+        ("une heure plus tard?", "2026-11-30 14:00", None),
+        ("meme heure le 18 dec?", "2026-12-18 13:00", None),
+        ("lundi c'est plate, mais le mardi 1er à la même heure ça irait", "2026-12-01 13:00", None),
+        ("lundi jsuis pogné au magasin, plutot le vendredi 4?", None, "2026-12-04"),
     ],
 )
 def test_a_counter_proposal_is_read_against_the_proposed_time(
@@ -138,6 +152,8 @@ OFFER = [
         ("oui mais combien ça coûte?", None),
         ("st'aprem si ya de la place", "/request_booking"),
         ("Oui. Idéalement en visioconférence, je suis à Saint-Raymond.", "/request_booking"),
+        ("oui, le plus tôt sera le mieux", "/request_booking"),
+        ("ok mais juste les mercredis", "/request_booking"),
     ],
 )
 def test_a_time_typed_at_the_booking_offer_chooses_a_moment(text: str, payload: str | None) -> None:
@@ -149,6 +165,7 @@ def test_a_time_typed_at_the_booking_offer_chooses_a_moment(text: str, payload: 
     [
         "pas tusuite, je vous reviens la semaine prochaine",
         "tsé jsuis dans le rush des fetes, on s'en reparle en janvier",
+        "Je préfère en discuter avec mon associée avant de m'engager. Merci!",
     ],
 )
 def test_putting_off_with_a_day_named_is_later_at_the_booking_offer(text: str) -> None:
