@@ -2,16 +2,20 @@
 `python -m bot.cli leads [--format table|csv|json] [--output F]` lists leads with their session
 and callback request; `python -m bot.cli jobs [--every SECONDS]` runs the scheduled work (once,
 or in a loop, where this runner holds the jobs' lease): tomorrow's reminders (`reminders` alone)
-and the mails waiting in the retry queue for the SMTP server (`outbox` alone), the live chats
-whose wait or silence ran out;
+and the mails waiting in the retry queue for the SMTP server (`outbox` alone), the missed
+messages of the new conversations (`missed` alone), the live chats whose wait or silence ran
+out;
 `python -m bot.cli nginx` prints the production profile's nginx site; `python -m bot.cli db upgrade` migrates the database,
 `db backup FILE` and `db restore FILE` save and bring back a copy of it (`--tracker`: of Rasa's
 tracker store; docs/BACKUPS.md);
 `python -m bot.cli accounts create EMAIL --name N --role advisor|manager [--advisor ID]` creates
 a workspace account (the password is read from standard input), `accounts disable EMAIL`
-disables one; `python -m bot.cli digest` e-mails the team (TEAM_EMAIL) the leads of the last day,
+disables one, `accounts inbox|no-inbox EMAIL` gives an advisor the missed-messages inbox or
+takes it back; `python -m bot.cli digest` e-mails the team (TEAM_EMAIL) the leads of the last day,
 highest priority first; `python -m bot.cli privacy find|export|correct|erase|retention` are the
-privacy officer's tools (Law 25, `bot/privacy/cli.py`)."""
+privacy officer's tools (Law 25, `bot/privacy/cli.py`); `python -m bot.cli model
+train|measure|promote|rollback|list` trains, measures and puts in service a candidate model
+(`bot/learning/cli.py`), which the scheduled jobs also train when the workspace asks."""
 
 from __future__ import annotations
 
@@ -26,6 +30,8 @@ from pathlib import Path
 from bot import log_privacy
 from bot.booking import scheduler_for
 from bot.handoff import Handoff
+from bot.learning import candidate
+from bot.learning import cli as model_cli
 from bot.lease import Lease
 from bot.live_signals import QUEUE, conversation_channel, publish_now
 from bot.mail import mail_settings, retry_outbox
@@ -40,6 +46,8 @@ from bot.storage.accounts import AccountError, create_account, set_active
 from bot.storage.backup import BackupError, backup, restore
 from bot.storage.database import make_engine, make_sessions, sessions_of, upgrade
 from bot.storage.leads import export_json, lead_rows
+from bot.storage.missed import give_inbox
+from bot.storage.missed import scan as scan_missed
 
 log = logging.getLogger("bot.jobs")
 JOBS = {
@@ -47,6 +55,7 @@ JOBS = {
     "(erasures, retention)",
     "reminders": "send the reminders of tomorrow's sessions",
     "outbox": "send again the mails the SMTP server did not take",
+    "missed": "read the new conversations' missed messages into the workspace's inbox",
 }
 
 
@@ -60,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         job = commands.add_parser(name, help=text)
         job.add_argument("--every", type=int, help="run forever, every SECONDS")
     team = commands.add_parser("accounts", help="advisor workspace accounts")
-    team.add_argument("action", choices=["create", "disable", "enable"])
+    team.add_argument("action", choices=["create", "disable", "enable", "inbox", "no-inbox"])
     team.add_argument("email")
     team.add_argument("--name", help="the person's name (create)")
     team.add_argument("--role", choices=["advisor", "manager"], default="advisor")
@@ -68,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("digest", help="e-mail the team the leads of the last day (TEAM_EMAIL)")
     commands.add_parser("nginx", help="print this host's nginx site (docs/DEPLOY.md)")
     privacy.add_commands(commands)
+    model_cli.add_commands(commands)
     db = commands.add_parser("db", help="database schema and backups")
     db_actions = db.add_subparsers(dest="action", required=True)
     db_actions.add_parser("upgrade", help="apply the database migrations")
@@ -94,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
         return digest(settings)
     if args.command == "privacy":
         return privacy.run(settings, args)
+    if args.command == "model":
+        return model_cli.run(settings, args)
     engine = make_engine(settings.database_url)
     rows = lead_rows(make_sessions(engine, settings.clock))
     engine.dispose()
@@ -167,9 +179,16 @@ def manage_accounts(settings: Settings, args: argparse.Namespace) -> int:
                 args.advisor,
             )  # fmt: skip
             print(f"account created: {args.email} ({args.role})")
+        elif args.action in ("inbox", "no-inbox"):  # the missed-messages inbox, for an advisor
+            give_inbox(sessions, args.email, args.action == "inbox")
+            print(f"missed-messages inbox {'given to' if args.action == 'inbox' else 'taken from'}"
+                  f" {args.email}")  # fmt: skip
         else:
             set_active(sessions, args.email, args.action == "enable")
             print(f"account {args.action}d: {args.email}")
+    except LookupError:
+        print(f"error: no account {args.email}", file=sys.stderr)
+        return 2
     except AccountError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -188,6 +207,10 @@ def _run_once(settings: Settings, job: str) -> None:
         report = retry_outbox(mail_settings(settings))
         if report.sent or report.given_up:
             log.info("outbox: %d sent, %d given up", len(report.sent), len(report.given_up))
+    if job in {"jobs", "missed"}:
+        found = scan_missed(sessions_of(settings), settings.tracker_url)
+        if found:
+            log.info("missed messages: %d new", found)
     if job == "jobs":
         # Live chats whose wait or silence ran out while no page watched (`bot/handoff.py`).
         for ended in Handoff.of(settings).sweep(settings.clock()):
@@ -195,6 +218,8 @@ def _run_once(settings: Settings, job: str) -> None:
             publish_now(settings.redis_url, conversation_channel(ended.conversation_id))
             publish_now(settings.redis_url, QUEUE)
         privacy.scheduled(settings)
+        # A candidate model the « Modèle » page requested: trained and measured in a thread.
+        candidate.train_requested(settings)
 
 
 def run_jobs(settings: Settings, job: str, every: int | None) -> int:

@@ -126,6 +126,10 @@ class Settings:
     # HTTP API, which pauses a conversation a person holds (empty: the launcher makes one).
     live_chat_file: Path = ROOT / "config" / "live_chat.yml"
     rasa_api_token: str = ""
+    # Candidate models (`bot/learning/candidate.py`): where they are trained and where a promotion
+    # keeps the model it replaced (None: VAR_DIR/models); the figures they must reach.
+    candidates_dir: Path | None = None
+    quality_file: Path = ROOT / "config" / "quality.yml"
 
     @property
     def proxied(self) -> bool:
@@ -135,6 +139,11 @@ class Settings:
     def instance_ports(self, base: int) -> list[int]:
         """The ports of a service's instances: `base` alone, or base+1 … base+N behind nginx."""
         return [base + i for i in range(1, self.instances + 1)] if self.proxied else [base]
+
+    @property
+    def candidates(self) -> Path:
+        """The folder of candidate models and of the models promotions replaced."""
+        return self.candidates_dir or self.var_dir / "models"
 
     @property
     def clock(self) -> Clock:
@@ -270,5 +279,7 @@ def load_settings(env_file: Path | None = None) -> Settings:
             tracker_store_url=_str("TRACKER_STORE_URL", ""),
             live_chat_file=Path(_str("LIVE_CHAT_FILE", str(ROOT / "config" / "live_chat.yml"))),
             rasa_api_token=_api_token("RASA_API_TOKEN"),
+            candidates_dir=_path("CANDIDATES_DIR"),
+            quality_file=Path(_str("QUALITY_FILE", str(ROOT / "config" / "quality.yml"))),
         )
     )

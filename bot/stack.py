@@ -101,6 +101,9 @@ def environment(settings: Settings) -> dict[str, str]:
         "FROZEN_CLOCK": settings.frozen_clock.isoformat() if settings.frozen_clock else "",
         "LIVE_CHAT_FILE": str(settings.live_chat_file),
         "RASA_API_TOKEN": settings.rasa_api_token,
+        "RASA_MODEL": str(settings.model_path),
+        "CANDIDATES_DIR": str(settings.candidates),
+        "QUALITY_FILE": str(settings.quality_file),
     }
 
 

@@ -45,10 +45,16 @@ class Viewer:
     email: str
     role: str
     advisor_id: str | None
+    missed_inbox: bool = False  # an advisor given the missed-messages inbox
 
     @property
     def is_manager(self) -> bool:
         return self.role == MANAGER
+
+    @property
+    def reads_missed(self) -> bool:
+        """Managers, and the advisors given it, use the missed-messages inbox."""
+        return self.is_manager or self.missed_inbox
 
     def sees(self, lead_advisor: str | None) -> bool:
         """A manager sees every lead; an advisor their own leads and the unassigned ones."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import re
 import socket
 import ssl
 import urllib.error
@@ -19,10 +18,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-import yaml
 from sqlalchemy import create_engine, text
 
-from bot.settings import ROOT, Settings, load_settings
+from bot.learning.responses import Responses as Responses  # re-exported for the tests
+from bot.settings import Settings, load_settings
 from bot.stack import Stack
 
 # The tests' clock: Monday 23 November 2026, 10 h in Québec. Fixed so that « mardi » is always
@@ -122,28 +121,6 @@ def post(
             return error.code, json.loads(text)
         except ValueError:
             return error.code, text.decode(errors="replace")
-
-
-class Responses:
-    """The domain's responses, to tell which response a bot message is."""
-
-    def __init__(self, domain_dir: Path = ROOT / "domain") -> None:
-        self.patterns: dict[str, list[re.Pattern[str]]] = {}
-        for path in sorted(domain_dir.glob("*.yml")):
-            for name, variants in (yaml.safe_load(path.read_text()).get("responses") or {}).items():
-                self.patterns[name] = [self._pattern(v["text"]) for v in variants]
-
-    @staticmethod
-    def _pattern(template: str) -> re.Pattern[str]:
-        parts = re.split(r"\{\w+\}", template)
-        return re.compile(".+".join(re.escape(part) for part in parts) + r"\Z", re.DOTALL)
-
-    def name_of(self, text: str) -> str:
-        """The response `text` comes from, or "<unknown: text>"."""
-        for name, patterns in self.patterns.items():
-            if any(p.match(text) for p in patterns):
-                return name
-        return f"<unknown: {text}>"
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,8 @@ version, dates). Everything that names or reaches the person goes: contact, busi
 address, answers, diagnostic answers and brief, callback requests and live chats with the team
 (the contact given; their messages are in the conversations), the mails the team wrote them
 from the lead's page, follow-up reminders, notes that name them (the other notes and the audit
-log's details are scrubbed of their name, e-mail and phone).
+log's details are scrubbed of their name, e-mail and phone), the missed messages of their
+conversations (an approved training example stays, masked, without its conversation).
 
 Only what is the person's goes, never by a name (two people may share one, and a phone): the
 conversations recorded as theirs (`bot.storage.lead_conversations`) and those where their own
@@ -37,9 +38,10 @@ from bot.privacy.tracker import (
     scrub_pattern,
     senders_containing,
 )
-from bot.storage import bookings, lead_conversations
+from bot.storage import bookings, conversation_reviews, lead_conversations
 from bot.storage.lead_conversations import WIDGET
 from bot.storage.lead_reminders import REMINDER_EVENT
+from bot.storage.missed import forget_conversations
 from bot.storage.models import (
     Answer,
     AuditEntry,
@@ -278,6 +280,8 @@ def erase_lead(
         reach = _conversations(session, lead, tracker_url, report)
         _anonymise(session, lead, reach, set(report.conversations), now)
         request_erasure(session, report.conversations)
+        conversation_reviews.forget(session, report.conversations)  # the team's tags, reviews
+        forget_conversations(session, report.conversations)  # their missed messages
         request_erasure(session, report.scrubbed, scrub=reach.own)
         session.add(AuditEntry(account_id=by, action="effacement", lead_id=lead_id))
         # The advisor's cancellation names only the business and the reference: it stays.

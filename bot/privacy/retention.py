@@ -1,7 +1,8 @@
 """The retention job: leads inactive for `RETENTION_DAYS` are erased (`bot.privacy.erasure`:
 anonymised, the statistics kept), and so are the conversations of the tracker store that led
 to no lead and have had no event for as long (the messages of a live chat with the team among
-them), and the live chats' rows (the contact given for a callback) ended as long ago.
+them), and the live chats' rows (the contact given for a callback) ended as long ago, and the
+missed messages nobody labelled (`bot.storage.missed`) said as long ago.
 Idempotent (an erased lead or conversation is never found again), with a dry run that only
 reports."""
 
@@ -16,7 +17,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.privacy.erasure import erase_lead
 from bot.privacy.tracker import ANONYMOUS, anonymise_conversation
-from bot.storage import lead_conversations
+from bot.storage import conversation_reviews, lead_conversations
+from bot.storage.missed import delete_unlabelled_before, forget_conversations
 from bot.storage.models import Booking, Diagnostic, Lead, LeadEvent, LiveChat, as_utc
 from bot.storage.transcripts import tracker_engine
 
@@ -28,6 +30,7 @@ class RetentionReport:
     leads: list[int] = field(default_factory=list)
     conversations: list[str] = field(default_factory=list)
     live_chats: list[int] = field(default_factory=list)
+    missed_messages: int = 0
 
     def lines(self) -> list[str]:
         verb = "would erase" if self.dry_run else "erased"
@@ -37,6 +40,7 @@ class RetentionReport:
             + (f": {', '.join(map(str, self.leads))}" if self.leads else ""),
             f"{verb} {len(self.conversations)} conversation(s) without a lead",
             f"{verb} {len(self.live_chats)} live chat(s) with the team",
+            f"{verb} {self.missed_messages} unlabelled missed message(s)",
         ]
 
 
@@ -110,8 +114,23 @@ def run_retention(
         with tracker_engine(tracker_url).begin() as connection:
             for sender in report.conversations:
                 anonymise_conversation(connection, sender)
+        with sessions.begin() as session:  # the team's tags and reviews of them
+            conversation_reviews.forget(session, report.conversations)
     report.live_chats = old_live_chats(sessions, report.cutoff, dry_run)
+    report.missed_messages = old_missed_messages(
+        sessions, report.cutoff, report.conversations, dry_run
+    )
     return report
+
+
+def old_missed_messages(
+    sessions: sessionmaker[Session], cutoff: datetime, erased: list[str], dry_run: bool
+) -> int:
+    """The missed messages still to label said before `cutoff`, deleted unless `dry_run`; those
+    of the conversations erased now go too (an approved example loses only its link)."""
+    with sessions.begin() as session:
+        forgotten = 0 if dry_run else forget_conversations(session, erased)
+        return forgotten + delete_unlabelled_before(session, cutoff, dry_run)
 
 
 def old_live_chats(sessions: sessionmaker[Session], cutoff: datetime, dry_run: bool) -> list[int]:

@@ -55,7 +55,10 @@ class Throttled(Exception):
 
 def as_viewer(account: Account) -> Viewer:
     """The account as the workspace's rules see it."""
-    return Viewer(account.id, account.name, account.email, account.role, account.advisor_id)
+    return Viewer(
+        account.id, account.name, account.email, account.role, account.advisor_id,
+        bool(account.missed_inbox),
+    )  # fmt: skip
 
 
 def check_password(password: str) -> None:

@@ -280,6 +280,8 @@ class Account(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), info=CREATED)
+    # An advisor given the missed-messages inbox (managers always have it).
+    missed_inbox: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class WebSession(Base):
@@ -585,3 +587,8 @@ def stamp(session: Session, _context: Any, _instances: Any) -> None:
             for column in inspect(row).mapper.columns:
                 if column.info == UPDATED:
                     setattr(row, column.key, moment)
+
+
+from bot.storage import candidates as _candidates  # noqa: E402, F401  (its tables in the metadata)
+from bot.storage import conversation_reviews as _conversation_reviews  # noqa: E402, F401
+from bot.storage import missed as _missed  # noqa: E402, F401  (its tables in the metadata)

@@ -83,6 +83,7 @@ def test_dry_run_then_real_run_then_nothing_to_do(
         "erased 0 lead(s)",
         "erased 0 conversation(s) without a lead",
         "erased 0 live chat(s) with the team",
+        "erased 0 unlabelled missed message(s)",
     ]
 
 

@@ -16,7 +16,11 @@ held or no-show), `calendar` (« Mon calendrier »: each account's secret calend
 reminders due, leads waiting for their first contact), `privacy` (the privacy officer's tools:
 a person's file, rights requests, the incident register), `live` (« En direct »: merchants
 waiting for a person in the chat, taken by one team member, who writes to them and hands the
-conversation back to the assistant)."""
+conversation back to the assistant), `missed` (« Messages manqués »: what merchants asked
+that the assistant missed, masked and grouped, labelled under four eyes), `conversations` (« Conversations »: what happened in each
+conversation, its tags and review, managers only), `quality` (« Qualité »: the quality report's
+charts, managers only), `model` (« Modèle »: the model in service and the candidates,
+measured, put in service or back, managers only)."""
 
 from __future__ import annotations
 
@@ -29,13 +33,17 @@ from bot.web.workspace import (
     attendance,
     auth,
     calendar,
+    conversations,
     exports,
     journal,
     lead_mail,
     lead_reminders,
     leads,
     live,
+    missed,
+    model,
     privacy,
+    quality,
     queues,
     reset,
     saved_filters,
@@ -46,6 +54,7 @@ from bot.web.workspace.site import PREFIX, Site
 AREAS = (
     auth, reset, leads, saved_filters, lead_mail, lead_reminders, journal, analytics, sessions,
     attendance, calendar, exports, api, queues, privacy, live,
+    conversations, quality, missed, model,
 )  # fmt: skip
 
 

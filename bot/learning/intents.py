@@ -1,0 +1,57 @@
+"""The domain's intents a missed message may be labelled with, each with a French label a
+person reads: the title of a button of the domain that sends it (« Combien ça coûte? » sends
+`/faq_cost`), a chitchat intent's own, else the intent's name (the page shows both)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.settings import ROOT
+
+NOT_A_TOPIC = frozenset({"nlu_fallback"})
+_PAYLOAD = re.compile(r"^/([a-z_]+)$")
+# The chitchat intents' buttons answer a question (« Plus tard » sends `deny`): named here.
+CHITCHAT = {"affirm": "Oui", "deny": "Non", "greet": "Salutation", "goodbye": "Au revoir",
+            "thanks": "Remerciement", "bot_challenge": "Êtes-vous un robot?",
+            "out_of_scope": "Hors sujet"}  # fmt: skip
+
+
+def _buttons(value: Any) -> list[dict[str, Any]]:
+    """Every button of a domain file's responses."""
+    if isinstance(value, dict):
+        found = [value] if "payload" in value and "title" in value else []
+        return found + [b for item in value.values() for b in _buttons(item)]
+    if isinstance(value, list):
+        return [b for item in value for b in _buttons(item)]
+    return []
+
+
+@lru_cache(maxsize=2)
+def intent_labels(domain_dir: Path = ROOT / "domain") -> dict[str, str]:
+    """The domain's intents (but the fallback) → their French label, sorted by label."""
+    intents: list[str] = []
+    titles: dict[str, str] = {}
+    for path in sorted(domain_dir.glob("*.yml")):
+        document = yaml.safe_load(path.read_text("utf-8")) or {}
+        for intent in document.get("intents") or []:
+            name = next(iter(intent)) if isinstance(intent, dict) else str(intent)
+            if name not in NOT_A_TOPIC and name not in intents:
+                intents.append(name)
+        for button in _buttons(document.get("responses") or {}):
+            found = _PAYLOAD.match(str(button["payload"]))
+            if found and found.group(1) not in titles:
+                titles[found.group(1)] = str(button["title"])
+    labels = {name: CHITCHAT.get(name) or titles.get(name, name) for name in intents}
+    return dict(sorted(labels.items(), key=lambda item: item[1].casefold()))
+
+
+def label_of(intent: str | None) -> str:
+    """An intent as people read it (« — » for none)."""
+    if not intent:
+        return "—"
+    return intent_labels().get(intent, intent)
