@@ -7,6 +7,9 @@ import json
 import os
 import socket
 import ssl
+import subprocess
+import sys
+import time
 import urllib.error
 import urllib.request
 import uuid
@@ -21,7 +24,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from bot.learning.responses import Responses as Responses  # re-exported for the tests
-from bot.settings import Settings, load_settings
+from bot.settings import ROOT, Settings, load_settings
 from bot.stack import Stack
 
 # The tests' clock: Monday 23 November 2026, 10 h in Québec. Fixed so that « mardi » is always
@@ -93,6 +96,33 @@ def free_port() -> int:
 
 # A partner site allowed to host the chat widget (the widget tests serve a page there).
 PARTNER_ORIGIN = f"http://localhost:{free_port()}"
+
+
+@contextmanager
+def web_app_alone(database_url: str, folder: Path) -> Iterator[str]:
+    """The web app alone (no Rasa) in its own process on the tests' clock, with `database_url`,
+    its files and the tracker store `tracker.db` under `folder`: its address, once it answers."""
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "VAR_DIR": str(folder),
+           "WEB_PORT": str(port), "RASA_TRACKER_DB": str(folder / "tracker.db"),
+           "FROZEN_CLOCK": FROZEN_NOW.isoformat()}  # fmt: skip
+    process = subprocess.Popen([sys.executable, "-m", "bot.web"], cwd=ROOT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(f"{base}/health", timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # a browser's stream still open
+            process.kill()
+            process.wait(timeout=10)
 
 
 # The production tests' nginx serves a self-signed certificate.

@@ -106,9 +106,13 @@ class Conversation:
 
 def write(url: str, conversations: list[Conversation]) -> None:
     """The conversations' events in the `events` table of `url` (created if missing)."""
+    write_rows(url, [row for conversation in conversations for row in conversation.rows()])
+
+
+def write_rows(url: str, rows: list[dict[str, Any]]) -> None:
+    """Rows of the `events` table in `url` (created if missing)."""
     engine = create_engine(url)
     EVENTS.create(engine, checkfirst=True)
-    rows = [row for conversation in conversations for row in conversation.rows()]
     if rows:
         with engine.begin() as connection:
             connection.execute(EVENTS.insert(), rows)

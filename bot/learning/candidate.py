@@ -91,8 +91,10 @@ def train(settings: Settings, model_id: int, examples: list[Example]) -> tuple[P
 
 
 def measure_once(settings: Settings, sessions: sessionmaker[Session], row: ModelRecord) -> None:
-    """Measure the model of `row` unless its file was measured already."""
-    if row.status == MEASURED or row.file is None:
+    """Measure the model of `row` unless its file was measured already with every figure the
+    quality file asks of a candidate (a figure added to it since is measured then)."""
+    wanted = {k for k, f in load_quality(settings.quality_file).items() if f.candidate}
+    if row.file is None or (row.status == MEASURED and wanted <= set(row.figures)):
         return
     candidates.record_measuring(sessions, row.id)
     try:

@@ -16,11 +16,11 @@ from sqlalchemy import delete, func, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.privacy.erasure import erase_lead
-from bot.privacy.tracker import ANONYMOUS, anonymise_conversation
+from bot.privacy.tracker import anonymise_conversation
 from bot.storage import conversation_reviews, lead_conversations
 from bot.storage.missed import delete_unlabelled_before, forget_conversations
 from bot.storage.models import Booking, Diagnostic, Lead, LeadEvent, LiveChat, as_utc
-from bot.storage.transcripts import tracker_engine
+from bot.storage.transcripts import ANONYMOUS, tracker_engine
 
 
 @dataclass

@@ -24,10 +24,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import system_now
 from bot.storage.analytics import CONSENT_SLOT
 from bot.storage.models import TrackerErasure
-from bot.storage.transcripts import tracker_engine
+from bot.storage.transcripts import ANONYMOUS, tracker_engine
 
 REMOVED = "[retiré]"
-ANONYMOUS = "anonyme-"  # the id prefix of erased conversations' statistics
 IDLE = timedelta(minutes=1)  # a conversation this long without an event is not mid-turn
 _INSERT = text(
     "INSERT INTO events (sender_id, type_name, timestamp, intent_name, action_name, data) "

@@ -10,10 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, select, update
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, sessionmaker
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
 
-from bot.storage.models import CREATED, Account, AuditEntry, Base, UtcDateTime, as_utc, now_of
+from bot.storage.models import (
+    AuditEntry,
+    CandidateModel,
+    as_utc,
+    now_of,
+)
 
 CANDIDATE, SERVICE = "candidate", "service"  # trained here, or found serving
 REQUESTED, TRAINING, MEASURING, MEASURED, FAILED = (
@@ -27,37 +32,6 @@ PROMOTED, ROLLED_BACK = "modèle mis en service", "retour au modèle précédent
 
 class AlreadyUnderWay(Exception):
     """A candidate is already requested or being trained: one at a time."""
-
-
-class CandidateModel(Base):
-    """A model file: a candidate trained from the data and approved examples, or the model found
-    in service; its figures once measured."""
-
-    __tablename__ = "candidate_models"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    origin: Mapped[str] = mapped_column(String(20))
-    status: Mapped[str] = mapped_column(String(20), index=True)
-    file: Mapped[str | None] = mapped_column(String(500))
-    digest: Mapped[str | None] = mapped_column(String(64), unique=True)
-    figures: Mapped[dict[str, float] | None] = mapped_column(JSON)
-    error: Mapped[str | None] = mapped_column(Text)
-    example_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
-    example_count: Mapped[int] = mapped_column(Integer, default=0)
-    requested_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
-    requested_at: Mapped[datetime] = mapped_column(UtcDateTime(), info=CREATED)
-    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    trained_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    measured_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    promoted_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
-    promoted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    # The model that served before this one's last promotion (« Revenir au modèle précédent »).
-    replaced_id: Mapped[int | None] = mapped_column(
-        ForeignKey("candidate_models.id", ondelete="SET NULL")
-    )
-
-    requester: Mapped[Account | None] = relationship(foreign_keys=[requested_by])
-    promoter: Mapped[Account | None] = relationship(foreign_keys=[promoted_by])
 
 
 @dataclass(frozen=True)

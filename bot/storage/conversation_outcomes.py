@@ -1,7 +1,7 @@
 """The facts of every conversation of Rasa's tracker store (`bot.learning.outcomes`), read in
 batches and kept in the process until the conversation moves: one grouped query tells which
 conversations have new events since the last reading, only those are read again. Erased
-conversations (`ERASED`) are left out. Also which conversations asked for
+conversations (`ANONYMOUS`) are left out. Also which conversations asked for
 a person through the chat widget (a live chat or a callback request, in the application
 database)."""
 
@@ -18,12 +18,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.learning.outcomes import CALLBACK, LIVE_CHAT, Facts, read
 from bot.storage.models import CallbackRequest, LiveChat
-from bot.storage.transcripts import tracker_engine
+from bot.storage.transcripts import ANONYMOUS, tracker_engine
 
 KINDS = ("user", "bot", "action", "slot", "active_loop", "pause")
-# The id prefix of erased conversations (`bot.privacy.tracker.ANONYMOUS`, tied by a test: storage
-# does not import the privacy layer).
-ERASED = "anonyme-"
 BATCH = 500  # conversations read per query
 _LATEST = text("SELECT sender_id, MAX(id) FROM events GROUP BY sender_id")
 _EVENTS = text(
@@ -56,7 +53,7 @@ class OutcomeCache:
                 latest = {
                     str(sender): int(last)
                     for sender, last in connection.execute(_LATEST)
-                    if not str(sender).startswith(ERASED)
+                    if not str(sender).startswith(ANONYMOUS)
                 }
             with self._lock:
                 known = {s: self._known[s] for s in latest if s in self._known}

@@ -9,40 +9,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, delete, func, select
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, sessionmaker
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.learning.review_tags import TAGS_PER_CONVERSATION, BadTag, clean_tag
 from bot.storage import lead_conversations
-from bot.storage.models import CREATED, Account, AuditEntry, Base, UtcDateTime, as_utc, now_of
+from bot.storage.models import (
+    Account,
+    AuditEntry,
+    ConversationReview,
+    ConversationTag,
+    as_utc,
+    now_of,
+)
 
 SUGGESTED = 30  # existing tags suggested, most used first
-
-
-class ConversationReview(Base):
-    """A conversation marked « revue » by a team member."""
-
-    __tablename__ = "conversation_reviews"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    conversation_id: Mapped[str] = mapped_column(String(255), unique=True)
-    reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
-    reviewed_at: Mapped[datetime] = mapped_column(UtcDateTime(), info=CREATED)
-
-    reviewer: Mapped[Account | None] = relationship()
-
-
-class ConversationTag(Base):
-    """A free tag on a conversation (`bot.learning.review_tags`)."""
-
-    __tablename__ = "conversation_tags"
-    __table_args__ = (UniqueConstraint("conversation_id", "tag"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    conversation_id: Mapped[str] = mapped_column(String(255), index=True)
-    tag: Mapped[str] = mapped_column(String(30), index=True)
-    added_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
-    added_at: Mapped[datetime] = mapped_column(UtcDateTime(), info=CREATED)
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, ForeignKey, Integer, String, Text, delete, select, text, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import OperationalError, ProgrammingError
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.learning.examples import check_not_in_test_sets
 from bot.learning.grouping import Leader, group_for
@@ -27,18 +27,17 @@ from bot.learning.intents import intent_labels, label_of
 from bot.learning.masking import mask, names_of
 from bot.learning.missed import Missed, missed_messages, slots_of
 from bot.storage.models import (
-    CREATED,
     Account,
     AuditEntry,
-    Base,
     CallbackRequest,
+    LearningMark,
     LiveChat,
+    MissedMessage,
     TrackerErasure,
-    UtcDateTime,
     as_utc,
     now_of,
 )
-from bot.storage.transcripts import tracker_engine
+from bot.storage.transcripts import ANONYMOUS, tracker_engine
 from bot.text import fold, one_line
 from bot.workspace import NotAllowed
 
@@ -55,47 +54,6 @@ READ, PROPOSE, APPROVE, REFUSE = (
     "étiquette refusée",
 )  # fmt: skip
 OWN_PROPOSAL = "Vous avez proposé cette étiquette : une autre personne doit l'approuver."
-
-
-class MissedMessage(Base):
-    """A missed message, masked: why it was missed, what the model would suggest, its group,
-    and its label with who proposed and who approved it. `sender_id` (the conversation) is
-    cleared when its person is erased; an approved example stays, without it."""
-
-    __tablename__ = "missed_messages"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(Integer, unique=True)
-    sender_id: Mapped[str | None] = mapped_column(String(255), index=True)
-    text: Mapped[str] = mapped_column(Text)
-    folded: Mapped[str] = mapped_column(Text)
-    reason: Mapped[str] = mapped_column(String(20))
-    question: Mapped[str | None] = mapped_column(String(60))
-    intent: Mapped[str | None] = mapped_column(String(100))
-    confidence: Mapped[float | None] = mapped_column(Float)
-    said_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
-    group_id: Mapped[int] = mapped_column(Integer, index=True)
-    status: Mapped[str] = mapped_column(String(10), default=NEW, index=True)
-    label_kind: Mapped[str | None] = mapped_column(String(10))
-    label_intent: Mapped[str | None] = mapped_column(String(100))
-    draft_answer: Mapped[str | None] = mapped_column(Text)
-    proposed_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
-    proposed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
-    reviewed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    stored_at: Mapped[datetime] = mapped_column(UtcDateTime(), info=CREATED)
-
-    proposer: Mapped[Account | None] = relationship(foreign_keys=[proposed_by])
-    reviewer: Mapped[Account | None] = relationship(foreign_keys=[reviewed_by])
-
-
-class LearningMark(Base):
-    """How far a job has read the tracker store (the last `events.id` it read)."""
-
-    __tablename__ = "learning_marks"
-
-    name: Mapped[str] = mapped_column(String(40), primary_key=True)
-    event_id: Mapped[int] = mapped_column(Integer)
 
 
 # --- the scanning job --------------------------------------------------------------------
@@ -127,8 +85,6 @@ def _masked(found: Missed, values: dict[str, str]) -> tuple[str, str]:
 def scan(sessions: sessionmaker[Session], tracker_url: str) -> int:
     """Store the missed messages of the conversations with events since the watermark (masked,
     grouped); return how many were new. Conversations waiting for their erasure are skipped."""
-    from bot.privacy.tracker import ANONYMOUS  # (bot.privacy imports the storage's models)
-
     top = _tracker_rows(tracker_url, "SELECT max(id) FROM events")
     if not top or top[0][0] is None:
         return 0

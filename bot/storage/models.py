@@ -17,6 +17,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -589,6 +590,103 @@ def stamp(session: Session, _context: Any, _instances: Any) -> None:
                     setattr(row, column.key, moment)
 
 
-from bot.storage import candidates as _candidates  # noqa: E402, F401  (its tables in the metadata)
-from bot.storage import conversation_reviews as _conversation_reviews  # noqa: E402, F401
-from bot.storage import missed as _missed  # noqa: E402, F401  (its tables in the metadata)
+class CandidateModel(Base):
+    """A model file: a candidate trained from the data and approved examples, or the model found
+    in service; its figures once measured."""
+
+    __tablename__ = "candidate_models"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    origin: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    file: Mapped[str | None] = mapped_column(String(500))
+    digest: Mapped[str | None] = mapped_column(String(64), unique=True)
+    figures: Mapped[dict[str, float] | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    example_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    example_count: Mapped[int] = mapped_column(Integer, default=0)
+    requested_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime(), info=CREATED)
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    trained_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    measured_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    promoted_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    promoted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # The model that served before this one's last promotion (« Revenir au modèle précédent »).
+    replaced_id: Mapped[int | None] = mapped_column(
+        ForeignKey("candidate_models.id", ondelete="SET NULL")
+    )
+
+    requester: Mapped[Account | None] = relationship(foreign_keys=[requested_by])
+    promoter: Mapped[Account | None] = relationship(foreign_keys=[promoted_by])
+
+
+class ConversationReview(Base):
+    """A conversation marked « revue » by a team member."""
+
+    __tablename__ = "conversation_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(255), unique=True)
+    reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    reviewed_at: Mapped[datetime] = mapped_column(UtcDateTime(), info=CREATED)
+
+    reviewer: Mapped[Account | None] = relationship()
+
+
+class ConversationTag(Base):
+    """A free tag on a conversation (`bot.learning.review_tags`)."""
+
+    __tablename__ = "conversation_tags"
+    __table_args__ = (UniqueConstraint("conversation_id", "tag"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(255), index=True)
+    tag: Mapped[str] = mapped_column(String(30), index=True)
+    added_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime(), info=CREATED)
+
+
+class MissedMessage(Base):
+    """A missed message, masked: why it was missed, what the model would suggest, its group,
+    and its label with who proposed and who approved it. `sender_id` (the conversation) is
+    cleared when its person is erased; an approved example stays, without it."""
+
+    __tablename__ = "missed_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(Integer, unique=True)
+    sender_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    folded: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(String(20))
+    question: Mapped[str | None] = mapped_column(String(60))
+    intent: Mapped[str | None] = mapped_column(String(100))
+    confidence: Mapped[float | None] = mapped_column(Float)
+    said_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    group_id: Mapped[int] = mapped_column(Integer, index=True)
+    status: Mapped[str] = mapped_column(
+        String(10),
+        default="nouveau",  # bot.storage.missed.NEW
+        index=True,
+    )
+    label_kind: Mapped[str | None] = mapped_column(String(10))
+    label_intent: Mapped[str | None] = mapped_column(String(100))
+    draft_answer: Mapped[str | None] = mapped_column(Text)
+    proposed_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    proposed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    stored_at: Mapped[datetime] = mapped_column(UtcDateTime(), info=CREATED)
+
+    proposer: Mapped[Account | None] = relationship(foreign_keys=[proposed_by])
+    reviewer: Mapped[Account | None] = relationship(foreign_keys=[reviewed_by])
+
+
+class LearningMark(Base):
+    """How far a job has read the tracker store (the last `events.id` it read)."""
+
+    __tablename__ = "learning_marks"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    event_id: Mapped[int] = mapped_column(Integer)

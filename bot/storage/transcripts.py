@@ -20,6 +20,8 @@ from sqlalchemy.types import String
 from bot.rasa_api import ADVISOR, LIVE, NOTICE
 from bot.storage.folding import ACCENTED, PLAIN, fold_for_search, register_sqlite
 
+ANONYMOUS = "anonyme-"  # the id prefix of erased conversations' statistics (bot.privacy.tracker)
+
 SQLITE_TYPED = "numeriqc_typed"
 
 

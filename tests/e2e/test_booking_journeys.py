@@ -12,11 +12,11 @@ from contextlib import ExitStack
 
 import pytest
 
+from bot.learning.booking_turns import ASK_WHEN, CONFIRM, reply_of
 from bot.settings import Settings
 from bot.storage.bookings import cancel
 from bot.storage.database import sessions_for
 from tests.conftest import FROZEN_NOW, Responses, new_postgres_database, running_stack
-from tests.e2e.booking_turns import ASK_WHEN, CONFIRM, reply_of
 from tests.e2e.test_booking_conversation import buttons, event_of, mails_about, reference_in
 from tests.e2e.test_diagnostic_conversation import DIAGNOSTIC, diagnose, eligible
 from tests.e2e.test_intake_conversation import Chat, lead_of

@@ -7,23 +7,17 @@ and saved as a screenshot under test-results/workspace/."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from bot.settings import ROOT
 from bot.storage.accounts import create_account
 from bot.storage.database import sessions_for, upgrade
-from tests.conftest import free_port
+from tests.conftest import web_app_alone
 from tests.e2e.test_workspace_browser import PASSWORD, SIZES, check
 from tests.tracker_events import write
-from tests.web.test_conversations import NOW, known_conversations
+from tests.web.test_conversations import known_conversations
 
 MANAGER = "gestion@qcnum.example"
 
@@ -36,26 +30,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     upgrade(url)
     create_account(sessions_for(url), MANAGER, "Geneviève Gestion", "manager", PASSWORD)
     write(f"sqlite:///{folder / 'tracker.db'}", known_conversations())
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "VAR_DIR": str(folder), "WEB_PORT": str(port),
-           "RASA_TRACKER_DB": str(folder / "tracker.db"), "FROZEN_CLOCK": NOW.isoformat()}  # fmt: skip
-    process = subprocess.Popen([sys.executable, "-m", "bot.web"], cwd=ROOT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(f"{base}/health", timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+    with web_app_alone(url, folder) as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:  # a browser's stream still open
-            process.kill()
-            process.wait(timeout=10)
 
 
 def signed_in(browser: Browser, base: str, size: str, path: str) -> Page:

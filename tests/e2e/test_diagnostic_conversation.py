@@ -7,45 +7,19 @@ from typing import Any
 
 import pytest
 
+from bot.learning.chat import DIAGNOSTIC as DIAGNOSTIC  # re-exported for the e2e tests
+from bot.learning.chat import diagnose as diagnose
+from bot.learning.chat import eligible as eligible
+from bot.learning.chat import summary_said as summary_said
 from bot.settings import Settings
 from tests.conftest import Responses
 from tests.e2e.test_intake_conversation import (
-    ANSWERS,
     IN_SENTENCES,
-    RECAP,
     Chat,
     Merchant,
     intake_in_sentences,
     lead_of,
-    start,
 )
-
-DIAGNOSTIC = {
-    "utter_ask_diag_website": "ancien",
-    "utter_ask_diag_platform": "je ne sais pas",
-    "utter_ask_diag_social_networks": "Facebook",
-    "utter_ask_diag_posting": "rarement",
-    "utter_ask_diag_google_profile": "je sais pas",
-    "utter_ask_diag_online_sales": "non",
-    "utter_ask_diag_newsletter": "non",
-    "utter_ask_diag_online_booking": "non",
-    "utter_ask_diag_tools": "caisse",
-    "utter_ask_diag_goals": "plus de visibilité et vendre en ligne",
-    "utter_ask_diag_obstacles": "le temps",
-    "utter_ask_diag_budget": "moins de 1 000 $",
-    "utter_ask_diag_first_change": "Être trouvé sur le Web",
-}
-
-
-def eligible(chat: Chat, email: str) -> None:
-    """An eligible intake for a new business (a returning business would update its lead)."""
-    answers = ANSWERS | {"utter_ask_email": email, "utter_ask_business_name": f"Boutique {email}"}
-    chat.answer_until(RECAP, answers, start(chat))
-    assert chat.say("oui") == ["utter_intake_eligible"]
-
-
-def summary_said(chat: Chat) -> bool:
-    return bool(chat.last[-1]["text"].startswith("Merci! Voici les pistes"))
 
 
 def test_full_diagnostic_is_summarised_and_stored_as_a_brief(
@@ -121,17 +95,6 @@ GINETTE = DIAGNOSTIC | {
     "utter_ask_diag_goals": "la prise de rendez-vous en ligne",
     "utter_ask_diag_first_change": "la prise de rendez-vous en ligne",
 }
-
-
-def diagnose(chat: Chat, replies: dict[str, str]) -> list[str]:
-    """Answer the diagnostic from `replies` until its summary; every response the bot said."""
-    said = chat.say("/affirm")
-    every = list(said)
-    while not summary_said(chat):
-        assert said[-1] in replies and len(every) < 40, every
-        said = chat.say(replies[said[-1]])
-        every += said
-    return every
 
 
 def diagnosed(stack: Settings, responses: Responses, replies: dict[str, str]) -> Merchant:

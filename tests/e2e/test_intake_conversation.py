@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import sqlite3
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,73 +14,17 @@ from sqlalchemy import create_engine, select, text
 
 from bot import limits
 from bot.cli import main as cli
+from bot.learning.chat import ANSWERS as ANSWERS  # re-exported for the e2e tests
+from bot.learning.chat import RECAP as RECAP
+from bot.learning.chat import Chat as Chat
+from bot.learning.chat import names_of as names_of
+from bot.learning.chat import start as start
 from bot.settings import Settings
 from bot.storage.database import sessions_for
 from bot.storage.leads import lead_rows
 from bot.storage.models import Business
 from bot.storage.transcripts import transcript
-from tests.conftest import Responses, post
-
-RECAP = "<recap>"
-
-ANSWERS = {
-    "utter_ask_business_name": "Boutique Chez Marie",
-    "utter_ask_contact_name": "Marie Tremblay",
-    "utter_ask_contact_role": "Propriétaire",
-    "utter_ask_email": "marie@exemple.com",
-    "utter_ask_phone": "418 555-1234",
-    "utter_ask_address": "123, 3e Avenue, Québec G1L 2W5",
-    "utter_ask_storefront": "ouais",
-    "utter_ask_sector": "Commerce de détail",
-    "utter_ask_sdc_member": "oui",
-    "utter_ask_association_name": "SDC 3e Avenue",
-    "utter_ask_employees": "3",
-    "utter_ask_hours_per_week": "1 à 2 heures",
-    "utter_ask_readiness": "Prêt à commencer maintenant",
-    "utter_ask_impact": "Vendre en ligne et attirer la clientèle du quartier",
-}
-
-
-class Chat:
-    """One merchant's conversation over the REST channel; replies come back as response names."""
-
-    def __init__(self, stack: Settings, responses: Responses) -> None:
-        self.url = f"{stack.rasa_url}/webhooks/rest/webhook"
-        self.sender = f"intake-{uuid.uuid4().hex[:12]}"
-        self.responses = responses
-        self.last: list[dict[str, Any]] = []
-
-    def say(self, text: str) -> list[str]:
-        status, replies = post(self.url, {"sender": self.sender, "message": text})
-        assert status == 200, replies
-        self.last = replies
-        return names_of(self.responses, replies)
-
-    def answer_until(self, stop: str, answers: dict[str, str], asked: list[str]) -> list[str]:
-        """Answer each question from `answers` until the bot says `stop`; return what it said."""
-        said = asked
-        for _ in range(30):
-            if stop in said:
-                return said
-            question = said[-1]
-            assert question in answers, said
-            said = self.say(answers[question])
-        raise AssertionError("no end")
-
-
-def names_of(responses: Responses, messages: list[dict[str, Any]]) -> list[str]:
-    """The responses the bot's messages come from, the recap as RECAP."""
-    return [
-        RECAP
-        if m.get("text", "").startswith("Voici ce que j'ai noté")
-        else responses.name_of(m.get("text", ""))
-        for m in messages
-    ]
-
-
-def start(chat: Chat) -> list[str]:
-    assert chat.say("je veux vérifier mon admissibilité") == ["utter_ask_consent"]
-    return chat.say("/affirm")
+from tests.conftest import Responses
 
 
 def leads(stack: Settings) -> list[dict[str, Any]]:

@@ -4,7 +4,7 @@ merchant's reply to its question, compared with what a person means:
 - every corpus in tests/forms/answers_*.yml (written by people who never saw data/ or the
   tests: each item has its expected value, or "cannot be read");
 - every answer the simulated merchants give (tests/simulation/personas.yml), checked against
-  the persona's facts by the simulator's own comparison (`tests.simulation.merchant.matches`).
+  the persona's facts by the simulator's own comparison (`bot.learning.merchant.matches`).
 
 Answers copied as typed (names, addresses, free text) are not counted: only answers that must
 be *read* (numbers, amounts, choices, yes/no, lists, e-mail, phone, postal code).
@@ -21,8 +21,8 @@ import yaml
 from bot.diagnostic_form import DIAGNOSTIC
 from bot.forms import Form, take_turn
 from bot.intake import INTAKE
+from bot.learning.merchant import load_personas, matches
 from tests.conftest import FIGURES
-from tests.simulation.merchant import load_personas, matches
 
 HERE = Path(__file__).parent
 SOURCE = {"postal_code": "address"}  # a value read from another question's answer

@@ -7,8 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.conftest import Responses
-from tests.simulation.merchant import (
+from bot.learning.merchant import (
     DIAGNOSTIC_FIELDS,
     INTAKE_FIELDS,
     field_of,
@@ -16,6 +15,7 @@ from tests.simulation.merchant import (
     matches,
     wished,
 )
+from tests.conftest import Responses
 
 QUEBEC = ZoneInfo("America/Toronto")
 

@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.analytics import STAGES, Figures, compute
@@ -23,6 +22,8 @@ from bot.storage.models import Booking, Diagnostic, Lead
 from bot.vocabulary import Answer
 from tests.conftest import FROZEN_NOW
 from tests.storage.test_leads import INTAKE, submission
+from tests.tracker_events import EVENTS as EVENTS  # re-exported for the tests of the tracker store
+from tests.tracker_events import drop, write_rows
 
 # Monday 23 November 2026, 10 h in Québec: ISO week 2026-S48.
 NOW = FROZEN_NOW  # the tests' clock: why it is fixed, in tests/conftest.py
@@ -73,14 +74,6 @@ def seed_leads(sessions: sessionmaker[Session]) -> dict[str, int]:
     return ids
 
 
-EVENTS = Table(
-    "events", MetaData(),
-    Column("id", Integer, primary_key=True), Column("sender_id", String(255)),
-    Column("type_name", String(255)), Column("timestamp", Float),
-    Column("intent_name", String(255)), Column("action_name", String(255)), Column("data", Text),
-)  # fmt: skip
-
-
 def seed_tracker(url: str) -> None:
     """Six conversations where the merchant wrote (five with consent), one where they did not."""
 
@@ -106,17 +99,7 @@ def seed_tracker(url: str) -> None:
         rows.append(event(sender, "slot", start, name="other_slot", value="consent_given"))
     rows.append(event("conv-silent", "session_started", NOW))
     rows.append(event("conv-silent", "slot", NOW, name="consent_given", value=True))
-    engine = create_engine(url)
-    EVENTS.create(engine)
-    with engine.begin() as connection:
-        connection.execute(EVENTS.insert(), rows)
-    engine.dispose()
-
-
-def drop_tracker(url: str) -> None:
-    engine = create_engine(url)
-    EVENTS.drop(engine, checkfirst=True)
-    engine.dispose()
+    write_rows(url, rows)
 
 
 @pytest.fixture
@@ -124,7 +107,7 @@ def tracker_url(database_url: str) -> Iterator[str]:
     """The tracker's events in the application database under test (SQLite or PostgreSQL)."""
     seed_tracker(database_url)
     yield database_url
-    drop_tracker(database_url)
+    drop(database_url)
 
 
 # What the seeded data must give: (row label, counts) per table.

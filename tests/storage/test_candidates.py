@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cli import main
 from bot.clock import fixed
+from bot.learning import candidate
 from bot.learning.candidate import build, digest_of
 from bot.learning.quality import load_quality
 from bot.settings import load_settings
@@ -152,3 +153,35 @@ def test_a_failed_build_is_recorded_for_the_page(
     assert row is not None and row.status == candidates.FAILED and not row.under_way
     assert row.error == "la base des exemples est injoignable"
     candidates.request_candidate(sessions, None)  # a new one may be asked for
+
+
+def test_a_model_is_measured_again_when_a_figure_it_lacks_is_asked_of_candidates(
+    database_url: str, sessions: sessionmaker[Session], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """A model measured before the booking turns and the simulated merchants were asked of
+    candidates (config/quality.yml) is measured again; once it has every figure, never again."""
+    settings = dataclasses.replace(
+        load_settings(), database_url=database_url, var_dir=tmp_path, frozen_clock=FROZEN_NOW
+    )
+    asked = {k: f.minimum or 0.0 for k, f in load_quality().items() if f.candidate}
+    measured: list[Path] = []
+
+    def measure(_: object, model: Path, work: Path) -> dict[str, float]:
+        measured.append(model)
+        return asked
+
+    monkeypatch.setattr(candidate, "measure", measure)
+    settings.candidates.mkdir()
+    file = tmp_path / "old.tar.gz"
+    file.write_bytes(b"measured before")
+    model_id = candidates.service_model(sessions, str(file), digest_of(file))
+    older = {k: v for k, v in asked.items() if k not in {"booking_turns", "simulated_merchants"}}
+    candidates.record_figures(sessions, model_id, older)
+    for _ in range(2):
+        row = candidates.model_of(sessions, model_id)
+        assert row is not None
+        candidate.measure_once(settings, sessions, row)
+    assert measured == [file]
+    row = candidates.model_of(sessions, model_id)
+    assert row is not None and row.figures == asked

@@ -19,13 +19,13 @@ from bot.learning.outcomes import CALLBACK, LIVE_CHAT
 from bot.learning.review_tags import TAGS_PER_CONVERSATION, BadTag
 from bot.privacy.erasure import erase_lead
 from bot.privacy.retention import run_retention
-from bot.privacy.tracker import ANONYMOUS
 from bot.storage import conversation_reviews as reviews
 from bot.storage import lead_conversations
 from bot.storage.accounts import create_account
-from bot.storage.conversation_outcomes import ERASED, OutcomeCache, asked_for_person
+from bot.storage.conversation_outcomes import OutcomeCache, asked_for_person
 from bot.storage.leads import save_submission
 from bot.storage.models import AuditEntry, Base, CallbackRequest, LiveChat
+from bot.storage.transcripts import ANONYMOUS
 from tests.conftest import FROZEN_NOW
 from tests.storage.test_leads import submission
 from tests.tracker_events import Conversation, drop, write
@@ -107,7 +107,6 @@ def test_reading_a_conversation_is_audited_on_its_lead(
 
 
 def test_the_facts_of_every_conversation_are_read_again_only_when_it_moves(tracker: str) -> None:
-    assert ERASED == ANONYMOUS
     cache = OutcomeCache()
     found = {f.conversation_id: f for f in cache.facts(tracker)}
     assert sorted(found) == ["conv-faq", "conv-intake"]  # not the erased one

@@ -23,9 +23,10 @@ from bot.storage.merchant_mails import record_mail
 from bot.storage.models import Booking, LeadEvent, LeadReminder
 from bot.workspace import Viewer
 from tests.conftest import FROZEN_NOW
-from tests.storage.test_analytics import EVENTS, drop_tracker
 from tests.storage.test_callback_assignment import team
 from tests.storage.test_leads import submission
+from tests.tracker_events import EVENTS
+from tests.tracker_events import drop as drop_tracker
 
 __all__ = ["team"]
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cli import main
@@ -17,8 +17,7 @@ from bot.storage import missed
 from bot.storage.accounts import create_account
 from bot.storage.models import Account
 from tests.conftest import FROZEN_NOW
-from tests.storage.test_analytics import EVENTS, drop_tracker
-from tests.storage.test_missed_inbox import PASSWORD, empty_inbox, say
+from tests.storage.test_missed_inbox import PASSWORD, emptied, say
 from tests.unit.test_missed_detection import FALLBACK_TURN
 
 
@@ -37,13 +36,7 @@ def env(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> I
         tracker = f"sqlite:///{tmp_path / 'tracker.db'}"
         monkeypatch.setenv("RASA_TRACKER_DB", str(tmp_path / "tracker.db"))
         monkeypatch.delenv("TRACKER_STORE_URL", raising=False)
-    empty_inbox(database_url)
-    engine = create_engine(tracker)
-    EVENTS.drop(engine, checkfirst=True)
-    EVENTS.create(engine)
-    engine.dispose()
-    yield tracker
-    drop_tracker(tracker)
+    yield from emptied(database_url, tracker)
 
 
 def test_the_missed_job_reads_the_tracker_store_once(

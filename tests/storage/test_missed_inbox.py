@@ -25,11 +25,11 @@ from bot.privacy.retention import run_retention
 from bot.storage import missed
 from bot.storage.accounts import create_account
 from bot.storage.leads import save_submission
-from bot.storage.missed import LearningMark, MissedMessage
-from bot.storage.models import AuditEntry, Base, CallbackRequest
+from bot.storage.models import AuditEntry, Base, CallbackRequest, LearningMark, MissedMessage
 from bot.workspace import NotAllowed
-from tests.storage.test_analytics import EVENTS, drop_tracker
 from tests.storage.test_leads import submission
+from tests.tracker_events import EVENTS
+from tests.tracker_events import drop as drop_tracker
 from tests.unit.test_missed_detection import FALLBACK_TURN, action, bot, slot, user
 
 PASSWORD = "une phrase de passe assez longue"
@@ -46,16 +46,22 @@ def empty_inbox(database_url: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture
-def tracker(database_url: str) -> Iterator[str]:
-    """An empty events table in the database under test (and an empty inbox)."""
+def emptied(database_url: str, tracker: str) -> Iterator[str]:
+    """An empty inbox in `database_url` and an empty events table in `tracker`, for a fixture
+    to yield from (the table dropped after the test)."""
     empty_inbox(database_url)
-    engine = create_engine(database_url)
+    engine = create_engine(tracker)
     EVENTS.drop(engine, checkfirst=True)
     EVENTS.create(engine)
     engine.dispose()
-    yield database_url
-    drop_tracker(database_url)
+    yield tracker
+    drop_tracker(tracker)
+
+
+@pytest.fixture
+def tracker(database_url: str) -> Iterator[str]:
+    """An empty events table in the database under test (and an empty inbox)."""
+    yield from emptied(database_url, database_url)
 
 
 def say(url: str, sender: str, *events: dict[str, Any], at: float = START) -> None:

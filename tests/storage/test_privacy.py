@@ -33,9 +33,11 @@ from bot.storage.followup import add_note
 from bot.storage.leads import ContactInfo, request_callback, save_diagnostic, save_submission
 from bot.storage.models import Account, AuditEntry, Booking, CallbackRequest, Consent, Lead
 from bot.workspace import MANAGER, Viewer
-from tests.storage.test_analytics import EVENTS, NOW, drop_tracker
+from tests.storage.test_analytics import NOW
 from tests.storage.test_booking_form import RULES
 from tests.storage.test_leads import submission
+from tests.tracker_events import EVENTS
+from tests.tracker_events import drop as drop_tracker
 from tests.unit.test_diagnostic import BOUTIQUE_FACEBOOK_ONLY as ANSWERS
 
 NAME, EMAIL, PHONE = "Marie Tremblay", "marie@exemple.com", "+14185551234"

@@ -20,9 +20,10 @@ from bot.storage.leads import save_submission
 from bot.storage.models import Lead
 from bot.storage.transcript_search import excerpt, search, search_conversations
 from bot.workspace import Viewer
-from tests.storage.test_analytics import EVENTS, drop_tracker
 from tests.storage.test_callback_assignment import team
 from tests.storage.test_leads import INTAKE, submission
+from tests.tracker_events import EVENTS
+from tests.tracker_events import drop as drop_tracker
 
 __all__ = ["team"]
 SAID: dict[str, list[tuple[str, dict[str, Any]]]] = {

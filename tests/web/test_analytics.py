@@ -8,12 +8,7 @@ import csv
 import dataclasses
 import io
 import json
-import os
 import re
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -27,7 +22,7 @@ from bot.settings import ROOT, Settings, load_settings
 from bot.storage.accounts import create_account
 from bot.storage.database import sessions_for, upgrade
 from bot.storage.leads import save_submission, spreadsheet_cell
-from tests.conftest import free_port
+from tests.conftest import web_app_alone
 from tests.storage.test_analytics import EXPECTED, NOW, WEEKLY, seed_leads, seed_tracker
 from tests.storage.test_leads import INTAKE, submission
 from tests.web.test_workspace import PASSWORD, Browser, app, signed_in
@@ -161,22 +156,8 @@ def served(tmp_path: Path) -> Iterator[str]:
     seed_leads(database)
     create_account(database, "gestion@qcnum.example", "Gestion", "manager", PASSWORD)
     seed_tracker(f"sqlite:///{tmp_path / 'tracker.db'}")
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "VAR_DIR": str(tmp_path), "WEB_PORT": str(port),
-           "RASA_TRACKER_DB": str(tmp_path / "tracker.db"), "FROZEN_CLOCK": NOW.isoformat()}  # fmt: skip
-    process = subprocess.Popen([sys.executable, "-m", "bot.web"], cwd=ROOT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/health", timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+    with web_app_alone(url, tmp_path) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def look(browser: Any, base: str, width: int, scripts: bool, shots: Path) -> None:

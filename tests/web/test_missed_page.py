@@ -15,8 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.settings import Settings
 from bot.storage import missed
-from bot.storage.missed import MissedMessage
-from bot.storage.models import AuditEntry
+from bot.storage.models import AuditEntry, MissedMessage
 from tests.conftest import FROZEN_NOW
 from tests.storage.test_analytics import EVENTS
 from tests.storage.test_missed_inbox import empty_inbox, say

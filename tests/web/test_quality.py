@@ -5,33 +5,20 @@ same tracker store), the period filter and its bad input."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from pathlib import Path
 
 import pytest
 from sanic import Sanic
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.settings import Settings, load_settings
+from bot.settings import Settings
 from bot.storage import missed
-from tests.tracker_events import write
 from tests.web.test_analytics import page_figures
-from tests.web.test_conversations import NOW, known_conversations
+from tests.web.test_conversations import settings
 from tests.web.test_workspace import app, signed_in
 
-__all__ = ["app"]
+__all__ = ["app", "settings"]
 PAGE = "/conseillers/qualite"
-
-
-@pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
-    tracker = tmp_path / "tracker.db"
-    write(f"sqlite:///{tracker}", known_conversations())
-    return dataclasses.replace(
-        load_settings(), database_url=database_url, var_dir=tmp_path, tracker_db=tracker,
-        frozen_clock=NOW,
-    )  # fmt: skip
 
 
 def test_only_managers_see_the_quality_report(app: Sanic) -> None:

@@ -19,9 +19,9 @@ from bot.learning.outcomes import LABELS, Facts, describe
 from bot.learning.review_tags import TAG_MAX, BadTag
 from bot.scheduling import TIMEZONE
 from bot.storage import conversation_reviews as reviews
-from bot.storage.conversation_outcomes import ERASED, asked_for_person, conversation_facts
+from bot.storage.conversation_outcomes import asked_for_person, conversation_facts
 from bot.storage.conversation_reviews import Review
-from bot.storage.transcripts import as_seen, transcript
+from bot.storage.transcripts import ANONYMOUS, as_seen, transcript
 from bot.web.workspace.analytics import MANAGERS_ONLY
 from bot.web.workspace.site import HEADERS, PREFIX, Site, page_number, viewer_of
 
@@ -166,7 +166,7 @@ def register(workspace: Blueprint, site: Site) -> None:
         viewer = viewer_of(request)
         if not viewer.is_manager:
             return site.refused(request, 403, MANAGERS_ONLY)
-        if len(conversation_id) > ID_MAX or conversation_id.startswith(ERASED):
+        if len(conversation_id) > ID_MAX or conversation_id.startswith(ANONYMOUS):
             return site.refused(request, 404, NOT_FOUND)
         lines = await site.blocking(transcript, site.settings.tracker_url, conversation_id)
         if not lines:
@@ -190,9 +190,17 @@ def register(workspace: Blueprint, site: Site) -> None:
 
     async def exists(conversation_id: str) -> bool:
         """A conversation of the tracker store, not erased."""
-        if len(conversation_id) > ID_MAX or conversation_id.startswith(ERASED):
+        if len(conversation_id) > ID_MAX or conversation_id.startswith(ANONYMOUS):
             return False
         return bool(await site.blocking(transcript, site.settings.tracker_url, conversation_id))
+
+    async def refusal(request: Request, conversation_id: str) -> HTTPResponse | None:
+        """The refusal of a change to a conversation: managers only, on one that exists."""
+        if not viewer_of(request).is_manager:
+            return site.refused(request, 403, MANAGERS_ONLY)
+        if not await exists(conversation_id):
+            return site.refused(request, 404, NOT_FOUND)
+        return None
 
     def done(request: Request, conversation_id: str) -> HTTPResponse:
         back = str(request.form.get("retour") or "")
@@ -202,15 +210,12 @@ def register(workspace: Blueprint, site: Site) -> None:
 
     @workspace.post("/conversations/<conversation_id:str>/etiquettes")
     async def tag(request: Request, conversation_id: str) -> HTTPResponse:
-        viewer = viewer_of(request)
-        if not viewer.is_manager:
-            return site.refused(request, 403, MANAGERS_ONLY)
-        if not await exists(conversation_id):
-            return site.refused(request, 404, NOT_FOUND)
+        if no := await refusal(request, conversation_id):
+            return no
         try:
             await site.blocking(
                 reviews.add_tag, site.database, conversation_id,
-                request.form.get("etiquette", ""), viewer.account_id,
+                request.form.get("etiquette", ""), viewer_of(request).account_id,
             )  # fmt: skip
         except BadTag as refused:
             return await conversation_page(request, conversation_id, str(refused), 400)
@@ -226,13 +231,9 @@ def register(workspace: Blueprint, site: Site) -> None:
 
     @workspace.post("/conversations/<conversation_id:str>/revue")
     async def reviewed(request: Request, conversation_id: str) -> HTTPResponse:
-        viewer = viewer_of(request)
-        if not viewer.is_manager:
-            return site.refused(request, 403, MANAGERS_ONLY)
-        if not await exists(conversation_id):
-            return site.refused(request, 404, NOT_FOUND)
+        if no := await refusal(request, conversation_id):
+            return no
         wanted = request.form.get("revue") != "non"
-        await site.blocking(
-            reviews.mark_reviewed, site.database, conversation_id, viewer.account_id, wanted
-        )
+        reviewer = viewer_of(request).account_id
+        await site.blocking(reviews.mark_reviewed, site.database, conversation_id, reviewer, wanted)
         return done(request, conversation_id)

@@ -1,6 +1,10 @@
-"""Typed booking turns in context, through the running product: each turn's merchant is brought
+"""Typed booking turns in context, through a running product: each turn's merchant is brought
 to its context (after the diagnostic's offer, a new request, times shown, a time proposed), types
-the turn, and the bot's reply is judged by what the merchant meant (`tests/nlu/README.md`)."""
+the turn, and the bot's reply is judged by what the merchant meant (`tests/nlu/README.md`).
+The figure `booking_turns` of config/quality.yml, measured on a product whose clock is frozen on
+the set's reference moment (Monday 23 November 2026, 10 h) and whose calendar is empty: by
+`tests/e2e/test_booking_turns.py` on the model in service, by `bot.learning.measure` on a
+candidate."""
 
 from __future__ import annotations
 
@@ -14,15 +18,15 @@ from typing import Any
 
 import yaml
 
+from bot.learning.chat import DIAGNOSTIC, Chat, diagnose, eligible
+from bot.learning.responses import Responses
 from bot.scheduling import TIMEZONE
 from bot.scheduling.invitation import french_date
-from bot.settings import Settings
+from bot.settings import ROOT, Settings
 from bot.storage.bookings import cancel
 from bot.storage.database import sessions_for
-from tests.conftest import Responses
-from tests.e2e.test_diagnostic_conversation import DIAGNOSTIC, diagnose, eligible
-from tests.e2e.test_intake_conversation import Chat
 
+TURNS = ROOT / "tests" / "nlu" / "booking_turns.yml"  # the folded set (never trained on)
 PROPOSED = "2026-11-30T13:00:00-05:00"  # « Rencontre proposée : le lundi 30 novembre à 13 h »
 ASK_WHEN = "utter_ask_booking_when"
 CONFIRM = "utter_ask_booking_confirm"
@@ -38,7 +42,7 @@ _MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "ao
 _PROPOSAL = re.compile(rf"le \w+ (\d+|1er) ({'|'.join(_MONTHS)}) à (\d+) h(?: (\d\d))?")
 
 
-def load(path: Path) -> list[dict[str, Any]]:
+def load(path: Path = TURNS) -> list[dict[str, Any]]:
     return list(yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
@@ -179,3 +183,29 @@ def play(stack: Settings, responses: Responses, turn: dict[str, Any]) -> tuple[b
     if found:  # the calendar as it was for the next merchant
         cancel(sessions_for(stack.database_url), found.group(0))
     return judged(turn, reply, shown), reply
+
+
+Missed = tuple[str, str, list[str], list[str]]  # context, turn, responses got, first text
+
+
+@dataclass(frozen=True)
+class TurnsScore:
+    """How many turns were understood as meant, and the misses."""
+
+    total: int
+    misses: list[Missed]
+
+    @property
+    def accuracy(self) -> float:
+        return 1 - len(self.misses) / self.total if self.total else 0.0
+
+
+def understood(stack: Settings, responses: Responses, turns: list[dict[str, Any]]) -> TurnsScore:
+    """Play every turn, one new merchant each, on `stack` (its calendar empty, its clock frozen
+    on the reference moment: each booking a turn makes is cancelled after it)."""
+    misses = []
+    for turn in turns:
+        right, reply = play(stack, responses, turn)
+        if not right:
+            misses.append((turn["context"], turn["text"], reply.names, reply.texts[:1]))
+    return TurnsScore(len(turns), misses)

@@ -1,7 +1,9 @@
-"""A user simulator: one merchant persona played end to end through the REST channel.
+"""A user simulator: one merchant persona played end to end through the REST channel (the
+personas are test data: tests/simulation/personas.yml, beside the tests that read them, as the
+test sets of tests/nlu are; `bot.learning.simulated` plays them all and judges the result).
 
 The simulator knows what the bot asks by matching each bot message against the domain's
-responses (`tests.conftest.Responses`, built from domain/*.yml) and mapping the response's
+responses (`bot.learning.responses.Responses`, built from domain/*.yml) and mapping the response's
 name to the field it asks (`utter_ask_employees`, and any re-ask variant whose name holds the
 field, such as `utter_reask_employees` or `utter_ask_employees_examples`). It never relies on
 the wording of today's questions. It answers from the persona's facts in the persona's style;
@@ -20,11 +22,12 @@ from typing import Any
 
 import yaml
 
+from bot.learning.chat import Chat
+from bot.learning.responses import Responses
+from bot.settings import ROOT
 from bot.text import fold
-from tests.conftest import Responses
-from tests.e2e.test_intake_conversation import Chat
 
-PERSONAS = Path(__file__).with_name("personas.yml")
+PERSONAS = ROOT / "tests" / "simulation" / "personas.yml"
 
 INTAKE_FIELDS = (
     "business_name", "contact_name", "contact_role", "email", "phone", "address",
