@@ -79,6 +79,7 @@ lint: $(VENV)/app/.installed
 	$(VENV)/app/bin/mypy
 
 test: install assets lint $(MODEL)
+	$(APP_PY) -m bot.cli program check
 	scripts/ensure-chromium
 	scripts/ensure-nginx
 	$(VENV)/app/bin/pytest

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import Clock
 from bot.mail import MailSettings, mail_settings, message, send
 from bot.notifications import CALLBACK_REQUESTED, Team, notify_team, team_for
+from bot.pack import current_pack
 from bot.scheduling import TIMEZONE
 from bot.scheduling.assignment import choose_slot
 from bot.scheduling.config import Advisor, Availability, load_availability
@@ -40,6 +41,9 @@ from bot.throttle import (
     Throttle,
     process_store,
 )
+
+IDENTITY = current_pack().identity
+BRAND = IDENTITY.brand  # as written in e-mails and invitations
 
 log = logging.getLogger(__name__)
 __all__ = ["AlreadyBooked", "Appointment", "Scheduler", "SlotTaken", "UnknownBooking"]
@@ -350,11 +354,11 @@ class Scheduler:
     def _ics(self, appointment: Appointment, lead: LeadCard | None, cancelled: bool) -> bytes:
         attendees = [appointment.advisor.email] + ([lead.email] if lead else [])
         return invitation(
-            uid=f"{appointment.reference}@numeriqc",
+            uid=f"{appointment.reference}@{IDENTITY.calendar_domain}",
             sequence=appointment.sequence,
             starts_at=appointment.starts_at,
             ends_at=appointment.ends_at,
-            summary="Rencontre 100 % NumériQC" + (f" — {lead.business}" if lead else ""),
+            summary=f"Rencontre {BRAND}" + (f" — {lead.business}" if lead else ""),
             location=appointment.advisor.where
             if appointment.advisor.address
             else f"{appointment.advisor.mode} : {appointment.advisor.place}",
@@ -428,13 +432,13 @@ class Scheduler:
             )
             text = f"{moved}\n\n{why}{details}\n{how_to_change}"
         else:
-            subject = f"Votre rencontre 100 % NumériQC : {appointment.when}"
+            subject = f"Votre rencontre {BRAND} : {appointment.when}"
             text = (
                 f"Votre rencontre est confirmée.\n\n{details}\n"
                 "L'invitation est jointe : ouvrez-la pour l'ajouter à votre calendrier.\n"
                 f"{how_to_change}"
             )
-        return subject, f"Bonjour {lead.contact},\n\n{text}\nL'équipe de 100 % NumériQC\n"
+        return subject, f"Bonjour {lead.contact},\n\n{text}\nL'équipe de {BRAND}\n"
 
     def _advisor_mail(
         self, appointment: Appointment, lead: LeadCard | None, change: str
@@ -461,9 +465,7 @@ class Scheduler:
         return f"{title} : {business}, {appointment.when}", "\n".join(lines) + "\n"
 
     def _reminder(self, appointment: Appointment, lead: LeadCard) -> tuple[str, str]:
-        subject = (
-            f"Rappel : votre rencontre 100 % NumériQC demain à {french_time(appointment.starts_at)}"
-        )
+        subject = f"Rappel : votre rencontre {BRAND} demain à {french_time(appointment.starts_at)}"
         body = (
             f"Bonjour {lead.contact},\n\n"
             f"Petit rappel : votre rencontre est demain, {appointment.when}, avec "
@@ -471,7 +473,7 @@ class Scheduler:
             f"({appointment.advisor.where}).\n"
             f"Numéro de réservation : {appointment.reference}\n\n"
             f"Un empêchement? Écrivez « déplacer mon rendez-vous » dans le clavardage du site "
-            f"{self.website}.\n\nL'équipe de 100 % NumériQC\n"
+            f"{self.website}.\n\nL'équipe de {BRAND}\n"
         )
         return subject, body
 

@@ -23,6 +23,7 @@ from bot.booking import (
 from bot.conversation import Turn, firmly_stops, interruption, looks_like_question
 from bot.eligibility import Outcome
 from bot.forms import FAILURES
+from bot.pack import current_pack
 from bot.scheduling import TIMEZONE
 from bot.scheduling.dates import SHIFT_IN_DAY, Wish, names_a_day, understand, understand_near
 from bot.scheduling.invitation import french_date, french_time
@@ -43,7 +44,9 @@ MORE = "autres moments"
 YES_NO = [{"title": "Oui", "payload": "oui"}, {"title": "Non", "payload": "non"}]
 
 # New references have 8 characters (40 bits); those made before have 6 and still work.
-_REFERENCE = re.compile(r"\bNQ\s*-?\s*([A-Z2-9]{8}|[A-Z2-9]{6})\b", re.I)
+_PREFIX = current_pack().identity.reference_prefix  # « NQ- »
+_LETTERS = re.escape(current_pack().identity.reference_letters)  # « NQ »
+_REFERENCE = re.compile(rf"\b{_LETTERS}\s*-?\s*([A-Z2-9]{{8}}|[A-Z2-9]{{6}})\b", re.I)
 _ISO_MOMENT = re.compile(r"^\s*(\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d)?[+-]\d\d:\d\d)\s*$")
 _ISO_DAY = re.compile(r"^\s*(\d{4}-\d\d-\d\d)\s*$")
 
@@ -119,7 +122,7 @@ def keeps(text: str) -> bool:
 def find_reference(text: str) -> str | None:
     """ "nq-7kx3pd", "NQ 7KX3PD" → "NQ-7KX3PD"."""
     match = _REFERENCE.search(text)
-    return f"NQ-{match.group(1).upper()}" if match else None
+    return f"{_PREFIX}{match.group(1).upper()}" if match else None
 
 
 def _iso_moment(text: str) -> datetime | None:
@@ -370,7 +373,9 @@ class BookingTurn:
 
     def look_up(self, reference: str | None) -> Turn:
         if reference is None:
-            return self.not_understood(LOOKUP, "votre numéro de réservation", "NQ-7KX3PD4M", [])
+            return self.not_understood(
+                LOOKUP, "votre numéro de réservation", f"{_PREFIX}7KX3PD4M", []
+            )
         try:
             appointment = self.scheduler.find_typed(reference, self.conversation, self.client)
         except UnknownBooking:

@@ -14,12 +14,16 @@ from typing import Protocol
 from icalendar import Calendar, Event
 
 from bot.attendance import HELD, NO_SHOW
+from bot.pack import current_pack
 from bot.scheduling.config import Advisor
 from bot.scheduling.invitation import PRODID
 from bot.text import one_line
 
+IDENTITY = current_pack().identity
+BRAND = IDENTITY.brand  # as written in e-mails and invitations
+
 REFRESH = timedelta(hours=1)  # how often calendar applications are asked to read it again
-SUMMARY = "Rencontre 100 % NumériQC"
+SUMMARY = f"Rencontre {BRAND}"
 SUFFIX = {HELD: " (tenue)", NO_SHOW: " (absence du commerçant)"}
 
 
@@ -61,7 +65,7 @@ def feed(
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", one_line(f"100 % NumériQC — {name}"))
+    calendar.add("x-wr-calname", one_line(f"{BRAND} — {name}"))
     calendar.add("x-wr-timezone", "America/Toronto")
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", REFRESH)
@@ -80,7 +84,7 @@ def _event(
     if session.lead_id is not None:
         lines.append(f"Dossier : {workspace}/pistes/{session.lead_id}")
     event = Event()
-    event.add("uid", f"{session.reference}@numeriqc")
+    event.add("uid", f"{session.reference}@{IDENTITY.calendar_domain}")
     event.add("dtstamp", stamped_at.astimezone(timezone.utc))
     event.add("dtstart", session.starts_at.astimezone(timezone.utc))
     event.add("dtend", session.ends_at.astimezone(timezone.utc))

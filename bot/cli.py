@@ -15,7 +15,8 @@ takes it back; `python -m bot.cli digest` e-mails the team (TEAM_EMAIL) the lead
 highest priority first; `python -m bot.cli privacy find|export|correct|erase|retention` are the
 privacy officer's tools (Law 25, `bot/privacy/cli.py`); `python -m bot.cli model
 train|measure|promote|rollback|list` trains, measures and puts in service a candidate model
-(`bot/learning/cli.py`), which the scheduled jobs also train when the workspace asks."""
+(`bot/learning/cli.py`), which the scheduled jobs also train when the workspace asks;
+`python -m bot.cli program check [DIR]` validates the program pack (docs/PROGRAM_PACK.md)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,11 @@ import signal
 import sys
 import time
 from pathlib import Path
+
+from bot.pack.check import check_program, run_before_imports
+
+if __name__ == "__main__":
+    run_before_imports(sys.argv[1:])  # an invalid pack: its errors, not an import traceback
 
 from bot import log_privacy
 from bot.booking import scheduler_for
@@ -78,6 +84,10 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("nginx", help="print this host's nginx site (docs/DEPLOY.md)")
     privacy.add_commands(commands)
     model_cli.add_commands(commands)
+    program = commands.add_parser("program", help="the program pack (docs/PROGRAM_PACK.md)")
+    program_actions = program.add_subparsers(dest="action", required=True)
+    check = program_actions.add_parser("check", help="validate the pack (default: PROGRAM_DIR)")
+    check.add_argument("folder", type=Path, nargs="?", help="the pack's folder")
     db = commands.add_parser("db", help="database schema and backups")
     db_actions = db.add_subparsers(dest="action", required=True)
     db_actions.add_parser("upgrade", help="apply the database migrations")
@@ -86,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
         copy.add_argument("file", type=Path)
         copy.add_argument("--tracker", action="store_true", help="Rasa's tracker store instead")
     args = parser.parse_args(argv)
+    if args.command == "program":
+        return check_program(args.folder)
 
     settings = load_settings()
     if args.command == "nginx":

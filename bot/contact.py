@@ -12,10 +12,14 @@ from typing import Any
 from bot.address_proof import CODE_LIFETIME
 from bot.limits import FREE_TEXT, INTAKE, SHORTEST_NAME
 from bot.notifications import SIGNATURE
+from bot.pack import current_pack
 from bot.parsing import NotUnderstood, parse_email, parse_phone
 from bot.scheduling import TIMEZONE
 from bot.storage.transcripts import Line, as_seen
 from bot.text import one_line, plain_links
+
+IDENTITY = current_pack().identity
+BRAND = IDENTITY.brand  # as written in e-mails and invitations
 
 
 class InvalidRequest(ValueError):
@@ -92,9 +96,9 @@ def parse_transcript_request(body: Any) -> tuple[str, str | None]:
 def transcript_code_mail(code: str) -> tuple[str, str]:
     """The code that proves the merchant holds the address a transcript is asked for."""
     return (
-        "Votre code de confirmation 100 % NumériQC",
+        f"Votre code de confirmation {BRAND}",
         f"Bonjour,\n\nVotre code de confirmation : {code}\n\n"
-        "Écrivez-le dans le clavardage de 100 % NumériQC pour recevoir votre conversation à "
+        f"Écrivez-le dans le clavardage de {BRAND} pour recevoir votre conversation à "
         f"cette adresse. Il est valable {CODE_LIFETIME // 60} minutes. Si vous n'avez rien demandé, ignorez ce "
         f"courriel : rien d'autre ne vous sera envoyé.\n\n{SIGNATURE}",
     )
@@ -109,7 +113,7 @@ def contact_confirmation(request: ContactRequest, days: int) -> str:
     """What the merchant reads once the request is stored."""
     how = "par courriel" if request.email else "par téléphone"
     return (
-        f"Merci, {request.name}! Votre demande est transmise à l'équipe de 100 % NumériQC, "
+        f"Merci, {request.name}! Votre demande est transmise à l'équipe de {BRAND}, "
         f"qui vous répondra {how} {answer_delay(days)}."
     )
 
@@ -136,15 +140,14 @@ def transcript_mail(lines: Sequence[Line], website: str, site: str) -> tuple[str
     said = []
     seen = as_seen(list(lines))
     for line in seen:
-        who = SPEAKERS.get(line.speaker, line.who or "Équipe de 100 % NumériQC")
+        who = SPEAKERS.get(line.speaker, line.who or f"Équipe de {BRAND}")
         at = line.at.astimezone(TIMEZONE)
         buttons = f"\n  [{' | '.join(line.buttons)}]" if line.buttons else ""
         said.append(f"{at:%Y-%m-%d %H:%M} — {who} : {plain_links(line.text, site)}{buttons}")
     team = " et l'équipe" if any(line.speaker == "advisor" for line in seen) else ""
     body = (
-        f"Bonjour,\n\nVoici votre conversation avec l'assistant virtuel{team} de 100 % "
-        "NumériQC.\n\n"
+        f"Bonjour,\n\nVoici votre conversation avec l'assistant virtuel{team} de {BRAND}.\n\n"
         + "\n\n".join(said)
         + f"\n\nPour poursuivre, revenez sur {website}.\n\n{SIGNATURE}"
     )
-    return "Votre conversation avec l'assistant de 100 % NumériQC", body
+    return f"Votre conversation avec l'assistant de {BRAND}", body

@@ -1,7 +1,7 @@
 """The digital-needs diagnostic: answers, maturity profile, focus areas, advisor brief.
 
 Plain rules an advisor can read. The focus areas map to what the program offers
-(../shared/PROGRAM.md): diagnostic, individual action plan, help choosing a provider (neutral:
+(program/PROGRAM.md): diagnostic, individual action plan, help choosing a provider (neutral:
 no vendor is ever recommended), a content strategy for social media, implementation support.
 """
 

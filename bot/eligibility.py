@@ -1,6 +1,6 @@
 """The eligibility decision and the priority score, as plain rules an advisor can read.
 
-Rules (../shared/PROGRAM.md): a storefront open to customers and a business address in the
+Rules (program/PROGRAM.md): a storefront open to customers and a business address in the
 agglomeration de Québec; retail, accommodation, restaurants and services are eligible.
 Priority: SDC arteries and formal business associations, retail, engagement, expected impact.
 Anything uncertain goes to an advisor ("to review"); nothing is refused on a guess.

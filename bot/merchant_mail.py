@@ -8,22 +8,26 @@ from __future__ import annotations
 from email.message import EmailMessage
 
 from bot.mail import MailSettings, message
+from bot.pack import current_pack
 from bot.text import multi_line, one_line
 from bot.workspace import NotAllowed
+
+IDENTITY = current_pack().identity
+BRAND = IDENTITY.brand  # as written in e-mails and invitations
 
 SUBJECT_MAX = 150
 BODY_MAX = 5000
 MAIL_EVENT = "courriel"  # the lead's history
-SUBJECT = "Votre demande au programme 100 % NumériQC"
+SUBJECT = f"Votre demande au programme {BRAND}"
 FOOTER = (
-    "—\n100 % NumériQC, un programme de Québec numérique\n"
+    f"—\n{BRAND}, un programme de {IDENTITY.operator}\n"
     "Pour nous répondre, répondez simplement à ce courriel."
 )
 
 
 def starting_body(contact: str, writer: str) -> str:
     """The message the form starts with: a greeting and the writer's signature."""
-    return f"Bonjour {one_line(contact)},\n\n\n\n{one_line(writer)}\n100 % NumériQC"
+    return f"Bonjour {one_line(contact)},\n\n\n\n{one_line(writer)}\n{BRAND}"
 
 
 def checked(subject: str, body: str, contact: str, writer: str) -> tuple[str, str]:

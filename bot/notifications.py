@@ -20,17 +20,21 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.eligibility import Outcome
 from bot.mail import MailSettings, mail_settings, message, send
+from bot.pack import current_pack
 from bot.scheduling import TIMEZONE
 from bot.scheduling.invitation import french_date, french_datetime
 from bot.settings import Settings, load_settings
 from bot.storage.leads import LeadCard, lead_card
 from bot.storage.queues import ReviewOutcome, leads_since
 
+IDENTITY = current_pack().identity
+BRAND = IDENTITY.brand  # as written in e-mails and invitations
+
 log = logging.getLogger(__name__)
 
 NEW_LEAD, REVIEW_REQUESTED, CALLBACK_REQUESTED = "nouvelle piste", "révision", "rappel"
 TEAM_EVENTS = (NEW_LEAD, REVIEW_REQUESTED, CALLBACK_REQUESTED)
-SIGNATURE = "L'équipe de 100 % NumériQC\n"
+SIGNATURE = f"L'équipe de {BRAND}\n"
 
 
 @dataclass(frozen=True)
@@ -122,7 +126,7 @@ def review_mail(review: ReviewOutcome, website: str, privacy_email: str = "") ->
         subject = "Révision de votre demande : votre commerce est admissible"
         outcome = (
             "la décision automatique est renversée : votre commerce est admissible au "
-            "programme 100 % NumériQC."
+            f"programme {BRAND}."
         )
         next_step = (
             "Un conseiller communiquera avec vous sous peu. Vous pouvez aussi choisir dès "
@@ -133,11 +137,11 @@ def review_mail(review: ReviewOutcome, website: str, privacy_email: str = "") ->
         subject = "Révision de votre demande : la décision est maintenue"
         outcome = (
             "la décision automatique est maintenue : votre commerce n'est pas admissible au "
-            "programme 100 % NumériQC."
+            f"programme {BRAND}."
         )
         next_step = (
-            "Le programme Virage numérique des détaillants du CQCD, votre SDC ou Québec "
-            "numérique pourraient vous aider. Si votre situation change, vous pouvez refaire "
+            "Le programme Virage numérique des détaillants du CQCD, votre SDC ou "
+            f"{IDENTITY.operator} pourraient vous aider. Si votre situation change, vous pouvez refaire "
             f"la vérification dans le clavardage du site {website}."
         )
     privacy = (

@@ -16,12 +16,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.mail import MailSettings, message, send
 from bot.notifications import SIGNATURE
+from bot.pack import current_pack
 from bot.scheduling.invitation import french_datetime
 from bot.storage.accounts import ResetLink, request_reset
 
+IDENTITY = current_pack().identity
+BRAND = IDENTITY.brand  # as written in e-mails and invitations
+
 log = logging.getLogger(__name__)
 
-SUBJECT = "Choisir un nouveau mot de passe — espace conseillers de 100 % NumériQC"
+SUBJECT = f"Choisir un nouveau mot de passe — espace conseillers de {BRAND}"
 
 
 def reset_path(token: str) -> str:
@@ -34,7 +38,7 @@ def reset_mail(link: ResetLink, workspace: str) -> tuple[str, str]:
     body = (
         f"Bonjour {link.name},\n\n"
         "Vous avez demandé à choisir un nouveau mot de passe pour l'espace conseillers de "
-        "100 % NumériQC. Ouvrez ce lien pour le faire :\n\n"
+        f"{BRAND}. Ouvrez ce lien pour le faire :\n\n"
         f"{workspace}{reset_path(link.token)}\n\n"
         f"Le lien sert une seule fois et expire {french_datetime(link.expires_at)}.\n\n"
         "Vous n'avez rien demandé? Ignorez ce courriel : votre mot de passe ne change pas.\n\n"

@@ -11,6 +11,7 @@ from pathlib import Path
 from dotenv import load_dotenv
 
 from bot.clock import Clock, clock_of
+from bot.pack import load_pack
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -130,6 +131,7 @@ class Settings:
     # keeps the model it replaced (None: VAR_DIR/models); the figures they must reach.
     candidates_dir: Path | None = None
     quality_file: Path = ROOT / "config" / "quality.yml"
+    program_dir: Path = ROOT / "program"  # the program pack (docs/PROGRAM_PACK.md)
 
     @property
     def proxied(self) -> bool:
@@ -238,6 +240,8 @@ def load_settings(env_file: Path | None = None) -> Settings:
     """Read `.env` (without overriding real environment variables) and build the settings."""
     load_dotenv(env_file or ROOT / ".env", override=False)
     var_dir = Path(_str("VAR_DIR", str(ROOT / "var")))
+    program_dir = Path(_str("PROGRAM_DIR", str(ROOT / "program")))
+    identity = load_pack(program_dir).identity
     return _check_profile(
         Settings(
             web_host=_str("WEB_HOST", "127.0.0.1"),
@@ -251,11 +255,11 @@ def load_settings(env_file: Path | None = None) -> Settings:
             tracker_db=Path(_str("RASA_TRACKER_DB", str(var_dir / "tracker.db"))),
             database_url=_str("DATABASE_URL", f"sqlite:///{var_dir / 'numeriqc.db'}"),
             privacy_officer_email=_str("PRIVACY_OFFICER_EMAIL", ""),
-            mail_sender=_str("MAIL_SENDER", "100 % NumériQC <noreply@example.org>"),
+            mail_sender=_str("MAIL_SENDER", f"{identity.sender_name} <noreply@example.org>"),
             smtp_host=_str("SMTP_HOST", ""),
             smtp_port=_int("SMTP_PORT", 25),
             advisors_file=Path(_str("ADVISORS_FILE", str(ROOT / "config" / "advisors.yml"))),
-            program_website=_str("PROGRAM_WEBSITE", "https://100numeriqc.qcnum.com"),
+            program_website=_str("PROGRAM_WEBSITE", identity.website),
             log_level=_str("LOG_LEVEL", "INFO").upper(),
             secure_cookies=_flag("SECURE_COOKIES"),
             coaching_goal=_int("COACHING_GOAL", 100),
@@ -280,6 +284,7 @@ def load_settings(env_file: Path | None = None) -> Settings:
             live_chat_file=Path(_str("LIVE_CHAT_FILE", str(ROOT / "config" / "live_chat.yml"))),
             rasa_api_token=_api_token("RASA_API_TOKEN"),
             candidates_dir=_path("CANDIDATES_DIR"),
+            program_dir=program_dir,
             quality_file=Path(_str("QUALITY_FILE", str(ROOT / "config" / "quality.yml"))),
         )
     )

@@ -31,6 +31,7 @@ from types import TracebackType
 from urllib.parse import urlsplit
 
 from bot.nginx import standalone
+from bot.pack import PackError
 from bot.settings import ROOT, Settings, load_settings
 from bot.storage.database import ensure_database, upgrade
 
@@ -463,7 +464,15 @@ def run_one(settings: Settings, name: str) -> int:
 
 
 def main() -> int:
-    settings = load_settings()
+    try:
+        settings = load_settings()  # reads and validates the program pack (PROGRAM_DIR)
+    except PackError as error:
+        print(
+            f"error: the program pack is invalid, nothing was started:\n{error}\n"
+            "(python -m bot.cli program check; docs/PROGRAM_PACK.md)",
+            file=sys.stderr,
+        )
+        return 2
     if sys.argv[1:2] == ["one"] and len(sys.argv) == 3:
         return run_one(settings, sys.argv[2])
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(name)s %(message)s")

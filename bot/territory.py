@@ -1,7 +1,7 @@
 """The program's territory: which places are in the agglomeration de Québec.
 
 The agglomeration is the Ville de Québec (with its boroughs and neighbourhoods),
-L'Ancienne-Lorette and Saint-Augustin-de-Desmaures (../shared/PROGRAM.md).
+L'Ancienne-Lorette and Saint-Augustin-de-Desmaures (program/PROGRAM.md).
 """
 
 from __future__ import annotations
@@ -131,7 +131,7 @@ class Verdict(Enum):
     UNKNOWN = "à vérifier"
 
 
-# Forward sortation areas (the first three characters of a postal code), ../shared/PROGRAM.md.
+# Forward sortation areas (the first three characters of a postal code), program/PROGRAM.md.
 _INSIDE_FSAS = {"G3A", "G3E", "G3G", "G3J", "G3K"}
 _OUTSIDE_FSAS = {"G3B", "G3C", "G3H", "G3L", "G3M", "G3N", "G3Z", "G7A"}
 
@@ -189,7 +189,7 @@ def check_territory(postal_code: str | None, municipality: str | None) -> Territ
     return TerritoryCheck(verdict, f"{where} : {verdict.value}")
 
 
-# FSAs inside the agglomeration that are not the Ville de Québec's (../shared/PROGRAM.md).
+# FSAs inside the agglomeration that are not the Ville de Québec's (program/PROGRAM.md).
 _FSA_MUNICIPALITIES = {
     "G2E": "L'Ancienne-Lorette",
     "G2G": "L'Ancienne-Lorette",

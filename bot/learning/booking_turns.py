@@ -20,6 +20,7 @@ import yaml
 
 from bot.learning.chat import DIAGNOSTIC, Chat, diagnose, eligible
 from bot.learning.responses import Responses
+from bot.pack import current_pack
 from bot.scheduling import TIMEZONE
 from bot.scheduling.invitation import french_date
 from bot.settings import ROOT, Settings
@@ -179,7 +180,9 @@ def play(stack: Settings, responses: Responses, turn: dict[str, Any]) -> tuple[b
         if context == "proposed":
             assert chat.say(PROPOSED) == [CONFIRM], chat.last
     reply = reply_of(chat, chat.say(turn["text"]))
-    found = re.search(r"NQ-[A-Z2-9]{8}\b", reply.text)
+    found = re.search(
+        rf"{re.escape(current_pack().identity.reference_prefix)}[A-Z2-9]{{8}}\b", reply.text
+    )
     if found:  # the calendar as it was for the next merchant
         cancel(sessions_for(stack.database_url), found.group(0))
     return judged(turn, reply, shown), reply

@@ -24,6 +24,7 @@ import yaml
 
 from bot.learning.chat import Chat
 from bot.learning.responses import Responses
+from bot.pack import current_pack
 from bot.settings import ROOT
 from bot.text import fold
 
@@ -75,7 +76,7 @@ LIST_SYNONYMS = {
     "insta": "instagram",
 }
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-REFERENCE = re.compile(r"\bNQ-[A-Z2-9]{8}\b")
+REFERENCE = re.compile(rf"\b{re.escape(current_pack().identity.reference_prefix)}[A-Z2-9]{{8}}\b")
 WHEN = "booking_when"
 MAX_TRIES = 4  # answers to one question before the merchant gives up
 MAX_TURNS = 90

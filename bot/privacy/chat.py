@@ -22,6 +22,7 @@ from bot.booking import Scheduler
 from bot.conversation import Turn, field_named, wants_to_stop
 from bot.forms import FAILURES
 from bot.mail import MailSettings, message, send
+from bot.pack import current_pack
 from bot.parsing import NotUnderstood, find_email, parse_yes_no
 from bot.privacy import codes
 from bot.privacy.erasure import erase_lead
@@ -29,6 +30,9 @@ from bot.privacy.person import as_csv, as_json, correct, person_file
 from bot.storage.models import Consent, Contact, Lead, as_utc
 from bot.text import fold
 from bot.throttle import PRIVACY_CODES_PER_ADDRESS, Throttle
+
+IDENTITY = current_pack().identity
+BRAND = IDENTITY.brand  # as written in e-mails and invitations
 
 # The requests, by intent
 ACCESS, CORRECT, DELETE, WITHDRAW = "access", "correct", "delete", "withdraw"
@@ -52,7 +56,7 @@ FIELDS = {
 FIELD_LABELS = {"email": "courriel", "phone": "téléphone", "business": "nom du commerce",
                 "role": "rôle", "name": "nom"}  # fmt: skip
 NEW_CODE = ("nouveau code", "autre code", "renvoyer", "renvoie", "renvoyez")
-SIGNATURE = "\nL'équipe de 100 % NumériQC\n"
+SIGNATURE = f"\nL'équipe de {BRAND}\n"
 
 
 @dataclass(frozen=True)
@@ -139,12 +143,12 @@ def _send_code(ctx: Context, lead: tuple[int, str] | None) -> Turn:
             return _end(("utter_privacy_too_many_codes", {}))
         body = (
             f"Bonjour,\n\nVotre code de confirmation : {code}\n\n"
-            f"Écrivez-le dans le clavardage de 100 % NumériQC. Il est valable "
+            f"Écrivez-le dans le clavardage de {BRAND}. Il est valable "
             f"{int(codes.LIFETIME.total_seconds() // 60)} minutes et ne sert qu'une fois. "
             "Si vous n'avez rien demandé, ignorez ce courriel : rien ne sera fait sans ce code.\n"
             + SIGNATURE
         )
-        _send(ctx, message(ctx.mail, lead[1], "Votre code de confirmation 100 % NumériQC", body))
+        _send(ctx, message(ctx.mail, lead[1], f"Votre code de confirmation {BRAND}", body))
     return _ask(CODE, ("utter_privacy_code_sent", {}))
 
 
@@ -169,7 +173,7 @@ def _after_code(ctx: Context, request: str, field: str | None, lead_id: int) -> 
             return _end(("utter_privacy_code_none", {}))
         record = person_file(ctx.sessions, lead_id, ctx.tracker_url)
         mail = message(
-            ctx.mail, lead[1], "Vos renseignements chez 100 % NumériQC",
+            ctx.mail, lead[1], f"Vos renseignements chez {BRAND}",
             "Bonjour,\n\nVoici, en pièces jointes, tous les renseignements que nous avons sur "
             "vous : JSON (pour un logiciel) et CSV (pour un tableur). Pour corriger ou effacer "
             "vos renseignements, écrivez-le dans le clavardage.\n" + SIGNATURE,
@@ -237,7 +241,7 @@ def _erase(ctx: Context, lead_id: int, withdraw: bool) -> Turn:
         f"Bonjour,\n\n{what}ous avons effacé vos renseignements : votre dossier, vos réponses, "
         "votre diagnostic, vos demandes et votre conversation avec l'assistant. Seules des "
         "statistiques anonymes sont gardées.\n\n" + cancelled
-        + "Pour participer plus tard à 100 % NumériQC, il suffira de recommencer la vérification "
+        + f"Pour participer plus tard à {BRAND}, il suffira de recommencer la vérification "
         "d'admissibilité dans le clavardage.\n" + SIGNATURE
     )  # fmt: skip
     _send(ctx, message(ctx.mail, lead[1], "Vos renseignements sont effacés", body))

@@ -6,10 +6,14 @@ from datetime import date, datetime, timezone
 
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from bot.pack import current_pack
 from bot.scheduling import TIMEZONE
 from bot.text import one_line
 
-PRODID = "-//Québec numérique//100 % NumériQC//FR"
+IDENTITY = current_pack().identity
+BRAND = IDENTITY.brand  # as written in e-mails and invitations
+
+PRODID = f"-//{IDENTITY.operator}//{BRAND}//FR"
 _DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 _MONTHS = (
     "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
@@ -66,7 +70,7 @@ def invitation(
     event.add("description", one_line(description))
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     organizer = vCalAddress(f"mailto:{one_line(organizer_email)}")
-    organizer.params["cn"] = vText("100 % NumériQC")
+    organizer.params["cn"] = vText(BRAND)
     event["organizer"] = organizer
     for email in attendee_emails:
         attendee = vCalAddress(f"mailto:{one_line(email)}")

@@ -24,6 +24,7 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.pack import current_pack
 from bot.scheduling.slots import Busy, Slot
 from bot.storage.models import Booking, Lead, as_utc, now_of
 
@@ -94,7 +95,9 @@ REFERENCE_LENGTH = 8  # 32**8 = 2**40 references; older ones have 6 characters a
 
 
 def new_reference() -> str:
-    return "NQ-" + "".join(secrets.choice(_ALPHABET) for _ in range(REFERENCE_LENGTH))
+    return current_pack().identity.reference_prefix + "".join(
+        secrets.choice(_ALPHABET) for _ in range(REFERENCE_LENGTH)
+    )
 
 
 def book(

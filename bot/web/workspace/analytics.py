@@ -10,6 +10,7 @@ from sanic import Blueprint, Request, response
 from sanic.response import HTTPResponse
 
 from bot.analytics import Figures, compute
+from bot.pack import current_pack
 from bot.storage import analytics
 from bot.storage.leads import spreadsheet_cell
 from bot.web.workspace.site import HEADERS, Site, viewer_of
@@ -57,6 +58,6 @@ def register(workspace: Blueprint, site: Site) -> None:
             content_type="text/csv; charset=utf-8",
             headers={
                 **HEADERS,
-                "Content-Disposition": 'attachment; filename="statistiques-numeriqc.csv"',
+                "Content-Disposition": f'attachment; filename="statistiques-{current_pack().identity.slug}.csv"',
             },
         )

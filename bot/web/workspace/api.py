@@ -13,9 +13,13 @@ from sanic import Blueprint, Request, response
 from sanic.response import HTTPResponse
 
 from bot.eligibility import Outcome
+from bot.pack import current_pack
 from bot.storage.exports import export_rows, record_api_access
 from bot.web.workspace.site import HEADERS, PREFIX, Site
 from bot.workspace import STATUSES
+
+IDENTITY = current_pack().identity
+BRAND = IDENTITY.brand  # as written in e-mails and invitations
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +132,7 @@ LEAD_PROPERTIES: dict[str, dict[str, Any]] = {
     "session": _nullable(
         "object",
         properties={
-            "reference": {"type": "string", "example": "NQ-ABC234"},
+            "reference": {"type": "string", "example": f"{IDENTITY.reference_prefix}ABC234"},
             "starts_at": {"type": "string", "format": "date-time"},
             "advisor": {"type": "string"},
         },
@@ -148,7 +152,7 @@ def openapi() -> dict[str, Any]:
     return {
         "openapi": "3.0.3",
         "info": {
-            "title": "100 % NumériQC — API des pistes",
+            "title": f"{BRAND} — API des pistes",
             "version": "1.0.0",
             "description": "Les pistes (commerces qui ont fait la vérification d'admissibilité), "
             "pour un CRM. Chaque lecture est inscrite au journal des accès.",

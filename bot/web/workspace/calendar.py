@@ -11,6 +11,7 @@ from sanic.response import HTTPResponse
 
 from bot.attendance import RECENT
 from bot.calendar_feed import feed
+from bot.pack import current_pack
 from bot.scheduling.config import load_availability
 from bot.storage import agenda, calendar_feeds
 from bot.web.workspace.site import HEADERS, PREFIX, Site, viewer_of
@@ -22,7 +23,7 @@ FEED_HEADERS = {
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
-    "Content-Disposition": 'inline; filename="100-numeriqc.ics"',
+    "Content-Disposition": f'inline; filename="100-{current_pack().identity.slug}.ics"',
 }
 
 

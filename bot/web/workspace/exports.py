@@ -6,6 +6,7 @@ from __future__ import annotations
 from sanic import Blueprint, Request, response
 from sanic.response import HTTPResponse
 
+from bot.pack import current_pack
 from bot.scheduling import TIMEZONE
 from bot.spreadsheet import export_csv
 from bot.storage import followup
@@ -22,9 +23,7 @@ def register(workspace: Blueprint, site: Site) -> None:
         rows = await site.blocking(export_rows, site.database, viewer)
         detail = f"CSV, {len(rows)} piste{'s' if len(rows) != 1 else ''}"
         await site.blocking(followup.record_access, site.database, viewer, "export", detail)
-        name = (
-            f"pistes-numeriqc-{site.settings.clock().astimezone(TIMEZONE).date().isoformat()}.csv"
-        )
+        name = f"pistes-{current_pack().identity.slug}-{site.settings.clock().astimezone(TIMEZONE).date().isoformat()}.csv"
         return response.text(
             BOM + export_csv(rows),
             content_type="text/csv; charset=utf-8",

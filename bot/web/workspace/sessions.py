@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot import attendance
 from bot.booking import Appointment, Scheduler, SlotTaken, Trace, UnknownBooking, scheduler_for
+from bot.pack import current_pack
 from bot.scheduling import TIMEZONE
 from bot.scheduling.config import Advisor
 from bot.scheduling.invitation import french_date, french_datetime, french_time
@@ -29,7 +30,9 @@ from bot.web.workspace.site import HEADERS, PREFIX, Site, viewer_of
 from bot.workspace import Viewer
 
 HOME = f"{PREFIX}/rencontres"
-REFERENCE = re.compile(r"NQ-(?:[A-Z2-9]{8}|[A-Z2-9]{6})")
+REFERENCE = re.compile(
+    re.escape(current_pack().identity.reference_prefix) + r"(?:[A-Z2-9]{8}|[A-Z2-9]{6})"
+)
 GONE = "Cette rencontre n'existe pas, est déjà annulée ou ne vous est pas confiée."
 DONE = {
     "deplacee": "La rencontre est déplacée : le commerçant et le conseiller ont reçu "

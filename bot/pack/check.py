@@ -1,0 +1,38 @@
+"""`python -m bot.cli program check [DIR]`: validate the program pack, errors as `file:line`.
+
+The messages are in English on purpose: this is a tool for developers and the program team,
+like the rest of the command line (the merchants never read it).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from bot.pack.loader import PackError, load_pack, program_dir
+
+
+def check_program(folder: Path | None = None) -> int:
+    """Print the pack's errors (`program/program.yml:7: identity.reference_prefix: …`) and
+    return 1, or say it is valid and return 0."""
+    folder = folder or program_dir()
+    try:
+        pack = load_pack(folder)
+    except PackError as error:
+        for line in error.errors:
+            print(line, file=sys.stderr)
+        count = len(error.errors)
+        print(
+            f"the program pack in {folder} is invalid ({count} error{'s' * (count > 1)})",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"program pack {pack.name}, version {pack.version}: valid ({folder})")
+    return 0
+
+
+def run_before_imports(argv: list[str]) -> None:
+    """Run `program check` before the modules that read the pack at import are imported, so an
+    invalid pack gets its `file:line` errors rather than a traceback."""
+    if argv[:2] == ["program", "check"] and len(argv) <= 3:
+        sys.exit(check_program(Path(argv[2]) if len(argv) == 3 else None))
