@@ -253,11 +253,16 @@ def _message(row: MissedMessage) -> Message:
 
 
 def inbox(
-    sessions: sessionmaker[Session], reason: str | None = None, status: str | None = None
+    sessions: sessionmaker[Session],
+    reason: str | None = None,
+    status: str | None = None,
+    words: str = "",
 ) -> list[Group]:
-    """The groups of missed messages with their messages kept by the filters, most frequent
-    first (then the most recent)."""
+    """The groups of missed messages with their messages kept by the filters (`words`: found in
+    the masked text, accents and capitals aside), most frequent first (then the most recent)."""
     query = select(MissedMessage).order_by(MissedMessage.said_at.desc(), MissedMessage.id.desc())
+    if fold(words):
+        query = query.where(MissedMessage.folded.contains(fold(words), autoescape=True))
     if reason:
         query = query.where(MissedMessage.reason == reason)
     if status:

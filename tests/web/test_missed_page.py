@@ -7,6 +7,7 @@ another advisor's lead's, bad input answered in French."""
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from sanic import Sanic
@@ -88,6 +89,15 @@ def test_the_groups_masked_most_frequent_first_with_filters(
     assert odd.status == 200 and "porte-à-porte" in odd.text  # unknown filters are ignored
     none = signed_in(app, "gestion@qcnum.example").get(f"{PAGE}?statut=approuvé").text
     assert "Aucun message manqué pour ces filtres." in none
+    found = signed_in(app, "gestion@qcnum.example").get(f"{PAGE}?mots=PORTE+a+porte").text
+    assert "porte-à-porte" in found and "[courriel]" not in found and "1 groupe" in found
+    assert 'name="mots" type="search" maxlength="100" value="PORTE a porte"' in found
+    for odd_words in ("' OR 1=1 --", "<script>", "x" * 5000):
+        query = urlencode({"mots": odd_words})
+        nothing = signed_in(app, "gestion@qcnum.example").get(f"{PAGE}?{query}")
+        assert nothing.status == 200 and "Aucun message manqué pour ces filtres." in nothing.text
+    every = signed_in(app, "gestion@qcnum.example").get(f"{PAGE}?mots=%25").text
+    assert "porte-à-porte" in every and "[courriel]" in every  # no words: no wildcard either
 
 
 def test_four_eyes_through_the_pages(

@@ -32,6 +32,7 @@ DONE = {
 }
 KINDS = {"intention": inbox.INTENT, "sujet": inbox.TOPIC, "bruit": inbox.NOISE}
 PER_PAGE = 25  # groups a page
+WORDS_MAX = 100  # the search's words
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ def _filters(args: dict[str, list[str]] | object) -> dict[str, str]:
     return {
         "raison": reason if reason in REASONS else "",
         "statut": status if status in inbox.STATUSES else "",
+        "mots": " ".join(str(get("mots", "") or "").split())[:WORDS_MAX],
     }
 
 
@@ -60,7 +62,11 @@ def register(workspace: Blueprint, site: Site) -> None:
     async def page(request: Request, error: str = "", status: int = 200) -> HTTPResponse:
         filters = _filters(request.args)
         groups = await site.blocking(
-            inbox.inbox, site.database, filters["raison"] or None, filters["statut"] or None
+            inbox.inbox,
+            site.database,
+            filters["raison"] or None,
+            filters["statut"] or None,
+            filters["mots"],
         )
         pages = max(1, -(-len(groups) // PER_PAGE))
         number = min(max(1, page_number(request.args.get("page"))), pages)
