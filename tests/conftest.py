@@ -88,10 +88,24 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
             terminalreporter.write_line(f"{name}: {value}")
 
 
-def free_port() -> int:
+def free_port(run: int = 1) -> int:
+    """A port free now with the `run - 1` ports after it (the production profile's instances
+    take the ports after their balancer's)."""
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = int(s.getsockname()[1])
+        if all(_free(port + offset) for offset in range(1, run)):
+            return port
+
+
+def _free(port: int) -> bool:
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 # A partner site allowed to host the chat widget (the widget tests serve a page there).
@@ -175,11 +189,12 @@ def started_stack(
         var_dir.mkdir(parents=True, exist_ok=True)
         changes["live_chat_file"] = var_dir / "live_chat_closed.yml"
         changes["live_chat_file"].write_text("hours: {}\n", encoding="utf-8")
+    run = 1 + int(changes.get("instances", 1))  # a balancer's port and its instances'
     settings = dataclasses.replace(
         load_settings(),
-        rasa_port=free_port(),
-        action_port=free_port(),
-        web_port=free_port(),
+        rasa_port=free_port(run),
+        action_port=free_port(run),
+        web_port=free_port(run),
         var_dir=var_dir,
         tracker_db=var_dir / "tracker.db",
         database_url=database_url or f"sqlite:///{var_dir / 'numeriqc.db'}",
