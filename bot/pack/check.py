@@ -7,9 +7,31 @@ like the rest of the command line (the merchants never read it).
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from bot.pack.loader import PackError, load_pack, program_dir
+from bot.pack.loader import Pack, PackError, load_pack, program_dir
+
+# Every file of the pack, each read by its section's `load(folder)` (bot/pack/<section>.py).
+SECTIONS: tuple[Callable[[Path], object], ...] = ()
+
+
+def load_all(folder: Path) -> Pack:
+    """The pack in `folder` with every section validated; one `PackError` lists the problems
+    of every file."""
+    errors: list[str] = []
+    pack = None
+    for load in (load_pack, *SECTIONS):
+        try:
+            loaded = load(folder)
+        except PackError as error:
+            errors.extend(error.errors)
+            continue
+        if isinstance(loaded, Pack):
+            pack = loaded
+    if errors or pack is None:
+        raise PackError(errors)
+    return pack
 
 
 def check_program(folder: Path | None = None) -> int:
@@ -17,7 +39,7 @@ def check_program(folder: Path | None = None) -> int:
     return 1, or say it is valid and return 0."""
     folder = folder or program_dir()
     try:
-        pack = load_pack(folder)
+        pack = load_all(folder)
     except PackError as error:
         for line in error.errors:
             print(line, file=sys.stderr)

@@ -12,9 +12,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from functools import cache
 from pathlib import Path
+from typing import TypeVar, cast
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 PROGRAM_FILE = "program.yml"
@@ -58,7 +59,7 @@ class Pack:
 
 # Each field's check: a predicate and what is expected, for the error message.
 Check = tuple[Callable[[object], bool], str]
-_TEXT: Check = (lambda v: isinstance(v, str) and v.strip() == v and v != "", "a non-empty text")
+TEXT: Check = (lambda v: isinstance(v, str) and v.strip() == v and v != "", "a non-empty text")
 _IDENTITY_CHECKS: dict[str, Check] = {
     "website": (
         lambda v: isinstance(v, str) and re.fullmatch(r"https?://[^\s/]+(/\S*)?", v) is not None,
@@ -83,18 +84,55 @@ _PACK_CHECKS: dict[str, Check] = {
 }
 
 
-class _Reader:
-    """Walks the composed YAML (nodes keep their line) and gathers every error."""
+class Reader:
+    """Walks one composed YAML file of the pack (nodes keep their line) and gathers every error.
 
-    def __init__(self, file: Path, shown: str) -> None:
+    Each section's module (`bot/pack/territory.py`, …) opens its file with `Reader.open`,
+    reads its nodes with `mapping`, `sequence`, `section` and `value`, then calls `done()`,
+    which raises one `PackError` listing every problem in the file's order.
+    """
+
+    def __init__(self, file: Path, shown: str | None = None) -> None:
         self.file = file
-        self.shown = shown
+        self.shown = shown if shown is not None else _shown(file)
         self.errors: list[tuple[int, str]] = []
         self.keys: dict[str, Node] = {}  # each section's key node: where « missing » points
+
+    @classmethod
+    def open(cls, folder: Path, name: str) -> tuple[Reader, Node | None]:
+        """The reader of `folder/name` and its root node (None for an empty file, which is
+        reported). An unreadable file or broken YAML raises `PackError` at once."""
+        file = folder / name
+        reader = cls(file)
+        try:
+            text = file.read_text(encoding="utf-8")
+        except OSError as error:
+            raise PackError(
+                [f"{reader.shown}:1: cannot read the file ({error.strerror})"]
+            ) from error
+        try:
+            root = yaml.compose(text, Loader=yaml.SafeLoader)
+        except yaml.MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark
+            line = mark.line + 1 if mark else 1
+            raise PackError([f"{reader.shown}:{line}: not valid YAML: {error.problem}"]) from error
+        if root is None:
+            reader.error(None, name, "the file is empty")
+        return reader, root
 
     def error(self, node: Node | None, path: str, text: str) -> None:
         line = node.start_mark.line + 1 if node is not None else 1
         self.errors.append((line, f"{self.shown}:{line}: {path}: {text}"))
+
+    def done(self) -> None:
+        """Raise the errors found so far, in the file's order, as one `PackError`."""
+        if self.errors:
+            raise PackError([text for _, text in sorted(self.errors, key=lambda e: e[0])])
+
+    @staticmethod
+    def value(node: Node) -> object:
+        """The plain Python value of a node (a text, a number, a list, a mapping)."""
+        return yaml.safe_load(yaml.serialize(node))
 
     def mapping(self, node: Node | None, path: str, parent: Node | None) -> dict[str, Node]:
         if node is None:
@@ -112,6 +150,25 @@ class _Reader:
             self.keys.setdefault(f"{path}.{name}" if path else name, key)
         return found
 
+    def sequence(self, node: Node | None, path: str, parent: Node | None) -> list[Node]:
+        if node is None:
+            self.error(parent, path, "missing")
+            return []
+        if not isinstance(node, SequenceNode):
+            self.error(node, path, "should be a list")
+            return []
+        return list(node.value)
+
+    def check(self, node: Node, path: str, check: Check) -> object | None:
+        """The node's value when `check` accepts it, else None with the error noted."""
+        predicate, expected = check
+        value = self.value(node) if isinstance(node, ScalarNode) else None
+        if not predicate(value):
+            shown = repr(value) if value is not None else "not a single value"
+            self.error(node, path, f"should be {expected}, got {shown}")
+            return None
+        return value
+
     def section(
         self, parent: Node | None, mapping: dict[str, Node], path: str, checks: Mapping[str, Check]
     ) -> dict[str, object]:
@@ -124,59 +181,39 @@ class _Reader:
                     mapping[name], f"{path}.{name}", f"unknown key (known: {', '.join(checks)})"
                 )
         for name, check in checks.items():
-            predicate, expected = check
             node = mapping.get(name)
             if node is None:
-                self.error(parent, f"{path}.{name}", f"missing ({expected})")
+                self.error(parent, f"{path}.{name}", f"missing ({check[1]})")
                 continue
-            value = yaml.safe_load(yaml.serialize(node)) if isinstance(node, ScalarNode) else None
-            if not predicate(value):
-                shown = repr(value) if value is not None else "not a single value"
-                self.error(node, f"{path}.{name}", f"should be {expected}, got {shown}")
-                continue
-            values[name] = value
+            value = self.check(node, f"{path}.{name}", check)
+            if value is not None:
+                values[name] = value
         return values
 
 
 def load_pack(folder: Path | str) -> Pack:
-    """The pack in `folder`, validated; raises `PackError` listing every problem."""
+    """The pack's `program.yml` in `folder`, validated; raises `PackError` listing every problem.
+    (`bot.pack.check.load_all` validates every file of the pack.)"""
     folder = Path(folder)
-    file = folder / PROGRAM_FILE
-    shown = _shown(file)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except OSError as error:
-        raise PackError([f"{shown}:1: cannot read the file ({error.strerror})"]) from error
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else 1
-        raise PackError([f"{shown}:{line}: not valid YAML: {error.problem}"]) from error
-    reader = _Reader(file, shown)
+    reader, root = Reader.open(folder, PROGRAM_FILE)
     top = reader.mapping(root, "", None) if root is not None else {}
-    if root is None:
-        reader.error(None, "pack", "the file is empty")
-    else:
-        for name in top:
-            if name not in {"pack", "identity"}:
-                reader.error(top[name], name, "unknown section (known: pack, identity)")
+    for name in top:
+        if name not in {"pack", "identity"}:
+            reader.error(top[name], name, "unknown section (known: pack, identity)")
     about = reader.section(
         reader.keys.get("pack", root),
-        reader.mapping(top.get("pack"), "pack", root),
+        reader.mapping(top.get("pack"), "pack", root) if root is not None else {},
         "pack",
         _PACK_CHECKS,
     )
-    identity_checks = {f.name: _IDENTITY_CHECKS.get(f.name, _TEXT) for f in fields(Identity)}
-    identity_node = top.get("identity")
+    identity_checks = {f.name: _IDENTITY_CHECKS.get(f.name, TEXT) for f in fields(Identity)}
     identity = reader.section(
         reader.keys.get("identity", root),
-        reader.mapping(identity_node, "identity", root),
+        reader.mapping(top.get("identity"), "identity", root) if root is not None else {},
         "identity",
         identity_checks,
     )
-    if reader.errors:  # in the file's order
-        raise PackError([text for _, text in sorted(reader.errors, key=lambda e: e[0])])
+    reader.done()
     return Pack(
         name=str(about["name"]),
         version=int(about["version"]),  # type: ignore[call-overload]
@@ -200,11 +237,22 @@ def program_dir() -> Path:
     return Path(raw) if raw else ROOT / "program"
 
 
+T = TypeVar("T")
+
+
 @cache
-def _cached(folder: Path) -> Pack:
-    return load_pack(folder)
+def _loaded(load: Callable[[Path], T], folder: Path) -> T:
+    return load(folder)
+
+
+def in_current_pack(load: Callable[[Path], T]) -> T:
+    """What `load` reads from the pack `PROGRAM_DIR` names, read once per process and folder.
+
+    Read at call time, never at import: a test moves `PROGRAM_DIR` to another pack and the
+    same code follows it."""
+    return cast(T, _loaded(load, program_dir().resolve()))
 
 
 def current_pack() -> Pack:
-    """The pack of the folder the settings name, loaded once per process."""
-    return _cached(program_dir().resolve())
+    """The pack of the folder the settings name (its `program.yml`)."""
+    return in_current_pack(load_pack)

@@ -3,7 +3,6 @@ identity fact of the pack is written in the code."""
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ import pytest
 from bot.cli import main as cli_main
 from bot.pack import PackError, current_pack, load_pack
 from bot.settings import ROOT
+from tests.pack_literals import strings
 
 REAL = (ROOT / "program" / "program.yml").read_text(encoding="utf-8")
 
@@ -103,17 +103,6 @@ PENDING = {
     ("bot/territory.py", "Ville de Québec"): "a place of the territory (territory slice)",
     ("bot/analytics.py", "Ville de Québec"): "a table title naming the territory's city",
 }
-CODE = ("bot", "actions", "rasa_components")
-
-
-def _docstrings(tree: ast.AST) -> set[int]:
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
-            body = node.body
-            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-                found.add(id(body[0].value))
-    return found
 
 
 def test_no_identity_fact_in_code() -> None:
@@ -129,19 +118,11 @@ def test_no_identity_fact_in_code() -> None:
     }
     prefix = identity.reference_prefix
     found = []
-    for folder in CODE:
-        for file in sorted((ROOT / folder).rglob("*.py")):
-            shown = str(file.relative_to(ROOT))
-            tree = ast.parse(file.read_text(encoding="utf-8"))
-            docstrings = _docstrings(tree)
-            for node in ast.walk(tree):
-                if not isinstance(node, ast.Constant) or not isinstance(node.value, str):
-                    continue
-                if id(node) in docstrings:
-                    continue
-                for value in values:
-                    if value in node.value and (shown, value) not in PENDING:
-                        found.append(f"{shown}:{node.lineno}: {value!r} in {node.value!r}")
-                if prefix in node.value or f"{prefix.rstrip('-')}\\s" in node.value:
-                    found.append(f"{shown}:{node.lineno}: {prefix!r} in {node.value!r}")
+    for literal in strings():
+        text = str(literal.value)
+        for value in values:
+            if value in text and (literal.file, value) not in PENDING:
+                found.append(f"{literal}: holds {value!r}")
+        if prefix in text or f"{prefix.rstrip('-')}\\s" in text:
+            found.append(f"{literal}: holds {prefix!r}")
     assert not found, "identity facts of program/program.yml written in code:\n" + "\n".join(found)
