@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import socket
 import ssl
@@ -23,6 +22,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import create_engine, text
 
+from bot.learning.chat import post as chat_post
 from bot.learning.responses import Responses as Responses  # re-exported for the tests
 from bot.settings import ROOT, Settings, load_settings
 from bot.stack import Stack
@@ -146,25 +146,8 @@ UNVERIFIED = ssl._create_unverified_context()
 def post(
     url: str, body: bytes | str | dict[str, Any], headers: dict[str, str] | None = None
 ) -> tuple[int, Any]:
-    """POST `body` (JSON-encoded when not already bytes or text); return status and JSON reply.
-    Over HTTPS, the tests' self-signed certificate is accepted."""
-    data = (
-        body if isinstance(body, bytes) else (body if isinstance(body, str) else json.dumps(body))
-    )
-    raw = data.encode() if isinstance(data, str) else data
-    request = urllib.request.Request(
-        url, data=raw, headers={"Content-Type": "application/json", **(headers or {})}
-    )
-    context = UNVERIFIED if url.startswith("https:") else None
-    try:
-        with urllib.request.urlopen(request, timeout=60, context=context) as reply:
-            return reply.status, json.loads(reply.read() or b"null")
-    except urllib.error.HTTPError as error:
-        text = error.read()
-        try:
-            return error.code, json.loads(text)
-        except ValueError:
-            return error.code, text.decode(errors="replace")
+    """`bot.learning.chat.post`, accepting the tests' self-signed certificate over HTTPS."""
+    return chat_post(url, body, headers, UNVERIFIED if url.startswith("https:") else None)
 
 
 @pytest.fixture(scope="session")

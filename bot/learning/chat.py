@@ -6,6 +6,7 @@ the booking turns, the simulated merchants) and by the end-to-end tests."""
 from __future__ import annotations
 
 import json
+import ssl
 import urllib.error
 import urllib.request
 import uuid
@@ -50,13 +51,21 @@ DIAGNOSTIC = {
 }
 
 
-def post(url: str, body: dict[str, Any]) -> tuple[int, Any]:
-    """POST `body` as JSON; the status and the JSON reply (an error's too)."""
+def post(
+    url: str,
+    body: bytes | str | dict[str, Any],
+    headers: dict[str, str] | None = None,
+    context: ssl.SSLContext | None = None,
+) -> tuple[int, Any]:
+    """POST `body` (JSON-encoded unless already bytes or text); the status and the JSON reply
+    (an error's too, or its text when it is not JSON)."""
+    data = body if isinstance(body, bytes | str) else json.dumps(body)
+    raw = data.encode() if isinstance(data, str) else data
     request = urllib.request.Request(
-        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+        url, data=raw, headers={"Content-Type": "application/json", **(headers or {})}
     )
     try:
-        with urllib.request.urlopen(request, timeout=60) as reply:
+        with urllib.request.urlopen(request, timeout=60, context=context) as reply:
             return reply.status, json.loads(reply.read() or b"null")
     except urllib.error.HTTPError as error:
         text = error.read()

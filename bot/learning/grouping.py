@@ -41,16 +41,28 @@ class Leader:
     intent: str | None
 
 
-def group_for(text: str, intent: str | None, leaders: Iterable[Leader]) -> int | None:
-    """The group a message joins (the most similar one), or None: it starts its own."""
-    folded = fold(text)
-    best, best_score = None, 0.0
-    for leader in leaders:
-        if leader.folded == folded:
-            return leader.group_id
-        if leader.intent != intent:
-            continue
-        score = similarity(folded, leader.folded)
-        if score >= SIMILAR and score > best_score:
-            best, best_score = leader.group_id, score
-    return best
+class Leaders:
+    """The groups' leaders indexed for `group_for`: by folded text (the same text joins whatever
+    its intent) and by suggested intent (only those are compared), in the order they came."""
+
+    def __init__(self, leaders: Iterable[Leader] = ()) -> None:
+        self.by_text: dict[str, int] = {}
+        self.by_intent: dict[str | None, list[Leader]] = {}
+        for leader in leaders:
+            self.add(leader)
+
+    def add(self, leader: Leader) -> None:
+        self.by_text.setdefault(leader.folded, leader.group_id)
+        self.by_intent.setdefault(leader.intent, []).append(leader)
+
+    def group_for(self, text: str, intent: str | None) -> int | None:
+        """The group a message joins (the most similar one), or None: it starts its own."""
+        folded = fold(text)
+        if folded in self.by_text:
+            return self.by_text[folded]
+        best, best_score = None, 0.0
+        for leader in self.by_intent.get(intent, ()):
+            score = similarity(folded, leader.folded)
+            if score >= SIMILAR and score > best_score:
+                best, best_score = leader.group_id, score
+        return best

@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import Engine, bindparam, delete, select, text, update
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.learning.examples import check_not_in_test_sets
-from bot.learning.grouping import Leader, group_for
+from bot.learning.grouping import Leader, Leaders
 from bot.learning.intents import intent_labels, label_of
 from bot.learning.masking import mask, names_of
 from bot.learning.missed import Missed, missed_messages, slots_of
@@ -59,6 +59,9 @@ OWN_PROPOSAL = "Vous avez proposé cette étiquette : une autre personne doit l'
 # --- the scanning job --------------------------------------------------------------------
 
 
+BATCH = 200  # conversations read per query by the scan
+
+
 def _tracker_rows(tracker_url: str, query: str, **values: Any) -> list[Any]:
     try:
         with tracker_engine(tracker_url).connect() as connection:
@@ -69,10 +72,18 @@ def _tracker_rows(tracker_url: str, query: str, **values: Any) -> list[Any]:
 
 def conversation_events(tracker_url: str, sender: str) -> list[tuple[int, dict[str, Any]]]:
     """A conversation's events, oldest first, as (id, decoded event)."""
-    rows = _tracker_rows(
-        tracker_url, "SELECT id, data FROM events WHERE sender_id = :s ORDER BY id", s=sender
-    )
-    return [(int(row_id), json.loads(data)) for row_id, data in rows]
+    return _events_of(tracker_engine(tracker_url), [sender]).get(sender, [])
+
+
+def _events_of(engine: Engine, senders: list[str]) -> dict[str, list[tuple[int, dict[str, Any]]]]:
+    """The events of these conversations, each oldest first, in one query."""
+    query = text("SELECT sender_id, id, data FROM events WHERE sender_id IN :senders ORDER BY id")
+    query = query.bindparams(bindparam("senders", expanding=True))
+    found: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    with engine.connect() as connection:
+        for sender, row_id, data in connection.execute(query, {"senders": senders}):
+            found.setdefault(sender, []).append((int(row_id), json.loads(data)))
+    return found
 
 
 def _masked(found: Missed, values: dict[str, str]) -> tuple[str, str]:
@@ -84,7 +95,8 @@ def _masked(found: Missed, values: dict[str, str]) -> tuple[str, str]:
 
 def scan(sessions: sessionmaker[Session], tracker_url: str) -> int:
     """Store the missed messages of the conversations with events since the watermark (masked,
-    grouped); return how many were new. Conversations waiting for their erasure are skipped."""
+    grouped); return how many were new. Conversations waiting for their erasure are skipped.
+    Conversations are read `BATCH` at a time, each batch in a few queries."""
     top = _tracker_rows(tracker_url, "SELECT max(id) FROM events")
     if not top or top[0][0] is None:
         return 0
@@ -105,68 +117,102 @@ def scan(sessions: sessionmaker[Session], tracker_url: str) -> int:
         erasing = set(
             session.scalars(select(TrackerErasure.sender_id).where(TrackerErasure.scrub.is_(None)))
         )
+        read = sorted(
+            sender
+            for (sender,) in senders
+            if not sender.startswith(ANONYMOUS) and sender not in erasing
+        )
         leaders = _leaders(session)
-        for (sender,) in sorted(senders):
-            if sender.startswith(ANONYMOUS) or sender in erasing:
-                continue
-            stored += _store_conversation(session, sender, tracker_url, leaders)
+        engine = tracker_engine(tracker_url)
+        for start in range(0, len(read), BATCH):
+            batch = read[start : start + BATCH]
+            stored += _store_batch(session, batch, _events_of(engine, batch), leaders)
         mark.event_id = top_id
     return stored
 
 
-def _leaders(session: Session) -> dict[int, Leader]:
+def _leaders(session: Session) -> Leaders:
     """Each group's first message (what a new message is compared with)."""
     firsts = (
         select(MissedMessage.group_id, MissedMessage.folded, MissedMessage.intent)
         .order_by(MissedMessage.id)
     )  # fmt: skip
-    leaders: dict[int, Leader] = {}
+    leaders = Leaders()
+    seen: set[int] = set()
     for group_id, folded, intent in session.execute(firsts):
-        leaders.setdefault(group_id, Leader(group_id, folded, intent))
+        if group_id not in seen:
+            seen.add(group_id)
+            leaders.add(Leader(group_id, folded, intent))
     return leaders
 
 
-def _given_in_the_widget(session: Session, sender: str) -> list[tuple[str, Any]]:
-    """The name, e-mail and phone given in the conversation's « Parler à une personne » (a
+def _given_in_the_widget(session: Session, senders: list[str]) -> dict[str, list[tuple[str, Any]]]:
+    """The name, e-mail and phone given in each conversation's « Parler à une personne » (a
     callback request or a live chat), as the slots they would be."""
-    given: list[tuple[str, Any]] = []
+    given: dict[str, list[tuple[str, Any]]] = {}
     for table in (CallbackRequest, LiveChat):
-        query = select(table.name, table.email, table.phone).where(table.conversation_id == sender)
-        for name, email, phone in session.execute(query):
-            given += [("contact_name", name), ("email", email), ("phone", phone)]
+        query = select(table.conversation_id, table.name, table.email, table.phone).where(
+            table.conversation_id.in_(senders)
+        )
+        for sender, name, email, phone in session.execute(query):
+            given.setdefault(sender, []).extend(
+                [("contact_name", name), ("email", email), ("phone", phone)]
+            )
     return given
 
 
-def _store_conversation(
-    session: Session, sender: str, tracker_url: str, leaders: dict[int, Leader]
+def _store_batch(
+    session: Session,
+    senders: list[str],
+    events: dict[str, list[tuple[int, dict[str, Any]]]],
+    leaders: Leaders,
 ) -> int:
-    events = conversation_events(tracker_url, sender)
-    values = names_of([*slots_of(events), *_given_in_the_widget(session, sender)])
-    known = {
+    given = _given_in_the_widget(session, senders)
+    known: dict[int, MissedMessage] = {
         row.event_id: row
-        for row in session.scalars(select(MissedMessage).where(MissedMessage.sender_id == sender))
+        for row in session.scalars(
+            select(MissedMessage).where(MissedMessage.sender_id.in_(senders))
+        )
     }
+    found = [
+        (sender, each)
+        for sender in senders
+        for each in missed_messages(sender, events.get(sender, []))
+    ]
+    unknown = [each.event_id for _, each in found if each.event_id not in known]
+    stored_before = (
+        set(  # stored already, their conversation's link since cleared by an erasure
+            session.scalars(
+                select(MissedMessage.event_id).where(MissedMessage.event_id.in_(unknown))
+            )
+        )
+        if unknown
+        else set()
+    )
+    values_of: dict[str, dict[str, str]] = {}
     new = 0
-    for found in missed_messages(sender, events):
-        masked, folded = _masked(found, values)
-        row = known.get(found.event_id)
+    for sender, each in found:
+        if sender not in values_of:
+            values_of[sender] = names_of([*slots_of(events[sender]), *given.get(sender, [])])
+        masked, folded = _masked(each, values_of[sender])
+        row = known.get(each.event_id)
         if row is not None:
             if row.status == NEW and row.text != masked:  # a name given since: masked too
                 row.text, row.folded = masked, folded
             continue
-        if session.scalar(select(MissedMessage.id).where(MissedMessage.event_id == found.event_id)):
-            continue  # stored already, its conversation's link since cleared by an erasure
+        if each.event_id in stored_before:
+            continue
         row = MissedMessage(
-            event_id=found.event_id, sender_id=sender, text=masked, folded=folded,
-            reason=found.reason, question=found.question, intent=found.intent,
-            confidence=found.confidence, said_at=found.at, group_id=0,
+            event_id=each.event_id, sender_id=sender, text=masked, folded=folded,
+            reason=each.reason, question=each.question, intent=each.intent,
+            confidence=each.confidence, said_at=each.at, group_id=0,
         )  # fmt: skip
         session.add(row)
         session.flush()
-        group = group_for(masked, found.intent, leaders.values())
+        group = leaders.group_for(masked, each.intent)
         row.group_id = row.id if group is None else group
         if group is None:
-            leaders[row.id] = Leader(row.id, folded, found.intent)
+            leaders.add(Leader(row.id, folded, each.intent))
         new += 1
     return new
 
