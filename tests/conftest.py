@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import socket
 import ssl
@@ -62,7 +63,9 @@ def postgres_url() -> Iterator[str]:
         yield url
 
 
-REDIS_TEST_URL = "redis://127.0.0.1:6379/15"  # the real Redis server, a database of its own
+# The real Redis server, a database of its own per parallel worker (`pytest -n 2`: 15 and 14).
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+REDIS_TEST_URL = f"redis://127.0.0.1:6379/{15 - _WORKER}"
 
 
 @pytest.fixture
@@ -79,6 +82,19 @@ def redis_url() -> Iterator[str]:
 
 # Figures measured by the tests, printed at the end of the run (see pytest_terminal_summary).
 FIGURES: dict[str, str] = {}
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """A parallel worker hands its figures to the main process (pytest-xdist)."""
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        output["figures"] = json.dumps(FIGURES)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """The main process gathers the figures of a parallel worker that finished."""
+    FIGURES.update(json.loads(getattr(node, "workeroutput", {}).get("figures", "{}")))
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
