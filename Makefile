@@ -9,10 +9,14 @@ UV := $(VENV)/tools/bin/uv
 RASA := $(VENV)/rasa/bin/rasa
 APP_PY := $(VENV)/app/bin/python
 MODEL := models/numeriqc.tar.gz
-TRAINING_INPUTS := config.yml $(shell find domain data -name "*.yml" 2>/dev/null) \
-	$(wildcard rasa_components/*.py) bot/territory.py bot/text.py
+# The program pack (program/, or PROGRAM_DIR) is an input: a changed response retrains.
+PACK := $(or $(PROGRAM_DIR),program)
+TRAINING_INPUTS := config.yml $(shell find domain data $(PACK) -type f 2>/dev/null) \
+	$(wildcard rasa_components/*.py bot/pack/*.py) bot/territory.py bot/text.py
+# The domain Rasa trains with: domain/ and the pack's responses (bot/pack/training.py).
+COMPOSE := $(APP_PY) -m bot.pack.training compose
 
-.PHONY: help install assets run run-production test test-any-date lint validate train crossval bench lock clean
+.PHONY: help install assets run run-production test test-any-date lint validate train pack-model crossval bench lock clean
 
 help:
 	@echo "make run    - install if needed, train if data changed, start bot + actions + web page"
@@ -51,13 +55,24 @@ lock: | $(UV)
 	    --python-platform x86_64-unknown-linux-gnu requirements/$$env.in -o requirements/$$env.lock; \
 	done
 
-validate: $(VENV)/rasa/.installed
-	$(RASA) data validate --fail-on-warning --config config.yml --domain domain --data data
+validate: $(VENV)/rasa/.installed $(VENV)/app/.installed
+	domain=$$($(COMPOSE)) && \
+	$(RASA) data validate --fail-on-warning --config config.yml --domain $$domain --data data
 
-$(MODEL): $(TRAINING_INPUTS) | $(VENV)/rasa/.installed
+$(MODEL): $(TRAINING_INPUTS) | $(VENV)/rasa/.installed $(VENV)/app/.installed
 	$(MAKE) validate
-	$(RASA) train --config config.yml --domain domain --data data --out models --fixed-model-name numeriqc
+	domain=$$($(COMPOSE)) && \
+	$(RASA) train --config config.yml --domain $$domain --data data --out models --fixed-model-name numeriqc
 	@touch $@
+
+# A model trained from another pack, beside its composed domain, named after the pack:
+# make pack-model PACK_DIR=tests/packs/fictional → var/build/cap-numerique-3/cap-numerique.tar.gz
+pack-model: | $(VENV)/rasa/.installed $(VENV)/app/.installed
+	@[ -n "$(PACK_DIR)" ] || { echo "usage: make pack-model PACK_DIR=path/to/pack"; exit 1; }
+	domain=$$($(COMPOSE) $(PACK_DIR)) && name=$$($(APP_PY) -m bot.pack.training name $(PACK_DIR)) && \
+	PROGRAM_DIR=$(PACK_DIR) flock /tmp/numeriqc-train.lock $(RASA) train --config config.yml \
+	  --domain $$domain --data data \
+	  --out $$(dirname $$domain) --fixed-model-name $$name
 
 train: $(MODEL)
 
@@ -78,11 +93,17 @@ lint: $(VENV)/app/.installed
 	$(VENV)/app/bin/ruff format --check bot actions rasa_components migrations tests bench
 	$(VENV)/app/bin/mypy
 
+# The suites that start the product (Rasa, the web app) run one at a time; every other folder of
+# tests/ runs on both cores (pytest-xdist).
+STACKS := tests/model/ tests/e2e/ tests/simulation/ tests/production/
+ALONE := $(filter-out $(STACKS) tests/__pycache__/,$(sort $(wildcard tests/*/)))
+
 test: install assets lint $(MODEL)
 	$(APP_PY) -m bot.cli program check
 	scripts/ensure-chromium
 	scripts/ensure-nginx
-	$(VENV)/app/bin/pytest
+	$(VENV)/app/bin/pytest -n 2 $(ALONE)
+	$(VENV)/app/bin/pytest $(STACKS)
 	$(MAKE) test-any-date
 
 # The suites that do not start the product, with the system clock 400 days ahead: no test
@@ -90,7 +111,7 @@ test: install assets lint $(MODEL)
 test-any-date: install assets
 	scripts/ensure-chromium
 	scripts/ensure-faketime
-	faketime -f '+400d' $(VENV)/app/bin/pytest -p no:cacheprovider tests/unit tests/storage tests/web tests/actions
+	faketime -f '+400d' $(VENV)/app/bin/pytest -n 2 -p no:cacheprovider tests/unit tests/storage tests/web tests/actions
 
 bench: install $(MODEL)
 	$(APP_PY) -m bench.run

@@ -17,11 +17,18 @@ from actions.forms import (
     stored,
 )
 from bot.diagnostic import profile, summary
-from bot.diagnostic_form import DIAGNOSTIC, QUESTIONS, take_turn, to_answers
+from bot.diagnostic_form import (
+    FIELD_TO_CORRECT,
+    QUESTIONS,
+    RECAP,
+    form,
+    take_turn,
+    to_answers,
+)
 from bot.forms import FAILURES
 from bot.storage.leads import save_diagnostic
 
-ASK_ACTIONS = ask_actions(DIAGNOSTIC)
+ASK_ACTIONS = ask_actions(form, (*(q for q in QUESTIONS if q != RECAP), FIELD_TO_CORRECT))
 
 
 def answers_of(tracker: Tracker) -> dict[str, Any]:
@@ -40,7 +47,7 @@ class ValidateDiagnosticForm(FormValidationAction):
         failures = int(tracker.get_slot(FAILURES) or 0)
         question = tracker.get_slot("requested_slot")
         turn = take_turn(answers_of(tracker), question, *latest_message(tracker), failures)
-        return apply_turn(dispatcher, tracker, turn, DIAGNOSTIC)
+        return apply_turn(dispatcher, tracker, turn, form())
 
 
 class ActionAskDiagSummaryConfirmed(Action):

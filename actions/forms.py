@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any, TypeVar
 
 from rasa_sdk import Action, Tracker
@@ -91,9 +92,10 @@ def ask(dispatcher: CollectingDispatcher, question: str, buttons: list[dict[str,
     dispatcher.utter_message(response=f"utter_ask_{question}", buttons=buttons)
 
 
-def ask_action(question: str, buttons: list[dict[str, str]] | None = None) -> type[Action]:
-    """`action_ask_<question>`: the question's domain response (with `buttons`), or nothing
-    after a failed answer (the form's re-ask in other words stands instead, `bot.forms`)."""
+def ask_action(question: str, buttons: Callable[[], list[dict[str, str]]] = list) -> type[Action]:
+    """`action_ask_<question>`: the question's domain response (with the `buttons()` of the
+    moment), or nothing after a failed answer (the form's re-ask in other words stands
+    instead, `bot.forms`)."""
 
     def name(self: Action) -> str:
         return f"action_ask_{question}"
@@ -102,15 +104,20 @@ def ask_action(question: str, buttons: list[dict[str, str]] | None = None) -> ty
         self: Action, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Any
     ) -> list[dict[str, Any]]:
         if not tracker.get_slot(FAILURES):
-            ask(dispatcher, question, buttons or [])
+            ask(dispatcher, question, buttons())
         return []
 
     return type(f"Ask_{question}", (Action,), {"name": name, "run": run})
 
 
-def ask_actions(form: Form) -> list[type[Action]]:
-    """One `ask_action` per question of `form`, with the form's buttons, and one for « what do
-    you want to correct? »."""
-    return [ask_action(q.name, form.buttons(q.name)) for q in form.questions] + [
-        ask_action(form.correct)
-    ]
+def ask_actions(form: Form | Callable[[], Form], names: Iterable[str] = ()) -> list[type[Action]]:
+    """One `ask_action` per question of `form`, with its buttons, and one for « what do you
+    want to correct? ». A form in the pack's words is given as the function that builds it (the
+    buttons are read at call time), with the names of its questions and its correction."""
+    if isinstance(form, Form):
+        return ask_actions(lambda: form, (*(q.name for q in form.questions), form.correct))
+    return [ask_action(name, partial(_buttons, form, name)) for name in names]
+
+
+def _buttons(form: Callable[[], Form], name: str) -> list[dict[str, str]]:
+    return form().buttons(name)

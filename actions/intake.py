@@ -25,7 +25,16 @@ from actions.forms import (
 from bot import consent
 from bot.eligibility import Outcome, decide, priority
 from bot.forms import FAILURES
-from bot.intake import INTAKE, LABELS, QUESTIONS, recap, take_turn, to_intake
+from bot.intake import (
+    CORRECT,
+    QUESTIONS,
+    RECAP,
+    intake_form,
+    labels,
+    recap,
+    take_turn,
+    to_intake,
+)
 from bot.notifications import NEW_LEAD, REVIEW_REQUESTED, tell_team
 from bot.settings import load_settings
 from bot.storage.leads import (
@@ -37,7 +46,7 @@ from bot.storage.leads import (
 )
 
 ANSWER_SLOTS = (*QUESTIONS, "postal_code", "sector_detail_given")
-ASK_ACTIONS = ask_actions(INTAKE)
+ASK_ACTIONS = ask_actions(intake_form, (*(q for q in QUESTIONS if q != RECAP), CORRECT))
 
 
 def answers_of(tracker: Tracker) -> dict[str, Any]:
@@ -75,7 +84,7 @@ class ValidateIntakeForm(FormValidationAction):
         failures = int(tracker.get_slot(FAILURES) or 0)
         question = tracker.get_slot("requested_slot")
         turn = take_turn(answers_of(tracker), question, *latest_message(tracker), failures)
-        return apply_turn(dispatcher, tracker, turn, INTAKE)
+        return apply_turn(dispatcher, tracker, turn, intake_form())
 
 
 class ActionAskRecapConfirmed(Action):
@@ -111,6 +120,7 @@ class ActionSubmitIntake(Action):
             return []  # paused: nothing is submitted
         intake = to_intake(answers)
         decision = decide(intake)
+        named = labels()
         submission = Submission(
             conversation_id=tracker.sender_id,
             intake=intake,
@@ -121,14 +131,14 @@ class ActionSubmitIntake(Action):
                 answers["phone"],
             ),
             consent=ConsentRecord(
-                consent.PURPOSE,
-                consent.WORDING_VERSION,
+                consent.current_version().purpose,
+                consent.current_version().version,
                 datetime.fromisoformat(tracker.get_slot("consent_at")),
             ),
             decision=decision,
             priority=priority(intake),
             answers={
-                LABELS[k]: str(v) for k, v in answers.items() if k in LABELS and v not in (None, "")
+                named[k]: str(v) for k, v in answers.items() if k in named and v not in (None, "")
             },
             sector_detail=answers.get("sector_detail"),
             association_name=answers.get("association_name"),

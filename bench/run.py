@@ -29,6 +29,7 @@ from typing import Any
 
 import aiohttp
 
+from bot.pack.training import compose
 from bot.settings import ROOT, Settings, load_settings
 from bot.stack import RASA_BIN, Stack, is_up, rasa_env
 
@@ -158,8 +159,9 @@ def timed(command: list[str], cwd: Path, env: dict[str, str]) -> float:
 
 def bench_ours(settings: Settings, conversations: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as out:
+        domain = compose(settings.program_dir, Path(out) / "domain")
         train_s = timed(
-            [str(RASA_BIN), "train", "--force", "--config", "config.yml", "--domain", "domain",
+            [str(RASA_BIN), "train", "--force", "--config", "config.yml", "--domain", str(domain),
              "--data", "data", "--out", out],
             ROOT, rasa_env(settings),
         )  # fmt: skip

@@ -22,7 +22,8 @@ from typing import Any
 
 from bot.attendance import BOOKED, CANCELLED, HELD, NO_SHOW
 from bot.eligibility import Outcome
-from bot.parsing import Sector
+from bot.pack.eligibility import current_eligibility
+from bot.pack.territory import current_territory
 from bot.scheduling import TIMEZONE
 from bot.territory import located
 from bot.workspace import COACHING, DONE
@@ -196,7 +197,10 @@ def compute(
                 count(lead.created_at, stage)
 
     sectors = _by_group((lead.sector, lead) for lead in leads)
-    ordered = {s.value: sectors.pop(s.value, [0] * len(BY_GROUP)) for s in Sector}
+    ordered = {
+        s.label: sectors.pop(s.label, [0] * len(BY_GROUP))
+        for s in current_eligibility().every_sector
+    }
     refused = [lead for lead in leads if lead.outcome == Outcome.NOT_ELIGIBLE.value]
     reasons: Counter[str] = Counter()
     reviews: Counter[str] = Counter()
@@ -227,8 +231,9 @@ def compute(
               _rows({**ordered, **sectors})),
         Table("territoires", "Pistes par municipalité (celle nommée, sinon celle du code postal)",
               "horizontal", "Municipalité", BY_GROUP, _rows(_territories(leads, 0))),
-        Table("quartiers", "Pistes de la Ville de Québec par quartier (nommé, sinon RTA du code "
-              "postal)", "horizontal", "Quartier", BY_GROUP, _rows(_territories(leads, 1))),
+        Table("quartiers", f"Pistes de {current_territory().city.name} par quartier (nommé, "
+              "sinon RTA du code postal)", "horizontal", "Quartier", BY_GROUP,
+              _rows(_territories(leads, 1))),
         Table("refus", f"Motifs de refus ({len(refused)} pistes non admissibles)", "horizontal",
               "Motif", ("Pistes", "Révision demandée"),
               tuple((r, (n, reviews[r])) for r, n in reasons.most_common())),

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import Clock
 from bot.mail import MailSettings, mail_settings, message, send
 from bot.notifications import CALLBACK_REQUESTED, Team, notify_team, team_for
-from bot.pack import current_pack
+from bot.pack import identity
+from bot.pack.emails import email, part
 from bot.scheduling import TIMEZONE
 from bot.scheduling.assignment import choose_slot
 from bot.scheduling.config import Advisor, Availability, load_availability
@@ -41,9 +42,6 @@ from bot.throttle import (
     Throttle,
     process_store,
 )
-
-IDENTITY = current_pack().identity
-BRAND = IDENTITY.brand  # as written in e-mails and invitations
 
 log = logging.getLogger(__name__)
 __all__ = ["AlreadyBooked", "Appointment", "Scheduler", "SlotTaken", "UnknownBooking"]
@@ -312,11 +310,8 @@ class Scheduler:
         calendar cancellation with the date and reference only (nothing that names the
         merchant); the merchant learns it from the erasure's confirmation (`bot.privacy`)."""
         appointment = self._appointment(bookings.cancel(self.sessions, reference))
-        subject = f"Rencontre annulée : {appointment.when}"
-        body = (
-            f"{subject}\nNuméro de réservation : {appointment.reference}\n"
-            "Le commerçant a demandé l'effacement de ses renseignements : son dossier n'existe "
-            "plus.\n"
+        subject, body = email(
+            "advisor_session_erased", when=appointment.when, reference=appointment.reference
         )
         ics = self._ics(appointment, None, cancelled=True)
         self._mail(appointment.advisor.email, subject, body, ics, "CANCEL")
@@ -354,15 +349,17 @@ class Scheduler:
     def _ics(self, appointment: Appointment, lead: LeadCard | None, cancelled: bool) -> bytes:
         attendees = [appointment.advisor.email] + ([lead.email] if lead else [])
         return invitation(
-            uid=f"{appointment.reference}@{IDENTITY.calendar_domain}",
+            uid=f"{appointment.reference}@{identity().calendar_domain}",
             sequence=appointment.sequence,
             starts_at=appointment.starts_at,
             ends_at=appointment.ends_at,
-            summary=f"Rencontre {BRAND}" + (f" — {lead.business}" if lead else ""),
+            summary=part("invitation_summary", business=lead.business)
+            if lead
+            else part("invitation_summary_unknown"),
             location=appointment.advisor.where
             if appointment.advisor.address
             else f"{appointment.advisor.mode} : {appointment.advisor.place}",
-            description=f"Numéro de réservation : {appointment.reference}",
+            description=part("invitation_description", reference=appointment.reference),
             organizer_email=parseaddr(self.mail.sender)[1],
             attendee_emails=attendees,
             stamped_at=self.now(),
@@ -402,80 +399,81 @@ class Scheduler:
     def _merchant_mail(
         self, appointment: Appointment, lead: LeadCard, change: str, was: str = "", reason: str = ""
     ) -> tuple[str, str]:
-        details = (
-            f"Date : {appointment.when}\n"
-            f"Durée : {self.availability.session_minutes} minutes\n"
-            f"Avec : {appointment.advisor.name}\n"
-            f"Mode : {appointment.advisor.mode}\n"
-            f"Lieu : {appointment.advisor.where}\n"
-            f"Numéro de réservation : {appointment.reference}\n"
-        )
-        how_to_change = (
-            "Pour déplacer ou annuler la rencontre, écrivez « déplacer mon rendez-vous » ou "
-            f"« annuler mon rendez-vous » dans le clavardage du site {self.website}, avec votre "
-            "numéro de réservation.\n"
-        )
-        why = f"Motif : {one_line(reason)}\n\n" if reason else ""
+        advisor = appointment.advisor
+        why = part("reason", reason=one_line(reason)) + "\n\n" if reason else ""
         if change == "cancelled":
-            subject = f"Rencontre annulée : {appointment.when}"
-            text = (
-                f"Votre rencontre {appointment.when} est annulée.\n\n{why}Pour en choisir une "
-                f"autre, écrivez « prendre rendez-vous » dans le clavardage du site "
-                f"{self.website}.\n"
+            return email(
+                "session_cancelled",
+                contact=lead.contact,
+                when=appointment.when,
+                why=why,
+                website=self.website,
             )
-        elif change == "moved":
-            subject = f"Rencontre déplacée : {appointment.when}"
-            moved = (
-                f"Votre rencontre prévue {was} est déplacée."
-                if was
-                else "Votre rencontre est déplacée."
+        details = part(
+            "session_details",
+            when=appointment.when,
+            minutes=self.availability.session_minutes,
+            advisor=advisor.name,
+            mode=advisor.mode,
+            place=advisor.where,
+            reference=appointment.reference,
+        )
+        how_to_change = part("how_to_change", website=self.website)
+        if change == "moved":
+            return email(
+                "session_moved",
+                contact=lead.contact,
+                when=appointment.when,
+                was=was,
+                why=why,
+                details=details,
+                how_to_change=how_to_change,
             )
-            text = f"{moved}\n\n{why}{details}\n{how_to_change}"
-        else:
-            subject = f"Votre rencontre {BRAND} : {appointment.when}"
-            text = (
-                f"Votre rencontre est confirmée.\n\n{details}\n"
-                "L'invitation est jointe : ouvrez-la pour l'ajouter à votre calendrier.\n"
-                f"{how_to_change}"
-            )
-        return subject, f"Bonjour {lead.contact},\n\n{text}\nL'équipe de {BRAND}\n"
+        return email(
+            "session_booked",
+            contact=lead.contact,
+            when=appointment.when,
+            details=details,
+            how_to_change=how_to_change,
+        )
 
     def _advisor_mail(
         self, appointment: Appointment, lead: LeadCard | None, change: str
     ) -> tuple[str, str]:
-        business = lead.business if lead else "commerce inconnu"
-        title = {"cancelled": "Rencontre annulée", "moved": "Rencontre déplacée"}.get(
-            change, "Nouvelle rencontre"
+        name = {"cancelled": "advisor_session_cancelled", "moved": "advisor_session_moved"}
+        subject, body = email(
+            name.get(change, "advisor_session_booked"),
+            business=lead.business if lead else part("unknown_business"),
+            when=appointment.when,
+            mode=appointment.advisor.mode,
+            place=appointment.advisor.where,
+            reference=appointment.reference,
         )
-        lines = [
-            f"{title} : {business}, {appointment.when}",
-            f"Mode : {appointment.advisor.mode} ({appointment.advisor.where})",
-            f"Numéro de réservation : {appointment.reference}",
-        ]
         if lead is not None and change != "cancelled":
-            lines += [
-                "",
-                f"Contact : {lead.contact}" + (f" ({lead.role})" if lead.role else ""),
-                f"Courriel : {lead.email}",
-                f"Téléphone : {phone_for_people(lead.phone)}",
-                f"Décision : {lead.outcome or 'inconnue'}, priorité {lead.score or 0}/100",
-                "",
-                lead.brief or "Diagnostic non rempli.",
-            ]
-        return f"{title} : {business}, {appointment.when}", "\n".join(lines) + "\n"
+            about = part(
+                "advisor_lead",
+                contact=lead.contact + (f" ({lead.role})" if lead.role else ""),
+                email=lead.email,
+                phone=phone_for_people(lead.phone),
+                decision=lead.outcome or part("unknown_decision"),
+                score=lead.score or 0,
+                brief=lead.brief or part("no_brief"),
+            )
+            body += f"\n{about}\n"
+        return subject, body
 
     def _reminder(self, appointment: Appointment, lead: LeadCard) -> tuple[str, str]:
-        subject = f"Rappel : votre rencontre {BRAND} demain à {french_time(appointment.starts_at)}"
-        body = (
-            f"Bonjour {lead.contact},\n\n"
-            f"Petit rappel : votre rencontre est demain, {appointment.when}, avec "
-            f"{appointment.advisor.name}, {appointment.advisor.mode} "
-            f"({appointment.advisor.where}).\n"
-            f"Numéro de réservation : {appointment.reference}\n\n"
-            f"Un empêchement? Écrivez « déplacer mon rendez-vous » dans le clavardage du site "
-            f"{self.website}.\n\nL'équipe de {BRAND}\n"
+        return email(
+            "session_reminder",
+            contact=lead.contact,
+            when=appointment.when,
+            time=french_time(appointment.starts_at),
+            advisor=appointment.advisor.name,
+            mode=appointment.advisor.mode,
+            place=appointment.advisor.where,
+            reference=appointment.reference,
+            website=self.website,
         )
-        return subject, body
 
 
 def scheduler_for(settings: Settings) -> Scheduler:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from typing import Any
 
 from bot.booking import (
@@ -23,7 +24,7 @@ from bot.booking import (
 from bot.conversation import Turn, firmly_stops, interruption, looks_like_question
 from bot.eligibility import Outcome
 from bot.forms import FAILURES
-from bot.pack import current_pack
+from bot.pack import Identity, identity
 from bot.scheduling import TIMEZONE
 from bot.scheduling.dates import SHIFT_IN_DAY, Wish, names_a_day, understand, understand_near
 from bot.scheduling.invitation import french_date, french_time
@@ -43,10 +44,15 @@ BOOKABLE = {Outcome.ELIGIBLE.value, Outcome.TO_REVIEW.value}  # leads that may b
 MORE = "autres moments"
 YES_NO = [{"title": "Oui", "payload": "oui"}, {"title": "Non", "payload": "non"}]
 
+
 # New references have 8 characters (40 bits); those made before have 6 and still work.
-_PREFIX = current_pack().identity.reference_prefix  # « NQ- »
-_LETTERS = re.escape(current_pack().identity.reference_letters)  # « NQ »
-_REFERENCE = re.compile(rf"\b{_LETTERS}\s*-?\s*([A-Z2-9]{{8}}|[A-Z2-9]{{6}})\b", re.I)
+@cache
+def _reference(identity: Identity) -> re.Pattern[str]:
+    """A typed reference of `identity`'s prefix (« nq 7kx3pd4m »), its characters in group 1."""
+    letters = re.escape(identity.reference_letters)
+    return re.compile(rf"\b{letters}\s*-?\s*([A-Z2-9]{{8}}|[A-Z2-9]{{6}})\b", re.I)
+
+
 _ISO_MOMENT = re.compile(r"^\s*(\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d)?[+-]\d\d:\d\d)\s*$")
 _ISO_DAY = re.compile(r"^\s*(\d{4}-\d\d-\d\d)\s*$")
 
@@ -121,8 +127,8 @@ def keeps(text: str) -> bool:
 
 def find_reference(text: str) -> str | None:
     """ "nq-7kx3pd", "NQ 7KX3PD" → "NQ-7KX3PD"."""
-    match = _REFERENCE.search(text)
-    return f"{_PREFIX}{match.group(1).upper()}" if match else None
+    match = _reference(identity()).search(text)
+    return f"{identity().reference_prefix}{match.group(1).upper()}" if match else None
 
 
 def _iso_moment(text: str) -> datetime | None:
@@ -374,7 +380,7 @@ class BookingTurn:
     def look_up(self, reference: str | None) -> Turn:
         if reference is None:
             return self.not_understood(
-                LOOKUP, "votre numéro de réservation", f"{_PREFIX}7KX3PD4M", []
+                LOOKUP, "votre numéro de réservation", f"{identity().reference_prefix}7KX3PD4M", []
             )
         try:
             appointment = self.scheduler.find_typed(reference, self.conversation, self.client)

@@ -14,17 +14,15 @@ from typing import Protocol
 from icalendar import Calendar, Event
 
 from bot.attendance import HELD, NO_SHOW
-from bot.pack import current_pack
+from bot.pack import identity
+from bot.pack.emails import part
 from bot.scheduling.config import Advisor
-from bot.scheduling.invitation import PRODID
+from bot.scheduling.invitation import prodid
 from bot.text import one_line
 
-IDENTITY = current_pack().identity
-BRAND = IDENTITY.brand  # as written in e-mails and invitations
-
 REFRESH = timedelta(hours=1)  # how often calendar applications are asked to read it again
-SUMMARY = f"Rencontre {BRAND}"
-SUFFIX = {HELD: " (tenue)", NO_SHOW: " (absence du commerçant)"}
+# Each session's title in the pack, by its status.
+SUMMARY = {HELD: "calendar_summary_held", NO_SHOW: "calendar_summary_no_show"}
 
 
 class FeedSession(Protocol):
@@ -62,10 +60,10 @@ def feed(
     `workspace` is the address of the workspace ("https://…/conseillers") for the leads' links,
     `stamped_at` when the feed is written."""
     calendar = Calendar()
-    calendar.add("prodid", PRODID)
+    calendar.add("prodid", prodid())
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", one_line(f"{BRAND} — {name}"))
+    calendar.add("x-wr-calname", one_line(part("calendar_name", name=name)))
     calendar.add("x-wr-timezone", "America/Toronto")
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", REFRESH)
@@ -77,18 +75,19 @@ def feed(
 def _event(
     session: FeedSession, advisor: Advisor | None, workspace: str, stamped_at: datetime
 ) -> Event:
-    business = one_line(session.business or "Commerce inconnu")
-    lines = [f"Numéro de réservation : {session.reference}"]
+    business = one_line(session.business or part("calendar_unknown_business"))
+    lines = [part("invitation_description", reference=session.reference)]
     if advisor is not None:
-        lines.append(f"Mode : {one_line(advisor.mode)} ({one_line(advisor.where)})")
+        mode, where = one_line(advisor.mode), one_line(advisor.where)
+        lines.append(part("calendar_mode", mode=mode, place=where))
     if session.lead_id is not None:
-        lines.append(f"Dossier : {workspace}/pistes/{session.lead_id}")
+        lines.append(part("calendar_lead", link=f"{workspace}/pistes/{session.lead_id}"))
     event = Event()
-    event.add("uid", f"{session.reference}@{IDENTITY.calendar_domain}")
+    event.add("uid", f"{session.reference}@{identity().calendar_domain}")
     event.add("dtstamp", stamped_at.astimezone(timezone.utc))
     event.add("dtstart", session.starts_at.astimezone(timezone.utc))
     event.add("dtend", session.ends_at.astimezone(timezone.utc))
-    event.add("summary", f"{SUMMARY} — {business}{SUFFIX.get(session.status, '')}")
+    event.add("summary", part(SUMMARY.get(session.status, "calendar_summary"), business=business))
     event.add("location", one_line(location(advisor)))
     event.add("description", "\n".join(lines))
     event.add("status", "CONFIRMED")

@@ -11,15 +11,12 @@ from typing import Any
 
 from bot.address_proof import CODE_LIFETIME
 from bot.limits import FREE_TEXT, INTAKE, SHORTEST_NAME
-from bot.notifications import SIGNATURE
-from bot.pack import current_pack
+from bot.pack import identity
+from bot.pack.emails import email, part
 from bot.parsing import NotUnderstood, parse_email, parse_phone
 from bot.scheduling import TIMEZONE
 from bot.storage.transcripts import Line, as_seen
 from bot.text import one_line, plain_links
-
-IDENTITY = current_pack().identity
-BRAND = IDENTITY.brand  # as written in e-mails and invitations
 
 
 class InvalidRequest(ValueError):
@@ -95,13 +92,7 @@ def parse_transcript_request(body: Any) -> tuple[str, str | None]:
 
 def transcript_code_mail(code: str) -> tuple[str, str]:
     """The code that proves the merchant holds the address a transcript is asked for."""
-    return (
-        f"Votre code de confirmation {BRAND}",
-        f"Bonjour,\n\nVotre code de confirmation : {code}\n\n"
-        f"Écrivez-le dans le clavardage de {BRAND} pour recevoir votre conversation à "
-        f"cette adresse. Il est valable {CODE_LIFETIME // 60} minutes. Si vous n'avez rien demandé, ignorez ce "
-        f"courriel : rien d'autre ne vous sera envoyé.\n\n{SIGNATURE}",
-    )
+    return email("transcript_code", code=code, minutes=CODE_LIFETIME // 60)
 
 
 def answer_delay(days: int) -> str:
@@ -113,25 +104,19 @@ def contact_confirmation(request: ContactRequest, days: int) -> str:
     """What the merchant reads once the request is stored."""
     how = "par courriel" if request.email else "par téléphone"
     return (
-        f"Merci, {request.name}! Votre demande est transmise à l'équipe de {BRAND}, "
+        f"Merci, {request.name}! Votre demande est transmise à l'équipe de {identity().brand}, "
         f"qui vous répondra {how} {answer_delay(days)}."
     )
 
 
 def contact_team_mail(workspace: str) -> tuple[str, str]:
     """The team's e-mail about a widget request: no personal data, a link to the queue."""
-    return (
-        "Demande de contact dans le clavardage",
-        "Bonjour,\n\nUne personne demande à parler à quelqu'un de l'équipe depuis le "
-        "clavardage. Son nom, ses coordonnées et son message sont dans la file « Rappels » de "
-        f"l'espace conseillers : {workspace}/files#rappels\n\n"
-        "Marquez le rappel comme fait une fois la réponse donnée.\n\n"
-        f"{SIGNATURE}",
-    )
+    return email("contact_team", workspace=workspace)
 
 
-# Who said a line, in the merchant's copy (a team member of a live chat: « Sophie, conseillère »).
-SPEAKERS = {"merchant": "Vous", "bot": "Assistant", "notice": "Clavardage"}
+# Who said a line, in the merchant's copy (a team member of a live chat: « Sophie, conseillère »):
+# the pack's part of each speaker.
+SPEAKERS = {"merchant": "speaker_merchant", "bot": "speaker_bot", "notice": "speaker_notice"}
 
 
 def transcript_mail(lines: Sequence[Line], website: str, site: str) -> tuple[str, str]:
@@ -140,14 +125,11 @@ def transcript_mail(lines: Sequence[Line], website: str, site: str) -> tuple[str
     said = []
     seen = as_seen(list(lines))
     for line in seen:
-        who = SPEAKERS.get(line.speaker, line.who or f"Équipe de {BRAND}")
+        speaker = SPEAKERS.get(line.speaker)
+        who = part(speaker) if speaker else line.who or part("speaker_team")
         at = line.at.astimezone(TIMEZONE)
         buttons = f"\n  [{' | '.join(line.buttons)}]" if line.buttons else ""
         said.append(f"{at:%Y-%m-%d %H:%M} — {who} : {plain_links(line.text, site)}{buttons}")
-    team = " et l'équipe" if any(line.speaker == "advisor" for line in seen) else ""
-    body = (
-        f"Bonjour,\n\nVoici votre conversation avec l'assistant virtuel{team} de {BRAND}.\n\n"
-        + "\n\n".join(said)
-        + f"\n\nPour poursuivre, revenez sur {website}.\n\n{SIGNATURE}"
-    )
-    return f"Votre conversation avec l'assistant de {BRAND}", body
+    team = any(line.speaker == "advisor" for line in seen)
+    talked_with = part("transcript_assistant_and_team" if team else "transcript_assistant")
+    return email("transcript", who=talked_with, lines="\n\n".join(said), website=website)

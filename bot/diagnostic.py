@@ -8,10 +8,13 @@ no vendor is ever recommended), a content strategy for social media, implementat
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from functools import cache
 
 from bot import extraction, quantities
 from bot.clock import system_now
+from bot.pack.diagnostic import FALLBACKS, Diagnostic, Focus, current_diagnostic
 from bot.parsing import NotUnderstood, parse_yes_no
 from bot.text import fold, typo_tolerant
 from bot.vocabulary import (
@@ -23,78 +26,6 @@ from bot.vocabulary import (
     opens_unsure,
 )
 
-AREAS = ("visibilité", "marketing", "ventes", "gestion")
-LEVELS = ("à bâtir", "de base", "en place", "avancé")
-
-SOCIAL_NETWORKS = {
-    "facebook": "Facebook", "fb": "Facebook", "instagram": "Instagram", "insta": "Instagram",
-    "tiktok": "TikTok", "linkedin": "LinkedIn", "pinterest": "Pinterest", "youtube": "YouTube",
-    "x": "X", "twitter": "X", "threads": "Threads", "fesse bouc": "Facebook", "fessebouc": "Facebook",
-    "face de bouc": "Facebook", "face": "Facebook", "ig": "Instagram", "fcbk": "Facebook",
-    "ytb": "YouTube", "yt": "YouTube",
-}  # fmt: skip
-TOOLS = {
-    "caisse": "point de vente", "point de vente": "point de vente", "pos": "point de vente",
-    "inventaire": "inventaire", "stock": "inventaire", "comptabilite": "comptabilité",
-    "comptable": "comptabilité", "quickbooks": "comptabilité", "sage": "comptabilité",
-    "reservation": "réservations", "rendez vous": "réservations", "crm": "gestion des clients",
-    "lightspeed": "point de vente", "square": "point de vente", "clover": "point de vente",
-    "moneris": "point de vente", "terminal": "point de vente", "acomba": "comptabilité",
-    "xero": "comptabilité", "compta": "comptabilité", "wave": "comptabilité", "agenda": "réservations", "calendrier": "réservations",
-    "liste de mes clients": "gestion des clients", "liste des clients": "gestion des clients",
-    "liste de clients": "gestion des clients", "fichier client": "gestion des clients",
-    "dossiers clients": "gestion des clients", "dossier client": "gestion des clients",
-    "coordonnees de mes clients": "gestion des clients",
-}  # fmt: skip
-GOALS = {
-    "visibilite": "visibilité", "visible": "visibilité", "local": "clientèle locale",
-    "quartier": "clientèle locale", "touris": "touristes", "vente": "ventes en ligne",
-    "vendre": "ventes en ligne", "fidel": "fidélisation", "temps": "gagner du temps en gestion",
-    "gestion": "gagner du temps en gestion", "connaitre": "visibilité", "coin": "clientèle locale",
-    "voisin": "clientèle locale", "revien": "fidélisation", "revenir": "fidélisation", "comptab": "gagner du temps en gestion",
-    "nous voi": "visibilité",
-    "se faire voir": "visibilité", "paperasse": "gagner du temps en gestion",
-    "reservation": "réservation en ligne", "reserver": "réservation en ligne",
-    "rendez vous": "réservation en ligne", "prise de rendez": "réservation en ligne",
-    "booking": "réservation en ligne", "commande": "commande en ligne",
-    "commander": "commande en ligne",
-}  # fmt: skip
-# The goals the question names (« toute! » is all of them).
-GOALS_ASKED = (
-    "visibilité", "clientèle locale", "touristes", "ventes en ligne", "fidélisation",
-    "gagner du temps en gestion",
-)  # fmt: skip
-# The first thing a merchant wants to change, read into a need (`profile`): the goals' words,
-# and words that name a topic of the diagnostic.
-NEEDS = GOALS | {
-    "site": "site Web", "web": "site Web", "facebook": "réseaux sociaux",
-    "instagram": "réseaux sociaux", "reseaux": "réseaux sociaux", "publier": "réseaux sociaux",
-    "publication": "réseaux sociaux", "infolettre": "fidélisation", "google": "clientèle locale",
-    "map": "clientèle locale", "avis": "clientèle locale", "fiche": "clientèle locale",
-    "trouve": "visibilité", "inventaire": "gagner du temps en gestion",
-    "caisse": "gagner du temps en gestion", "boutique en ligne": "ventes en ligne",
-    "inventaire en ligne": "ventes en ligne", "livraison": "ventes en ligne",
-}  # fmt: skip
-# When the first change names several needs, the most precise one leads (« un site qui prend
-# les réservations » is online booking).
-NEEDS_FIRST = (
-    "réservation en ligne", "commande en ligne", "ventes en ligne", "fidélisation",
-    "gagner du temps en gestion", "réseaux sociaux", "site Web", "clientèle locale",
-    "touristes", "visibilité",
-)  # fmt: skip
-OBSTACLES = {
-    "temps": "le temps", "competence": "les compétences", "connais": "les compétences",
-    "budget": "le budget", "argent": "le budget", "cher": "le budget",
-    "fournisseur": "trouver un fournisseur de confiance", "confiance": "trouver un fournisseur de confiance",
-    "commencer": "savoir par où commencer", "par ou": "savoir par où commencer",
-    "perdu": "savoir par où commencer", "time": "le temps", "busy": "le temps",
-    "occupe": "le temps", "deborde": "le temps", "dans le jus": "le temps",
-    "fiable": "trouver un fournisseur de confiance", "agence": "trouver un fournisseur de confiance",
-    "savent pas": "les compétences", "ordinateur": "les compétences", "computer": "les compétences",
-    "pas mon fort": "les compétences", "webmestre": "trouver un fournisseur de confiance",
-    "fait avoir": "trouver un fournisseur de confiance", "quel bout": "savoir par où commencer",
-    "trop de choix": "savoir par où commencer", "cash": "le budget", "piasse": "le budget", "sous": "le budget", "techno": "les compétences",
-}  # fmt: skip
 UNKNOWN = "je ne sais pas"
 
 
@@ -120,29 +51,8 @@ def _keywords(text: str, vocabulary: dict[str, str], in_order_said: bool = False
     return [label for label in dict.fromkeys(found) if label in said]
 
 
-_NO_WEBSITE = (
-    "aucun", "pas de site", "non", "no ", "nop", "nope", "pantoute", "jamais eu", "pas encore",
-    "juste une page", "seulement une page", "rien",
-)  # fmt: skip
-_WEBSITE_WORDS = (  # checked in this order, after « none » and a year
-    (
-        ("vient de", "refait", "brand new", "new ", "launched", "cette annee", "l an passe",
-         "l an dernier", "l annee passee", "cet automne", "cet ete", "cet hiver", "ce printemps",
-         "dernier", "derniere"),
-        Website.RECENT,
-    ),
-    (
-        ("vieux", "ancien", "date", "desuet", "vieillot", "refaire", "annees", "ans",
-         "pas a jour", "plus a jour", "moderniser", "depasse", "pas adapte", "mal sur",
-         "marche pas", "depuis longtemps", "plus bon", "jamais touche", "jamais mis a jour"),
-        Website.OLD,
-    ),
-    (("recent", "nouveau", "neuf", "moderne", "oui", "yes", "a jour"), Website.RECENT),
-)  # fmt: skip
-
-
 _YEAR = re.compile(r"\b(?:19[89]\d|20[0-4]\d)\b")
-OLD_AFTER_YEARS = 3
+_AGES = {"old": Website.OLD, "recent": Website.RECENT}
 
 
 def read_website(text: str) -> str:
@@ -152,17 +62,18 @@ def read_website(text: str) -> str:
     folded = f" {fold(text)} "
     first = first_clause(text)  # after a bare « ouais, mais… » the rest says which
     said_none = folded if first not in {"oui", "ouais", "ouin"} else f" {first} "
-    if any(f" {w}" in said_none for w in _NO_WEBSITE):
+    pack = current_diagnostic()
+    if any(f" {w}" in said_none for w in pack.no_website):
         return Website.NONE
     if year := _YEAR.search(folded):
         age = system_now().year - int(year.group())  # the year it is where the merchant is
-        return Website.OLD if age >= OLD_AFTER_YEARS else Website.RECENT
-    for words, label in _WEBSITE_WORDS:
+        return Website.OLD if age >= pack.old_after_years else Website.RECENT
+    for age_said, words in pack.website_said:
         if any(f" {w}" in folded for w in words):
-            return label
+            return _AGES[age_said]
     if extraction.platforms(text):  # « sur Wix »: a site, as a plain yes says
         return Website.RECENT
-    raise NotUnderstood("si vous avez un site Web, et s'il est ancien ou récent")
+    raise NotUnderstood(pack.question("diag_website").expected)
 
 
 _NOT_THIS = re.compile(r"\b(?:pas|aucun|aucune|jamais) (?:de |d |sur )?\w+")
@@ -205,14 +116,15 @@ def read_yes_no(text: str) -> str:
     return parse_yes_no(text).value
 
 
-# How often, in words that say no number (« des fois », « tous les jours ») (folded); the first
-# said wins. A frequency with a number (« genre une fois par mois ») is read first (`_RATE`).
-_FREQUENCIES = (
+# How often, in words that say no number (« des fois », « tous les jours ») (folded), as posts a
+# month (None: never); the first said wins, named by the pack's labels. A frequency with a
+# number (« genre une fois par mois ») is read first (`_posts_a_month`).
+_FREQUENCIES: tuple[tuple[tuple[str, ...], float | None], ...] = (
     (("jour", "quotidien", "tous les jours", "chaque matin", "tlj", "daily", "every day",
-      "everyday"), "chaque jour"),
+      "everyday"), 30.4),
     (("semaine", "hebdo", "fin de semaine", "weekly", "fois sem", "every week", "lundi", "mardi",
-      "mercredi", "jeudi", "vendredi", "samedi", "dimanche"), "chaque semaine"),
-    (("mois", "mensuel", "monthly", "every month"), "chaque mois"),
+      "mercredi", "jeudi", "vendredi", "samedi", "dimanche"), 4.35),
+    (("mois", "mensuel", "monthly", "every month"), 1.0),
     (
         (
             "rarement", "presque jamais", "de temps en temps", "pas souvent", "peu souvent",
@@ -221,20 +133,11 @@ _FREQUENCIES = (
             "une fois de temps en temps", "de temps a autre", "par annee", "par an ",
             "fois par an", "annuel", "yearly", "seldom", "rarely",
         ),
-        "rarement",
+        0.25,
     ),
     (("jamais", "aucun", "pantoute", "on publie pas", "je publie pas", "publie rien", "never"),
-     "jamais"),
+     None),
 )  # fmt: skip
-# Posts a month and what they are called (« une fois par mois » is « chaque mois », not
-# « rarement »; « aux deux semaines » is « quelques fois par mois »).
-FREQUENCY_LABELS = (
-    (20.0, "chaque jour"),
-    (4.0, "chaque semaine"),
-    (2.0, "quelques fois par mois"),
-    (1.0, "chaque mois"),
-    (0.0, "rarement"),
-)
 _NUMBERS = {
     "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
     "huit": 8, "neuf": 9, "dix": 10, "douze": 12, "quinze": 15, "vingt": 20, "trente": 30,
@@ -305,8 +208,13 @@ def frequency_said(text: str) -> bool:
     return _posts_a_month(_PAST.sub(" ", fold(text))) is not None
 
 
-def frequency_label(posts_a_month: float) -> str:
-    return next(label for least, label in FREQUENCY_LABELS if posts_a_month >= least)
+def frequency_label(posts_a_month: float | None) -> str:
+    """What the pack calls posting so often (« une fois par mois » is « chaque mois », not
+    « rarement »); None is never."""
+    pack = current_diagnostic()
+    if posts_a_month is None:
+        return pack.never
+    return next(label for label, least in pack.posting if posts_a_month >= least)
 
 
 def read_frequency(text: str) -> str:
@@ -322,14 +230,14 @@ def read_frequency(text: str) -> str:
         return frequency_label(rate)
     folded = f" {folded} ".replace(" journal", " ").replace(" aucune idee", " ")
     said = [
-        (folded.find(f" {w}"), label) for words, label in _FREQUENCIES for w in words
+        (folded.find(f" {w}"), rate) for words, rate in _FREQUENCIES for w in words
         if f" {w}" in folded
     ]  # fmt: skip
     if not said and mentions_unsure(text):  # « c'est ma fille qui s'en occupe, aucune idée »
         return UNKNOWN
     if not said:
-        raise NotUnderstood("à quelle fréquence vous publiez")
-    return min(said)[1]
+        raise NotUnderstood(current_diagnostic().question("diag_posting").expected)
+    return frequency_label(min(said, key=lambda found: found[0])[1])
 
 
 def read_budget(text: str) -> str:
@@ -377,43 +285,48 @@ def _yes(value: str) -> bool:
     return value == Answer.YES.value
 
 
-def _level(points: int) -> str:
-    return LEVELS[max(0, min(points, len(LEVELS) - 1))]
+def _level(points: int, levels: tuple[tuple[str, int], ...]) -> str:
+    return [name for name, least in levels if points >= least][-1]
+
+
+def _signs(answers: Answers, networks: list[str], active: bool, tools: list[str]) -> dict[str, int]:
+    """What the answers show, each sign counted (`bot.pack.diagnostic.SIGNS`)."""
+    return {
+        "old_website": answers.website == Website.OLD,
+        "recent_website": answers.website == Website.RECENT,
+        "business_profile": _yes(answers.google_profile),
+        "social_networks": bool(networks),
+        "regular_posting": active,
+        "newsletter": _yes(answers.newsletter),
+        "online_sales": _yes(answers.online_sales),
+        "online_booking": _yes(answers.online_booking),
+        "each_tool": len(tools),
+    }
 
 
 def profile(answers: Answers) -> Profile:
     """A level per area and 2 to 4 focus areas, most useful first."""
+    pack = current_diagnostic()
     networks = (
         [] if answers.social_networks in {UNKNOWN, "aucun"} else answers.social_networks.split(", ")
     )
-    active = answers.posting in {"chaque jour", "chaque semaine"}
+    active = answers.posting in pack.regular
     tools = [] if answers.tools in {UNKNOWN, "aucun"} else answers.tools.split(", ")
-    visibility = {Website.NONE: 0, Website.OLD: 1, Website.RECENT: 2}.get(answers.website, 0)
-    visibility += 1 if _yes(answers.google_profile) else 0
-    marketing = (
-        min(len(networks), 1) + (1 if active else 0) + (1 if _yes(answers.newsletter) else 0)
-    )
-    sales = (2 if _yes(answers.online_sales) else 0) + (1 if _yes(answers.online_booking) else 0)
-    management = min(len(tools), 3)
-    levels = dict(zip(AREAS, map(_level, (visibility, marketing, sales, management)), strict=True))
+    signs = _signs(answers, networks, active, tools)
+    levels = {
+        area.name: _level(sum(signs[sign] * points for sign, points in area.points), pack.levels)
+        for area in pack.areas
+    }
 
-    titles = _focus_titles(answers, networks, active, tools)
+    keys = _focus_keys(pack, answers, networks, active, tools)
     first = first_need(answers)
     if first:
-        titles = [_title_for(first, answers, networks), *titles]
-    titles = list(dict.fromkeys(titles))
-    focus = [_area(t, answers, networks, tools, first) for t in titles]
+        keys = [_focus_for(pack, first, answers, networks), *keys]
+    keys = list(dict.fromkeys(keys))
+    focus = [_area(pack.focus_area(k), answers, networks, tools, first) for k in keys]
     fallbacks = [
-        FocusArea(
-            "Plan d'action numérique",
-            "consolider ce qui est en place",
-            "plan d'action individualisé",
-        ),
-        FocusArea(
-            "Mise en œuvre",
-            "passer du plan à l'action",
-            "soutien à la mise en œuvre de la stratégie numérique",
-        ),
+        FocusArea(f.title, _why(f, answers, networks, tools), f.offer)
+        for f in map(pack.focus_area, FALLBACKS)
     ]
     focus += fallbacks[: max(0, 2 - len(focus))]
     return Profile(levels, focus[:4])
@@ -422,145 +335,130 @@ def profile(answers: Answers) -> Profile:
 def first_need(answers: Answers) -> str | None:
     """The merchant's first need: what they would change first (the most precise need it
     names), else their first goal, as said."""
-    said = _keywords(answers.first_change, NEEDS, in_order_said=True)
+    said = _keywords(answers.first_change, vocabulary("needs"), in_order_said=True)
     if said:
-        return min(said, key=NEEDS_FIRST.index)
+        return min(said, key=current_diagnostic().needs_first.index)
     goals = [] if answers.goals in {UNKNOWN, "aucun", ""} else answers.goals.split(", ")
     return goals[0] if goals else None
 
 
-def _focus_titles(
-    answers: Answers, networks: list[str], active: bool, tools: list[str]
+def _focus_keys(
+    pack: Diagnostic, answers: Answers, networks: list[str], active: bool, tools: list[str]
 ) -> list[str]:
     """The focus areas the answers call for, most useful first."""
     goals = answers.goals
-    titles = []
+    goal = {f.key: f.goal for f in pack.focus}
+    keys = []
     if answers.website in {Website.NONE, Website.OLD}:
-        titles.append("Site Web")
+        keys.append("website")
     if networks and not active:
-        titles.append("Contenu des réseaux sociaux")
+        keys.append("social_content")
     elif not networks and answers.social_networks == "aucun":
-        titles.append("Présence sur les réseaux sociaux")
+        keys.append("social_presence")
     if not _yes(answers.google_profile):
-        titles.append("Visibilité locale")
-    if "ventes en ligne" in goals and not _yes(answers.online_sales):
-        titles.append("Vente en ligne")
-    for goal, title in (("réservation en ligne", "Réservation en ligne"),
-                        ("commande en ligne", "Commande en ligne")):  # fmt: skip
-        if goal in goals and not _yes(answers.online_booking):
-            titles.append(title)
-    if "gagner du temps en gestion" in goals or len(tools) <= 1:
-        titles.append("Outils de gestion")
-    if "fidélisation" in goals:
-        titles.append("Fidélisation")
-    return titles
+        keys.append("local_visibility")
+    if goal["online_sales"] and goal["online_sales"] in goals and not _yes(answers.online_sales):
+        keys.append("online_sales")
+    for key in ("online_booking", "online_ordering"):
+        if goal[key] and goal[key] in goals and not _yes(answers.online_booking):
+            keys.append(key)
+    if (goal["management_tools"] and goal["management_tools"] in goals) or len(tools) <= 1:
+        keys.append("management_tools")
+    if goal["loyalty"] and goal["loyalty"] in goals:
+        keys.append("loyalty")
+    return keys
 
 
-_NEED_TITLES = {
-    "réservation en ligne": "Réservation en ligne",
-    "commande en ligne": "Commande en ligne",
-    "ventes en ligne": "Vente en ligne",
-    "fidélisation": "Fidélisation",
-    "gagner du temps en gestion": "Outils de gestion",
-    "site Web": "Site Web",
-    "clientèle locale": "Visibilité locale",
-    "touristes": "Visibilité auprès des touristes",
+# When a need is answered by several focus areas, the first that suits the answers, else the
+# last (« visibilité »: the site when there is none or it is old, else local visibility).
+_SUITS: dict[str, Callable[[Answers, list[str]], bool]] = {
+    "website": lambda answers, networks: answers.website in {Website.NONE, Website.OLD},
+    "social_content": lambda answers, networks: bool(networks),
 }
 
 
-def _title_for(need: str, answers: Answers, networks: list[str]) -> str:
+def _focus_for(pack: Diagnostic, need: str, answers: Answers, networks: list[str]) -> str:
     """The focus area that answers a need."""
-    if need == "réseaux sociaux":
-        return "Contenu des réseaux sociaux" if networks else "Présence sur les réseaux sociaux"
-    if need == "visibilité":
-        return "Site Web" if answers.website in {Website.NONE, Website.OLD} else "Visibilité locale"
-    return _NEED_TITLES[need]
+    answering = [f.key for f in pack.focus if need in f.needs]
+    suits = [k for k in answering if k not in _SUITS or _SUITS[k](answers, networks)]
+    return suits[0] if suits else answering[-1]
+
+
+def _why(focus: Focus, answers: Answers, networks: list[str], tools: list[str]) -> str:
+    """Why a focus area is one for this merchant, in the case its answers are in."""
+    lacking = {
+        "local_visibility": not _yes(answers.google_profile),
+        "online_sales": not _yes(answers.online_sales),
+        "online_booking": not _yes(answers.online_booking),
+        "online_ordering": not _yes(answers.online_booking),
+        "management_tools": len(tools) <= 1,
+    }
+    if focus.key == "website":
+        case = {Website.NONE: "no_website", Website.OLD: "old_website"}.get(
+            answers.website, "otherwise"
+        )
+    elif focus.key in lacking:
+        case = "lacking" if lacking[focus.key] else "otherwise"
+    else:
+        case = ""
+    return focus.why_for(case).format(networks=", ".join(networks), posting=answers.posting)
 
 
 def _area(
-    title: str, answers: Answers, networks: list[str], tools: list[str], first: str | None
+    focus: Focus, answers: Answers, networks: list[str], tools: list[str], first: str | None
 ) -> FocusArea:
     """A focus area: why it is one for this merchant, and what the program offers for it."""
-    asked_first = first is not None and _title_for(first, answers, networks) == title
-    why, offer = {
-        "Site Web": (
-            {Website.NONE: "aucun site", Website.OLD: "site à moderniser"}.get(
-                answers.website, "site à améliorer"
-            ),
-            "plan d'action du site et aide neutre pour choisir le bon fournisseur",
-        ),
-        "Contenu des réseaux sociaux": (
-            f"présent sur {', '.join(networks)}, publications {answers.posting}",
-            "stratégie de contenu : valeur ajoutée du commerce et saveur des publications",
-        ),
-        "Présence sur les réseaux sociaux": (
-            "aucun réseau social",
-            "choisir les bons réseaux et planifier le contenu",
-        ),
-        "Visibilité locale": (
-            "fiche d'entreprise et avis en ligne à mettre en place"
-            if not _yes(answers.google_profile)
-            else "se faire connaître de la clientèle visée",
-            "plan d'action individualisé",
-        ),
-        "Visibilité auprès des touristes": (
-            "objectif d'attirer les touristes",
-            "plan d'action individualisé pour se faire connaître des visiteurs",
-        ),
-        "Vente en ligne": (
-            "objectif de vendre en ligne, pas encore de vente en ligne"
-            if not _yes(answers.online_sales)
-            else "vente en ligne à développer",
-            "définir le projet et choisir une solution en toute neutralité",
-        ),
-        "Réservation en ligne": (
-            "prise de rendez-vous ou réservation en ligne à mettre en place"
-            if not _yes(answers.online_booking)
-            else "réservation en ligne à améliorer",
-            "choisir un outil de réservation en ligne en toute neutralité et le mettre en place",
-        ),
-        "Commande en ligne": (
-            "commande en ligne à mettre en place"
-            if not _yes(answers.online_booking)
-            else "commande en ligne à améliorer",
-            "définir le projet de commande en ligne et choisir une solution en toute neutralité",
-        ),
-        "Outils de gestion": (
-            "peu d'outils de gestion" if len(tools) <= 1 else "objectif de gagner du temps",
-            "faire le point sur la caisse, l'inventaire et la comptabilité",
-        ),
-        "Fidélisation": (
-            "objectif de fidéliser la clientèle",
-            "plan d'action : contenu, infolettre et suivi de la clientèle",
-        ),
-    }[title]
-    return FocusArea(title, f"première priorité nommée, {why}" if asked_first else why, offer)
+    pack = current_diagnostic()
+    why = _why(focus, answers, networks, tools)
+    if first is not None and _focus_for(pack, first, answers, networks) == focus.key:
+        why = pack.first_need.format(why=why)
+    return FocusArea(focus.title, why, focus.offer)
 
 
 def brief(business: str, answers: Answers, result: Profile) -> str:
     """The advisor's brief, in French: a short paragraph, then bullet points."""
-    levels = ", ".join(f"{area} {level}" for area, level in result.levels.items())
-    lines = [
-        f"{business} : maturité numérique — {levels}. "
-        f"Objectifs : {answers.goals}. Principal frein : {answers.obstacles}. "
-        f"Budget indicatif : {answers.budget}.",
-        f"• Site Web : {answers.website}{f' ({answers.platform})' if answers.platform else ''}",
-        f"• Réseaux sociaux : {answers.social_networks} (publications : {answers.posting})",
-        f"• Fiche d'entreprise et avis en ligne : {answers.google_profile}",
-        f"• Vente en ligne : {answers.online_sales}; réservation ou commande en ligne : {answers.online_booking}",
-        f"• Infolettre : {answers.newsletter}; outils de gestion : {answers.tools}",
-        "• Pistes prioritaires : " + "; ".join(f"{f.title} ({f.why})" for f in result.focus),
-        f"• Ce qu'il changerait en premier : {answers.first_change or UNKNOWN}",
-        "• À préparer pour la première rencontre : "
-        + "; ".join(f"{f.title.lower()} : {f.program_offer}" for f in result.focus),
-    ]
-    return "\n".join(lines)
+    template = dict(current_diagnostic().brief)
+    levels = ", ".join(template["level"].format(area=a, level=v) for a, v in result.levels.items())
+    platform = template["platform"].format(platform=answers.platform) if answers.platform else ""
+    focus = "; ".join(
+        template["focus"].format(title=f.title, why=f.why, offer=f.program_offer)
+        for f in result.focus
+    )
+    preparation = "; ".join(
+        template["preparation"].format(
+            title=f.title, lowered_title=f.title.lower(), why=f.why, offer=f.program_offer
+        )
+        for f in result.focus
+    )
+    said = {k: v for k, v in asdict(answers).items() if k not in {"platform", "first_change"}}
+    return template["text"].format(
+        business=business, levels=levels, platform=platform, focus=focus,
+        preparation=preparation, first_change=answers.first_change or UNKNOWN, **said,
+    )  # fmt: skip
 
 
 def summary(result: Profile) -> str:
     """What the merchant sees at the end: short, in plain French."""
-    areas = "\n".join(f"• {f.title} : {f.program_offer}" for f in result.focus)
-    return (
-        "Merci! Voici les pistes que votre conseiller ou conseillère préparera pour votre "
-        f"première rencontre :\n{areas}\nEst-ce que ça vous convient?"
+    template = dict(current_diagnostic().summary)
+    focus = "\n".join(
+        template["focus"].format(title=f.title, why=f.why, offer=f.program_offer)
+        for f in result.focus
     )
+    return template["text"].format(focus=focus)
+
+
+@cache
+def _vocabularies(pack: Diagnostic) -> dict[str, dict[str, str]]:
+    return {
+        "social_networks": dict(pack.social_networks),
+        "tools": dict(pack.tools),
+        "goals": dict(pack.goals),
+        "needs": dict(pack.goals) | dict(pack.needs),  # the goals' words, then the needs'
+        "obstacles": dict(pack.obstacles),
+    }
+
+
+def vocabulary(name: str) -> dict[str, str]:
+    """The current pack's folded words and their labels: social_networks, tools, goals, needs
+    (what to change first: the goals' words and the needs'), obstacles."""
+    return _vocabularies(current_diagnostic())[name]

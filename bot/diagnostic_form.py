@@ -4,36 +4,26 @@ read, and the answers the profile is computed from.
 Buttons for closed choices, free text everywhere; every question is optional (« je ne sais
 pas » and « passer » are answers); « on arrête » stops (what was answered is kept). A website
 platform named in any answer (« oui, un site Wix ») answers the platform question, which is
-then not asked.
+then not asked. The questions' labels, examples, words and buttons, and the words the answers
+are read with, are the program pack's (`program/diagnostic.yml`), read at call time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from bot import diagnostic as d
 from bot import extraction, forms
-from bot.forms import UNSURE, YES_NO_UNSURE, Form, Question, Reader, Recogniser, same
+from bot.conversation import Turn
+from bot.forms import UNSURE, Form, Question, Reader, Recogniser, same
 from bot.limits import FREE_TEXT
+from bot.pack import diagnostic as pack
 from bot.parsing import NotUnderstood, parse_yes_no
 from bot.text import fold, one_line, typo_tolerant
 from bot.vocabulary import Answer, opens_unsure
-
-
-def _yes_no_unsure(signs: tuple[str, ...], against: tuple[str, ...] = ()) -> Callable[[str], str]:
-    """Oui, non or « je ne sais pas »; `signs` are words that say yes (« un peu sur Etsy »),
-    `against` words that say no (« juste en boutique »)."""
-
-    def read(text: str) -> str:
-        try:
-            answer = parse_yes_no(text, signs, against)
-        except NotUnderstood:
-            raise NotUnderstood("oui ou non") from None
-        return d.UNKNOWN if answer is Answer.UNSURE else answer.value
-
-    return read
 
 
 def _free(text: str) -> str:
@@ -47,20 +37,6 @@ def _free(text: str) -> str:
 
 def _reading(question: str, read: Callable[[str], str]) -> Reader:
     return lambda text, answers: {question: read(text)}
-
-
-def _listing(
-    question: str,
-    vocabulary: dict[str, str],
-    expected: str,
-    lacking: bool = False,
-    in_order_said: bool = False,
-    everything: tuple[str, ...] = (),
-) -> Reader:
-    return _reading(
-        question,
-        lambda text: d.read_list(text, vocabulary, expected, lacking, in_order_said, everything),
-    )
 
 
 def _platform(text: str) -> str:
@@ -105,98 +81,136 @@ def _is_amount(text: str) -> bool:
 
 
 def _names_networks(text: str) -> bool:
-    return bool(typo_tolerant(fold(text), d.SOCIAL_NETWORKS))
+    return bool(typo_tolerant(fold(text), d.vocabulary("social_networks")))
 
 
 def _says_how_often(text: str) -> bool:
     return d.frequency_said(text)
 
 
-YES_NO = (("Oui", "oui"), ("Non", "non"))
-# Words that say yes or no to the yes/no questions, beyond « oui » and « non » (`lean_yes_no`).
-OFFLINE = (
-    "juste en boutique", "seulement en boutique", "juste en magasin", "seulement en magasin",
-    "sur place seulement", "juste sur place", "par telephone seulement", "juste par telephone",
-)  # fmt: skip
-REVIEWS = ("fiche", "avis", "etoiles")
-SHOPS_ONLINE = ("etsy", "marketplace", "shopify", "amazon", "ebay")
-NEWSLETTERS = ("mailchimp", "cyberimpact", "on envoie", "j envoie", "nous envoyons")
-NO_NEWSLETTER = ("pas d infolettre", "pas de newsletter")
-BOOKING_APPS = (
-    "calendly",
-    "opentable",
-    "libro",
-    "uber eats",
-    "doordash",
-    "skip",
-    "fresha",
-    "peuvent",
-)
-DIAGNOSTIC = Form(
-    questions=(
-        Question("diag_website", _reading("diag_website", d.read_website), "ancien", optional=True,
-                 buttons=(("Aucun", "aucun"), ("Oui, ancien", "ancien"), ("Oui, récent", "récent"), UNSURE),
-                 label="Site Web", words=("site", "site web")),
-        Question("diag_platform", _reading("diag_platform", _platform), "Shopify", optional=True,
-                 buttons=(UNSURE,),
-                 asked=lambda a: a.get("diag_website") not in {None, d.Website.NONE, d.UNKNOWN},
-                 alone=_alone("diag_platform", _platform, _names_platform),
-                 label="Plateforme du site", words=("plateforme",)),
-        Question("diag_social_networks",
-                 _listing("diag_social_networks", d.SOCIAL_NETWORKS, "les réseaux que vous utilisez"),
-                 "Facebook, Instagram", optional=True,
-                 buttons=(("Facebook", "Facebook"), ("Facebook et Instagram", "Facebook, Instagram"), ("Aucun", "aucun")),
-                 alone=_alone("diag_social_networks",
-                              lambda t: d.read_list(t, d.SOCIAL_NETWORKS, "les réseaux"), _names_networks),
-                 label="Réseaux sociaux", words=("reseaux", "reseaux sociaux", "facebook", "instagram")),
-        Question("diag_posting", _reading("diag_posting", d.read_frequency), "chaque semaine", optional=True,
-                 buttons=(("Chaque semaine", "chaque semaine"), ("Chaque mois", "chaque mois"), ("Rarement", "rarement")),
-                 asked=lambda a: a.get("diag_social_networks") not in {None, "aucun", d.UNKNOWN},
-                 alone=_alone("diag_posting", d.read_frequency, _says_how_often),
-                 label="Publications", words=("publications", "frequence", "publier")),
-        Question("diag_google_profile", _reading("diag_google_profile", _yes_no_unsure(REVIEWS)), "oui",
-                 optional=True, buttons=YES_NO_UNSURE,
-                 label="Fiche d'entreprise et avis en ligne", words=("google", "avis", "fiche")),
-        Question("diag_online_sales", _reading("diag_online_sales", _yes_no_unsure(SHOPS_ONLINE, OFFLINE)), "non",
-                 optional=True, buttons=YES_NO,
-                 label="Vente en ligne", words=("vente", "ventes", "vente en ligne")),
-        Question("diag_newsletter", _reading("diag_newsletter", _yes_no_unsure(NEWSLETTERS, NO_NEWSLETTER)), "non",
-                 optional=True, buttons=YES_NO, label="Infolettre", words=("infolettre",)),
-        Question("diag_online_booking", _reading("diag_online_booking", _yes_no_unsure(BOOKING_APPS, OFFLINE)), "oui",
-                 optional=True, buttons=YES_NO,
-                 label="Réservation ou commande en ligne", words=("reservation", "commande")),
-        Question("diag_tools", _listing("diag_tools", d.TOOLS, "vos outils de gestion"),
-                 "caisse, comptabilité", optional=True,
-                 buttons=(("Caisse seulement", "caisse"), ("Caisse et comptabilité", "caisse, comptabilité"), ("Aucun", "aucun")),
-                 label="Outils de gestion", words=("outils", "caisse", "comptabilite", "inventaire")),
-        Question("diag_goals", _listing("diag_goals", d.GOALS, "vos objectifs", in_order_said=True, everything=d.GOALS_ASKED),
-                 "plus de visibilité, vendre en ligne", optional=True,
-                 choices=same("Être plus visible", "Vendre en ligne", "Réservation en ligne", "Fidéliser mes clients",
-                              "Gagner du temps en gestion"),
-                 label="Objectifs", words=("objectifs", "objectif", "buts")),
-        Question("diag_obstacles", _listing("diag_obstacles", d.OBSTACLES, "ce qui vous freine", lacking=True),
-                 "le temps, le budget", optional=True, hears=("pas le temps",),
-                 choices=same("Le temps", "Le budget", "Les compétences", "Savoir par où commencer"),
-                 label="Freins", words=("freins", "obstacles", "defis")),
-        Question("diag_budget", _reading("diag_budget", d.read_budget), "environ 2 000 $", optional=True,
-                 buttons=(("Moins de 1 000 $", "moins de 1 000 $"), ("1 000 à 5 000 $", "1 000 à 5 000 $"),
-                          ("Plus de 5 000 $", "plus de 5 000 $"), UNSURE),
-                 alone=_alone("diag_budget", d.read_budget, _is_amount),
-                 label="Budget", words=("budget",)),
-        Question("diag_first_change", _reading("diag_first_change", _free), "être trouvé sur Google",
-                 optional=True, label="Première chose à changer", words=("changement", "premier", "priorite")),
-    ),
-    recap="diag_summary_confirmed",
-    correct="diag_field_to_correct",
-    correct_example="site",
-    paused="utter_diagnostic_paused",
-    extra=_platform_said,
-)  # fmt: skip
-QUESTIONS = DIAGNOSTIC.slots
-FIELD_TO_CORRECT = DIAGNOSTIC.correct
+RECAP, FIELD_TO_CORRECT = "diag_summary_confirmed", "diag_field_to_correct"
+QUESTIONS = (*pack.QUESTIONS, RECAP)  # the form's slots
 
-# Handle one message of the form (`bot.forms.take_turn` on DIAGNOSTIC).
-take_turn = partial(forms.take_turn, DIAGNOSTIC)
+
+def _site_asked(answers: dict[str, Any]) -> bool:
+    return answers.get("diag_website") not in {None, d.Website.NONE, d.UNKNOWN}
+
+
+def _networks_asked(answers: dict[str, Any]) -> bool:
+    return answers.get("diag_social_networks") not in {None, "aucun", d.UNKNOWN}
+
+
+def _list(
+    vocabulary: str, in_order_said: bool = False, lacking: bool = False
+) -> Callable[[str], str]:
+    """Reads a list of the pack's `vocabulary` (social_networks, tools, goals, obstacles)."""
+
+    def read(text: str) -> str:
+        diagnostic = pack.current_diagnostic()
+        expected = diagnostic.question(f"diag_{vocabulary}").expected
+        everything = diagnostic.goals_asked if vocabulary == "goals" else ()
+        words = d.vocabulary(vocabulary)
+        return d.read_list(text, words, expected, lacking, in_order_said, everything)
+
+    return read
+
+
+def _yes_no_unsure(question: str) -> Callable[[str], str]:
+    """Oui, non or « je ne sais pas »; the question's words that say yes (« un peu sur Etsy »)
+    or no (« juste en boutique ») count too."""
+
+    def read(text: str) -> str:
+        said = pack.current_diagnostic().question(question)
+        try:
+            answer = parse_yes_no(text, said.says_yes, said.says_no)
+        except NotUnderstood:
+            raise NotUnderstood("oui ou non") from None
+        return d.UNKNOWN if answer is Answer.UNSURE else answer.value
+
+    return read
+
+
+@dataclass(frozen=True)
+class _How:
+    """How a question is read, when it is asked, and what it reads typed alone at the recap."""
+
+    read: Callable[[str], str]
+    asked: Callable[[dict[str, Any]], bool] | None = None
+    alone: Recogniser | None = None
+
+
+# Each question's reading; its wording (label, example, words, buttons) is the pack's
+# (`program/diagnostic.yml`).
+_HOW = {
+    "diag_website": _How(d.read_website),
+    "diag_platform": _How(
+        _platform, _site_asked, _alone("diag_platform", _platform, _names_platform)
+    ),
+    "diag_social_networks": _How(
+        _list("social_networks"),
+        alone=_alone("diag_social_networks", _list("social_networks"), _names_networks),
+    ),
+    "diag_posting": _How(
+        d.read_frequency, _networks_asked, _alone("diag_posting", d.read_frequency, _says_how_often)
+    ),
+    "diag_google_profile": _How(_yes_no_unsure("diag_google_profile")),
+    "diag_online_sales": _How(_yes_no_unsure("diag_online_sales")),
+    "diag_newsletter": _How(_yes_no_unsure("diag_newsletter")),
+    "diag_online_booking": _How(_yes_no_unsure("diag_online_booking")),
+    "diag_tools": _How(_list("tools")),
+    "diag_goals": _How(_list("goals", in_order_said=True)),
+    "diag_obstacles": _How(_list("obstacles", lacking=True)),
+    "diag_budget": _How(d.read_budget, alone=_alone("diag_budget", d.read_budget, _is_amount)),
+    "diag_first_change": _How(_free),
+}
+
+
+@cache
+def _form(diagnostic: pack.Diagnostic) -> Form:
+    questions = []
+    for name in pack.QUESTIONS:
+        said, how = diagnostic.question(name), _HOW[name]
+        asked: dict[str, Any] = {"asked": how.asked} if how.asked else {}
+        questions.append(
+            Question(
+                name, _reading(name, how.read), said.example, optional=True,
+                buttons=(*said.buttons, *((UNSURE,) if said.unsure else ())),
+                choices=same(*said.choices), hears=said.hears, alone=how.alone,
+                label=said.label, words=said.words, **asked,
+            )
+        )  # fmt: skip
+    return Form(
+        questions=tuple(questions),
+        recap=RECAP,
+        correct=FIELD_TO_CORRECT,
+        correct_example=diagnostic.correct_example,
+        paused="utter_diagnostic_paused",
+        extra=_platform_said,
+    )
+
+
+def form() -> Form:
+    """The diagnostic form of the current pack (its wording), read at call time."""
+    return _form(pack.current_diagnostic())
+
+
+def __getattr__(name: str) -> Any:
+    """`DIAGNOSTIC`: the current pack's form when asked for (`from … import DIAGNOSTIC`)."""
+    if name == "DIAGNOSTIC":
+        return form()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def take_turn(
+    answers: dict[str, Any],
+    question: str | None,
+    text: str,
+    intent: str | None = None,
+    confidence: float = 0.0,
+    failures: int = 0,
+) -> Turn:
+    """Handle one message of the form (`bot.forms.take_turn` on the current pack's form)."""
+    return forms.take_turn(form(), answers, question, text, intent, confidence, failures)
 
 
 def to_answers(answers: dict[str, Any]) -> d.Answers:
@@ -204,7 +218,7 @@ def to_answers(answers: dict[str, Any]) -> d.Answers:
     answer to a question no longer asked is left out (a platform when there is no site)."""
     values = {
         q.name.removeprefix("diag_"): answers.get(q.name)
-        for q in DIAGNOSTIC.questions
+        for q in form().questions
         if q.asked(answers)
     }
     return d.Answers(**{k: v for k, v in values.items() if v not in (None, "")})

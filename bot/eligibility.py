@@ -1,9 +1,9 @@
 """The eligibility decision and the priority score, as plain rules an advisor can read.
 
-Rules (program/PROGRAM.md): a storefront open to customers and a business address in the
-agglomeration de Québec; retail, accommodation, restaurants and services are eligible.
-Priority: SDC arteries and formal business associations, retail, engagement, expected impact.
-Anything uncertain goes to an advisor ("to review"); nothing is refused on a guess.
+Rules (program/PROGRAM.md): a storefront open to customers, a business address in the
+program's territory and an eligible sector; the sectors, the reasons' wording and the priority
+factors' weights are the pack's (`program/eligibility.yml`). Anything uncertain goes to an
+advisor ("to review"); nothing is refused on a guess.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from bot.parsing import Sector
+from bot.pack.eligibility import Sector, current_eligibility
+from bot.pack.territory import current_territory
 from bot.territory import Verdict, check_territory
 from bot.vocabulary import Answer
 
@@ -65,64 +66,46 @@ class Priority:
 
 
 def decide(intake: Intake) -> Decision:
-    """Eligible, not eligible (with the precise reasons) or to review (with what is uncertain)."""
+    """Eligible, not eligible (with the precise reasons) or to review (with what is uncertain),
+    in the words of the pack's `eligibility.yml`."""
+    pack = current_eligibility()
     refusals: list[str] = []
     doubts: list[str] = []
     territory = check_territory(intake.postal_code, intake.municipality)
     if territory.verdict is Verdict.OUTSIDE:
-        refusals.append(
-            f"adresse d'affaires hors de l'agglomération de Québec ({territory.reason})"
-        )
+        area = current_territory().name
+        refusals.append(pack.says("outside", territory=area, reason=territory.reason))
     elif territory.verdict is Verdict.UNKNOWN:
-        doubts.append(f"territoire à confirmer ({territory.reason})")
+        doubts.append(pack.says("territory_unknown", reason=territory.reason))
     if intake.storefront is Answer.NO:
-        refusals.append("pas de local ouvert à la clientèle (pignon sur rue)")
+        refusals.append(pack.says("no_storefront"))
     elif intake.storefront is Answer.UNSURE:
-        doubts.append("pignon sur rue à confirmer")
-    if intake.sector is Sector.OTHER:
-        doubts.append("secteur d'activité à confirmer")
+        doubts.append(pack.says("storefront_unsure"))
+    if intake.sector.is_other:
+        doubts.append(pack.says("sector_unknown"))
+    elif not intake.sector.eligible:
+        refusals.append(pack.says("sector_not_eligible", sector=intake.sector.label))
     if refusals:
         return Decision(Outcome.NOT_ELIGIBLE, refusals)
     if doubts:
         return Decision(Outcome.TO_REVIEW, doubts)
-    return Decision(
-        Outcome.ELIGIBLE, [f"pignon sur rue, {territory.reason}, secteur {intake.sector.value}"]
-    )
+    reason = pack.says("eligible", reason=territory.reason, sector=intake.sector.label)
+    return Decision(Outcome.ELIGIBLE, [reason])
 
 
 def priority(intake: Intake) -> Priority:
-    """A 0-100 score and its factors, for advisors to rank leads."""
-    factors = [
-        Factor(
-            "artère avec SDC ou regroupement d'affaires",
-            30 if intake.sdc_or_association is Answer.YES else 0,
-            30,
-        ),
-        Factor(
-            "commerce de détail",
-            25
-            if intake.sector is Sector.RETAIL
-            else (10 if intake.sector is not Sector.OTHER else 0),
-            25,
-        ),
-        Factor("temps disponible chaque semaine", _time_points(intake.hours_per_week), 20),
-        Factor("prêt à passer à l'action", _readiness_points(intake.readiness), 15),
-        Factor(
-            "impact attendu décrit",
-            10 if len(intake.impact.strip()) >= 60 else (5 if intake.impact.strip() else 0),
-            10,
-        ),
-    ]
+    """A 0-100 score and its factors, for advisors to rank leads (the pack's weights)."""
+    rules = current_eligibility().priority
+    scored = (
+        (rules.association, rules.association.points(intake.sdc_or_association.name.lower())),
+        (rules.sector, rules.sector.points(intake.sector.id)),
+        (rules.time, rules.time.points(intake.hours_per_week)),
+        (rules.readiness, rules.readiness.points(_named(intake.readiness))),
+        (rules.impact, rules.impact.points(len(intake.impact.strip()))),
+    )
+    factors = [Factor(rule.label, points, rule.maximum) for rule, points in scored]
     return Priority(sum(f.points for f in factors), factors)
 
 
-def _time_points(hours: float | None) -> int:
-    if hours is None:
-        return 0
-    if hours >= 3:
-        return 20
-    return 12 if hours >= 1 else 5
-
-
-def _readiness_points(readiness: Readiness | None) -> int:
-    return {Readiness.NOW: 15, Readiness.SOON: 8}.get(readiness, 0) if readiness else 0
+def _named(readiness: Readiness | None) -> str:
+    return readiness.name.lower() if readiness else ""

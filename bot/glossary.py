@@ -2,7 +2,7 @@
 « transactionnel »…), and when a message asks what one means: « c'est quoi une infolettre? »,
 « ça veut dire quoi, transactionnel? », « le SEO, c'est quoi? », « une infolettre? ».
 
-Each term is answered by its domain response `utter_define_<term>` (domain/glossary.yml: one
+Each term is answered by its response `utter_define_<term>` (program/responses/glossary.yml: one
 short, plain sentence, FAQ-style), then the form asks its question again (`bot.forms`). The
 program's own topics (« c'est quoi une SDC? ») stay FAQ answers.
 """

@@ -6,24 +6,29 @@ propriétaire » is a name and a role (not asked again), « comme j'ai dit, la p
 role, « oui, les gens d'affaires de Charlesbourg » a yes with the association's name (not asked
 again); what was typed stays in the conversation's transcript. Answers found in any message
 (an e-mail, a phone number) are taken as corrections of earlier ones. The Rasa form only maps
-the tracker to `take_turn` and back.
+the tracker to `take_turn` and back. The form's labels, examples, buttons and the words that
+name its fields are the pack's (`program/intake.yml`, the sectors `program/eligibility.yml`),
+read at call time (`intake_form()`).
 """
 
 from __future__ import annotations
 
 import re
 from contextlib import suppress
-from functools import partial
+from functools import cache
 from typing import Any
 
 from bot import extraction, forms
+from bot.conversation import Turn
 from bot.eligibility import Intake, Readiness
-from bot.forms import Form, Question, Reader, same
+from bot.forms import Form, Question, Reader
 from bot.limits import INTAKE as LIMITS
 from bot.limits import SHORTEST_NAME
+from bot.pack.eligibility import Eligibility, current_eligibility
+from bot.pack.intake import QUESTIONS as PACK_QUESTIONS
+from bot.pack.intake import YES_NO_QUESTIONS, IntakeTexts, current_intake
 from bot.parsing import (
     NotUnderstood,
-    Sector,
     find_email,
     find_postal_code,
     parse_count,
@@ -146,14 +151,21 @@ def _municipality(text: str, answers: dict[str, Any]) -> dict[str, Any]:
     return {"municipality": place.name if place else one_line(text)}
 
 
-def _yes_no(question: str, signs: tuple[str, ...]) -> Reader:
-    return lambda text, answers: {question: parse_yes_no(_clean(question, text), signs).value}
+def _signs(question: str) -> tuple[str, ...]:
+    """The words that say yes to a yes/no question, beyond « oui » (the pack's `signs`)."""
+    return current_intake().question(question).signs
+
+
+def _storefront(text: str, answers: dict[str, Any]) -> dict[str, Any]:
+    answer = parse_yes_no(_clean("storefront", text), _signs("storefront"))
+    return {"storefront": answer.value}
 
 
 def _sdc_member(text: str, answers: dict[str, Any]) -> dict[str, Any]:
     """Yes, no or « je ne sais pas »; a yes that names the association answers its name too
     (« oui, on fait partie du regroupement des gens d'affaires de Charlesbourg »)."""
-    found: dict[str, Any] = {"sdc_member": parse_yes_no(_clean("sdc_member", text), MEMBER).value}
+    answer = parse_yes_no(_clean("sdc_member", text), _signs("sdc_member"))
+    found: dict[str, Any] = {"sdc_member": answer.value}
     if found["sdc_member"] == Answer.YES.value and (name := extraction.association_named(text)):
         found["association_name"] = name[: LIMITS["association_name"]]
     return found
@@ -190,8 +202,8 @@ def _employees_alone(text: str, answers: dict[str, Any]) -> dict[str, Any] | Non
 def _sector(text: str, answers: dict[str, Any]) -> dict[str, Any]:
     text = _clean("sector", text)
     sector = parse_sector(text)
-    value: dict[str, Any] = {"sector": sector.value}
-    if sector is Sector.OTHER and fold(text) not in {"autre", "autres"}:
+    value: dict[str, Any] = {"sector": sector.label}
+    if sector.is_other and fold(text) not in sector.names:  # not « autre » alone: its detail
         value |= {"sector_detail": text, "sector_detail_given": True}
     return value
 
@@ -230,12 +242,11 @@ def _readiness(text: str, answers: dict[str, Any]) -> dict[str, Any]:
     raise NotUnderstood("quand vous aimeriez commencer")
 
 
-# How the merchant reads the stored readiness (words without gender, as the buttons').
-READINESS_SHOWN = {
-    Readiness.NOW.value: "dès maintenant",
-    Readiness.SOON.value: "d'ici quelques mois",
-    Readiness.EXPLORING.value: "je m'informe",
-}
+def _readiness_shown(value: Any) -> Any:
+    """The stored readiness as the merchant reads it (the pack's words, without gender as the
+    buttons')."""
+    shown = dict(current_intake().readiness_shown)
+    return next((shown[r.name.lower()] for r in Readiness if r.value == value), value)
 
 
 def _extra_answers(text: str, question: str | None, answers: dict[str, Any]) -> dict[str, Any]:
@@ -259,90 +270,98 @@ def _municipality_needed(answers: dict[str, Any]) -> bool:
     )
 
 
-YES_NO = (("Oui", "oui"), ("Non", "non"), ("Je ne sais pas", "je ne sais pas"))
-# Words that say yes to the yes/no questions, beyond « oui » (`bot.vocabulary.lean_yes_no`).
-STOREFRONT = (
-    "pignon",
-    "local",
-    "comptoir",
-    "vitrine",
-    "succursale",
-    "ouvert au public",
-    "ouverte au public",
-)
-MEMBER = ("sdc", "membre", "artere", "regroupement", "association")
-INTAKE = Form(
-    questions=(
-        Question("business_name", _business_name, "Boulangerie du Quartier",
-                 label="Entreprise", words=("entreprise", "commerce", "nom de l entreprise", "nom du commerce")),
-        Question("contact_name", _contact_name, "Marie Tremblay",
-                 label="Votre nom", words=("mon nom", "votre nom", "nom", "nom de famille", "prenom")),
-        Question("contact_role", _role, "propriétaire", alone=_role_alone,
-                 buttons=same("Propriétaire", "Gestionnaire", "Employé(e)"),
-                 label="Votre rôle", words=("role", "mon role", "poste", "titre", "fonction")),
-        Question("email", _email, "nom@exemple.com",
-                 label="Courriel", words=("courriel", "email", "mail", "adresse courriel")),
-        Question("phone", _phone, "418 555-1234", shown=phone_for_people,
-                 label="Téléphone", words=("telephone", "tel", "numero", "cell")),
-        Question("address", _address, "123, rue Saint-Joseph Est, Québec, G1K 3A5", alone=_address_alone,
-                 label="Adresse", words=("adresse", "code postal"),
-                 clears=("postal_code", "municipality")),
-        Question("municipality", _municipality, "Québec", asked=_municipality_needed,
-                 label="Municipalité", words=("municipalite", "ville")),
-        Question("storefront", _yes_no("storefront", STOREFRONT), "oui", buttons=YES_NO,
-                 label="Local ouvert à la clientèle", words=("local", "pignon")),
-        Question("sector", _sector, "commerce de détail",
-                 buttons=same("Commerce de détail", "Hébergement", "Restauration", "Services", "Autre"),
-                 label="Secteur", words=("secteur",), clears=("sector_detail", "sector_detail_given")),
-        Question("sector_detail", _sector_detail, "atelier de couture",
-                 asked=lambda a: a.get("sector") == Sector.OTHER.value and not a.get("sector_detail_given"),
-                 label="Précision sur le secteur"),
-        Question("sdc_member", _sdc_member, "oui", buttons=YES_NO, clears=("association_name",),
-                 label="Artère avec SDC ou regroupement d'affaires",
-                 words=("sdc", "regroupement", "association", "artere", "membre")),
-        Question("association_name", _association_name, "SDC Saint-Roch", optional=True,
-                 asked=lambda a: a.get("sdc_member") == Answer.YES.value, alone=_association_alone,
-                 label="SDC ou regroupement",
-                 words=("nom du regroupement", "nom de la sdc", "nom de l association", "nom de ma sdc",
-                        "nom de notre sdc", "nom de mon regroupement", "nom de notre regroupement",
-                        "nom de mon association", "nom de notre association", "nom de la sdc ou du regroupement")),
-        Question("employees", _employees, "3 (ou « juste moi »)", optional=True, alone=_employees_alone,
-                 choices=same("Juste moi", "2 à 5", "6 à 20", "Plus de 20"),
-                 label="Nombre d'employés", words=("employes", "employe")),
-        Question("hours_per_week", _hours, "2 heures", optional=True, hears=("pas le temps",), alone=_hours_alone,
-                 shown=_hours_shown,
-                 buttons=same("Moins d'une heure", "1 à 2 heures", "3 heures et plus"),
-                 label="Temps par semaine", words=("temps", "heures")),
-        Question("readiness", _readiness, "dès maintenant", hears=("plus tard",),
-                 shown=lambda value: READINESS_SHOWN.get(value, value),
-                 buttons=(("Dès maintenant", "Prêt à commencer maintenant"),
-                          ("D'ici quelques mois", "D'ici quelques mois"),
-                          ("Je m'informe", "Je m'informe seulement")),
-                 label="Passage à l'action", words=("pret", "action")),
-        Question("impact", _text("impact"), "attirer plus de clients du quartier", optional=True,
-                 label="Impact attendu", words=("impact",)),
-    ),
-    recap="recap_confirmed",
-    correct="field_to_correct",
-    correct_example="courriel",
-    paused="utter_intake_paused",
-    resumed="utter_intake_resumed",
-    extra=_extra_answers,
-)  # fmt: skip
-QUESTIONS = INTAKE.slots
-LABELS = {q.name: q.label for q in INTAKE.questions}
+def _detail_needed(answers: dict[str, Any]) -> bool:
+    other = current_eligibility().other.label
+    return answers.get("sector") == other and not answers.get("sector_detail_given")
 
-# Handle one message of the form (`bot.forms.take_turn` on INTAKE).
-take_turn = partial(forms.take_turn, INTAKE)
+
+# How each question's answer is read and what goes with it; its wording is the pack's
+# (`program/intake.yml`, the sectors' buttons `program/eligibility.yml`).
+_READ: dict[str, dict[str, Any]] = {
+    "business_name": {"read": _business_name},
+    "contact_name": {"read": _contact_name},
+    "contact_role": {"read": _role, "alone": _role_alone},
+    "email": {"read": _email},
+    "phone": {"read": _phone, "shown": phone_for_people},
+    "address": {"read": _address, "alone": _address_alone,
+                "clears": ("postal_code", "municipality")},
+    "municipality": {"read": _municipality, "asked": _municipality_needed},
+    "storefront": {"read": _storefront},
+    "sector": {"read": _sector, "clears": ("sector_detail", "sector_detail_given")},
+    "sector_detail": {"read": _sector_detail, "asked": _detail_needed},
+    "sdc_member": {"read": _sdc_member, "clears": ("association_name",)},
+    "association_name": {"read": _association_name, "optional": True,
+                         "asked": lambda a: a.get("sdc_member") == Answer.YES.value,
+                         "alone": _association_alone},
+    "employees": {"read": _employees, "optional": True, "alone": _employees_alone},
+    "hours_per_week": {"read": _hours, "optional": True, "hears": ("pas le temps",),
+                       "alone": _hours_alone, "shown": _hours_shown},
+    "readiness": {"read": _readiness, "hears": ("plus tard",), "shown": _readiness_shown},
+    "impact": {"read": _text("impact"), "optional": True},
+}  # fmt: skip
+RECAP, CORRECT = "recap_confirmed", "field_to_correct"
+QUESTIONS = (*PACK_QUESTIONS, RECAP)  # the form's slots
+
+
+@cache
+def _form(texts: IntakeTexts, eligibility: Eligibility) -> Form:
+    """The form: the code's readers (`_READ`) with the pack's wording."""
+    buttons = {name: texts.yes_no for name in YES_NO_QUESTIONS}
+    buttons["sector"] = tuple((s.button, s.button) for s in eligibility.every_sector)
+    questions = []
+    for text in texts.questions:
+        questions.append(
+            Question(
+                text.name,
+                example=text.example,
+                buttons=buttons.get(text.name, text.buttons),
+                choices=text.choices,
+                label=text.label,
+                words=text.words,
+                **_READ[text.name],
+            )
+        )
+    return Form(
+        questions=tuple(questions),
+        recap=RECAP,
+        correct=CORRECT,
+        correct_example=texts.correct_example,
+        paused="utter_intake_paused",
+        resumed="utter_intake_resumed",
+        extra=_extra_answers,
+    )
+
+
+def intake_form() -> Form:
+    """The intake form in the current pack's words (read at call time)."""
+    return _form(current_intake(), current_eligibility())
+
+
+def labels() -> dict[str, str]:
+    """Each question's recap label, as the lead's file shows the answers."""
+    return {q.name: q.label for q in intake_form().questions}
+
+
+def take_turn(
+    answers: dict[str, Any],
+    question: str | None,
+    text: str,
+    intent: str | None = None,
+    confidence: float = 0.0,
+    failures: int = 0,
+) -> Turn:
+    """Handle one message of the form (`bot.forms.take_turn` on the intake form)."""
+    return forms.take_turn(intake_form(), answers, question, text, intent, confidence, failures)
 
 
 def recap(answers: dict[str, Any]) -> str:
     """The summary the merchant confirms before anything is submitted."""
-    lines = ["Voici ce que j'ai noté :"]
-    for name in INTAKE.asked(answers):
-        if name in LABELS and answers.get(name) not in (None, ""):
-            lines.append(f"• {LABELS[name]} : {INTAKE.question(name).shown(answers[name])}")
-    lines.append("Est-ce exact?")
+    form, texts = intake_form(), current_intake()
+    lines = [texts.opening]
+    for question in form.questions:
+        if question.asked(answers) and answers.get(question.name) not in (None, ""):
+            lines.append(f"• {question.label} : {question.shown(answers[question.name])}")
+    lines.append(texts.closing)
     return "\n".join(lines)
 
 
@@ -358,7 +377,7 @@ def to_intake(answers: dict[str, Any]) -> Intake:
         postal_code=answers.get("postal_code"),
         municipality=answers.get("municipality"),
         storefront=Answer(answers["storefront"]),
-        sector=Sector(answers["sector"]),
+        sector=current_eligibility().stored(answers["sector"]),
         sdc_or_association=Answer(answers["sdc_member"]),
         employees=_number(answers.get("employees")),
         hours_per_week=_number(answers.get("hours_per_week")),

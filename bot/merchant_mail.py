@@ -8,26 +8,27 @@ from __future__ import annotations
 from email.message import EmailMessage
 
 from bot.mail import MailSettings, message
-from bot.pack import current_pack
+from bot.pack.emails import email, part
 from bot.text import multi_line, one_line
 from bot.workspace import NotAllowed
-
-IDENTITY = current_pack().identity
-BRAND = IDENTITY.brand  # as written in e-mails and invitations
 
 SUBJECT_MAX = 150
 BODY_MAX = 5000
 MAIL_EVENT = "courriel"  # the lead's history
-SUBJECT = f"Votre demande au programme {BRAND}"
-FOOTER = (
-    f"—\n{BRAND}, un programme de {IDENTITY.operator}\n"
-    "Pour nous répondre, répondez simplement à ce courriel."
-)
+
+
+def _starting(contact: str, writer: str) -> tuple[str, str]:
+    return email("merchant_mail", contact=one_line(contact), writer=one_line(writer))
+
+
+def starting_subject() -> str:
+    """The subject the form starts with."""
+    return _starting("", "")[0]
 
 
 def starting_body(contact: str, writer: str) -> str:
     """The message the form starts with: a greeting and the writer's signature."""
-    return f"Bonjour {one_line(contact)},\n\n\n\n{one_line(writer)}\n{BRAND}"
+    return _starting(contact, writer)[1]
 
 
 def checked(subject: str, body: str, contact: str, writer: str) -> tuple[str, str]:
@@ -47,7 +48,7 @@ def checked(subject: str, body: str, contact: str, writer: str) -> tuple[str, st
 
 def compose(mail: MailSettings, to: str, subject: str, body: str, reply_to: str) -> EmailMessage:
     """The e-mail to the merchant: the program's sender, replies to `reply_to` (the team)."""
-    composed = message(mail, to, subject, f"{body}\n\n{FOOTER}\n")
+    composed = message(mail, to, subject, f"{body}\n\n{part('merchant_mail_footer')}\n")
     if reply_to:
         composed["Reply-To"] = one_line(reply_to)
     return composed

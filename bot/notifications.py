@@ -20,21 +20,22 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.eligibility import Outcome
 from bot.mail import MailSettings, mail_settings, message, send
-from bot.pack import current_pack
+from bot.pack.emails import email, part
 from bot.scheduling import TIMEZONE
 from bot.scheduling.invitation import french_date, french_datetime
 from bot.settings import Settings, load_settings
 from bot.storage.leads import LeadCard, lead_card
 from bot.storage.queues import ReviewOutcome, leads_since
 
-IDENTITY = current_pack().identity
-BRAND = IDENTITY.brand  # as written in e-mails and invitations
-
 log = logging.getLogger(__name__)
 
 NEW_LEAD, REVIEW_REQUESTED, CALLBACK_REQUESTED = "nouvelle piste", "révision", "rappel"
 TEAM_EVENTS = (NEW_LEAD, REVIEW_REQUESTED, CALLBACK_REQUESTED)
-SIGNATURE = f"L'équipe de {BRAND}\n"
+TEAM_EMAILS = {  # each event's e-mail in the pack (program/emails.yml)
+    NEW_LEAD: "team_new_lead",
+    REVIEW_REQUESTED: "team_review_requested",
+    CALLBACK_REQUESTED: "team_callback_requested",
+}
 
 
 @dataclass(frozen=True)
@@ -56,37 +57,17 @@ def team_for(settings: Settings) -> Team:
 def team_mail(event: str, lead: LeadCard, link: str) -> tuple[str, str] | None:
     """The team's subject and body for `event` about `lead`; None when the team need not be told
     (a new lead found not eligible: the merchant may still ask for a review, which tells it)."""
-    decision = lead.outcome or "aucune décision"
-    priority = f"{lead.score or 0}/100"
-    if event == NEW_LEAD:
-        if lead.outcome not in (Outcome.ELIGIBLE.value, Outcome.TO_REVIEW.value):
-            return None
-        subject = f"Nouvelle piste ({decision}, priorité {priority}) : {lead.business}"
-        intro = f"Une nouvelle piste attend un premier contact : {lead.business}."
-    elif event == REVIEW_REQUESTED:
-        subject = f"Révision demandée : {lead.business}"
-        intro = (
-            f"{lead.business} demande qu'une personne révise la décision automatique qui le "
-            "juge non admissible. Confirmez-la ou renversez-la, avec un motif, dans la file "
-            "« Révisions » de l'espace conseillers : le commerçant recevra le résultat par courriel."
-        )
-    elif event == CALLBACK_REQUESTED:
-        subject = f"Rappel demandé : {lead.business}"
-        intro = (
-            f"{lead.business} n'a trouvé aucune rencontre libre et demande qu'on le rappelle. "
-            "Marquez le rappel comme fait dans la file « Rappels » une fois l'appel passé."
-        )
-    else:
+    if event not in TEAM_EMAILS:
         raise ValueError(f"unknown team event {event!r}")
-    body = (
-        f"Bonjour,\n\n{intro}\n\n"
-        f"Décision : {decision}\n"
-        f"Priorité : {priority}\n"
-        f"Dossier : {link}\n\n"
-        "Les coordonnées du commerçant sont dans le dossier, après connexion.\n\n"
-        f"{SIGNATURE}"
+    if event == NEW_LEAD and lead.outcome not in (Outcome.ELIGIBLE.value, Outcome.TO_REVIEW.value):
+        return None
+    return email(
+        TEAM_EMAILS[event],
+        business=lead.business,
+        decision=lead.outcome or part("no_decision"),
+        priority=f"{lead.score or 0}/100",
+        link=link,
     )
-    return subject, body
 
 
 def notify_team(team: Team, sessions: sessionmaker[Session], event: str, lead_id: int) -> bool:
@@ -122,44 +103,17 @@ def tell_team(sessions: sessionmaker[Session], event: str, lead_id: int) -> bool
 def review_mail(review: ReviewOutcome, website: str, privacy_email: str = "") -> tuple[str, str]:
     """The merchant's e-mail after a person reviewed the automated decision (Law 25 s. 12.1):
     who reviewed it and when, the outcome, the reason, and what comes next."""
-    if review.overturned:
-        subject = "Révision de votre demande : votre commerce est admissible"
-        outcome = (
-            "la décision automatique est renversée : votre commerce est admissible au "
-            f"programme {BRAND}."
-        )
-        next_step = (
-            "Un conseiller communiquera avec vous sous peu. Vous pouvez aussi choisir dès "
-            "maintenant une rencontre : écrivez « prendre rendez-vous » dans le clavardage du "
-            f"site {website}."
-        )
-    else:
-        subject = "Révision de votre demande : la décision est maintenue"
-        outcome = (
-            "la décision automatique est maintenue : votre commerce n'est pas admissible au "
-            f"programme {BRAND}."
-        )
-        next_step = (
-            "Le programme Virage numérique des détaillants du CQCD, votre SDC ou "
-            f"{IDENTITY.operator} pourraient vous aider. Si votre situation change, vous pouvez refaire "
-            f"la vérification dans le clavardage du site {website}."
-        )
-    privacy = (
-        f"Pour toute question sur vos renseignements personnels : {privacy_email}.\n\n"
-        if privacy_email
-        else ""
+    privacy = part("privacy_contact", email=privacy_email) + "\n\n" if privacy_email else ""
+    return email(
+        "review_overturned" if review.overturned else "review_upheld",
+        contact=review.contact,
+        business=review.business,
+        reviewer=review.reviewer,
+        at=french_datetime(review.at),
+        reason=review.reason,
+        website=website,
+        privacy=privacy,
     )
-    body = (
-        f"Bonjour {review.contact},\n\n"
-        "Vous avez demandé qu'une personne révise la décision prise automatiquement sur "
-        f"l'admissibilité de {review.business}. {review.reviewer}, de l'équipe du programme, "
-        f"a révisé votre dossier {french_datetime(review.at)}.\n\n"
-        f"Résultat : {outcome}\n\n"
-        f"Motif : {review.reason}\n\n"
-        f"{next_step}\n\n"
-        f"{privacy}{SIGNATURE}"
-    )
-    return subject, body
 
 
 def tell_merchant(settings: Settings, review: ReviewOutcome) -> bool:
@@ -182,21 +136,22 @@ def digest_mail(leads: Sequence[LeadCard], team: Team, since: datetime) -> tuple
         return None
     ranked = sorted(leads, key=lambda lead: (-(lead.score or 0), lead.lead_id))
     lines = [
-        f"- {lead.business} : {lead.outcome or 'aucune décision'}, priorité "
-        f"{lead.score or 0}/100 — {team.link(lead.lead_id)}"
+        part(
+            "digest_line",
+            business=lead.business,
+            decision=lead.outcome or part("no_decision"),
+            score=lead.score or 0,
+            link=team.link(lead.lead_id),
+        )
         for lead in ranked
     ]
-    count = len(ranked)
-    plural = "s" if count > 1 else ""
-    subject = f"{count} nouvelle{plural} piste{plural} depuis {french_date(since.astimezone(TIMEZONE).date())}"
-    body = (
-        f"Bonjour,\n\nDepuis {french_datetime(since)}, {count} piste{plural} "
-        f"{'sont arrivées' if count > 1 else 'est arrivée'}, de la plus prioritaire à la "
-        "moins prioritaire :\n\n" + "\n".join(lines) + "\n\n"
-        "Les coordonnées des commerçants sont dans leurs dossiers, après connexion.\n\n"
-        f"{SIGNATURE}"
+    return email(
+        "team_digest_many" if len(ranked) > 1 else "team_digest_one",
+        count=len(ranked),
+        date=french_date(since.astimezone(TIMEZONE).date()),
+        since=french_datetime(since),
+        leads="\n".join(lines),
     )
-    return subject, body
 
 
 def send_digest(settings: Settings, sessions: sessionmaker[Session], now: datetime) -> int:

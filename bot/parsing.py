@@ -7,12 +7,12 @@ explanation of the expected answer.
 from __future__ import annotations
 
 import re
-from enum import Enum
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 from bot import quantities
+from bot.pack.eligibility import Sector, current_eligibility
 from bot.text import fold, typo_tolerant
 from bot.vocabulary import Answer, find_yes_no, lean_yes_no, mentions_unsure
 
@@ -99,74 +99,25 @@ def parse_yes_no(text: str, signs: tuple[str, ...] = (), against: tuple[str, ...
     return answer
 
 
-class Sector(Enum):
-    RETAIL = "commerce de détail"
-    ACCOMMODATION = "hébergement"
-    RESTAURANT = "restauration"
-    SERVICES = "services"
-    OTHER = "autre"
-
-
-_SECTOR_WORDS: dict[Sector, tuple[str, ...]] = {
-    Sector.RETAIL: (
-        "detail", "boutique", "magasin", "depanneur", "epicerie", "librairie", "quincaillerie",
-        "fleuriste", "pharmacie", "vetement", "bijouterie", "boulangerie", "patisserie",
-        "fromagerie", "boucherie", "poissonnerie", "animalerie", "friperie", "cadeaux",
-        "chaussures", "commerce", "vente", "marche", "retail", "papeterie", "sport", "vend", "livre", "galerie", "gallery", "sell",
-    ),
-    Sector.ACCOMMODATION: (
-        "hebergement", "gite", "hotel", "auberge", "motel", "couette", "b b", "bnb",
-        "chalet", "camping", "logement touristique",
-    ),
-    Sector.RESTAURANT: (
-        "restauration", "restaurant", "resto", "cafe", "bistro", "bar", "brasserie",
-        "pizzeria", "casse croute", "cassecroute", "traiteur", "microbrasserie", "cantine", "creperie",
-        "food truck", "buvette",
-    ),
-    Sector.SERVICES: (
-        "service", "coiffure", "coiffeur", "salon", "esthetique", "garage", "mecanique",
-        "nettoyeur", "spa", "clinique", "comptable", "photographe", "studio", "agence",
-        "massotherapie", "barbier", "toilettage", "reparation", "cordonnerie", "gym",
-        "entrainement", "atelier", "imprimerie", "ecole", "plombier", "plomberie", "electricien",
-        "menuisier", "peintre", "entretien", "notaire", "avocat", "dentiste", "veterinaire",
-        "tatou", "yoga", "repare", "reparons",
-    ),
-}  # fmt: skip
-
-
-_EATING_THERE = re.compile(
-    r"\b(?:mangent|manger|mange|bouffer) (?:sur place|ici|chez nous)\b|\btables\b|"
-    r"(?<!pas de )places assises"
-)
-
-
-_SECTOR_NAMES = {  # the sector named as such wins over what the business does
-    Sector.RETAIL: ("commerce de detail", "au detail", "retail"),
-    Sector.ACCOMMODATION: ("hebergement",),
-    Sector.RESTAURANT: ("restauration",),
-    Sector.SERVICES: ("services",),
-}
-_MOST_SPECIFIC_FIRST = (Sector.ACCOMMODATION, Sector.RESTAURANT, Sector.SERVICES, Sector.RETAIL)
-
-
 def parse_sector(text: str) -> Sector:
-    """The program's sector for a free-text answer ("dépanneur", "gîte", "resto"...)."""
+    """The program's sector for a free-text answer ("dépanneur", "gîte", "resto"...), as the
+    pack's `eligibility.yml` names them; its `other` sector when none is found."""
+    pack = current_eligibility()
     folded = fold(text)
-    if folded in {"autre", "autres", "other"}:
-        return Sector.OTHER
+    if folded in pack.other.names:
+        return pack.other
     if find_yes_no(text) or folded in {"lol", "ok", "euh", "hmm", "bof", "ca depend"}:
-        raise NotUnderstood("votre secteur (commerce de détail, restauration, hébergement…)")
-    if _EATING_THERE.search(folded):  # « boulangerie-café, les gens mangent sur place »
-        return Sector.RESTAURANT
-    named = [
-        s for s, words in _SECTOR_NAMES.items() if any(f" {w}" in f" {folded} " for w in words)
-    ]
-    if named:  # « retail, on vend des vélos pis on fait la réparation »
-        return named[0]
-    for sector in _MOST_SPECIFIC_FIRST:  # « hôtel boutique » is a hotel, « on répare » a service
-        if typo_tolerant(folded, _SECTOR_WORDS[sector], shortest=6):
+        raise NotUnderstood(pack.expected)
+    for sector in pack.sectors:  # « boulangerie-café, les gens mangent sur place »
+        if any(re.search(sign, folded) for sign in sector.signs):
             return sector
-    return Sector.OTHER
+    for sector in pack.sectors:  # the sector named as such wins over what the business does
+        if any(f" {w}" in f" {folded} " for w in sector.names):
+            return sector  # « retail, on vend des vélos pis on fait la réparation »
+    for sector in pack.tried:  # « hôtel boutique » is a hotel, « on répare » a service
+        if typo_tolerant(folded, sector.synonyms, shortest=6):
+            return sector
+    return pack.other
 
 
 def parse_count(text: str) -> int:

@@ -15,17 +15,11 @@ from datetime import datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.mail import MailSettings, message, send
-from bot.notifications import SIGNATURE
-from bot.pack import current_pack
+from bot.pack.emails import email
 from bot.scheduling.invitation import french_datetime
 from bot.storage.accounts import ResetLink, request_reset
 
-IDENTITY = current_pack().identity
-BRAND = IDENTITY.brand  # as written in e-mails and invitations
-
 log = logging.getLogger(__name__)
-
-SUBJECT = f"Choisir un nouveau mot de passe — espace conseillers de {BRAND}"
 
 
 def reset_path(token: str) -> str:
@@ -35,16 +29,12 @@ def reset_path(token: str) -> str:
 
 def reset_mail(link: ResetLink, workspace: str) -> tuple[str, str]:
     """The subject and body of the e-mail that carries `link` (`workspace`: "https://…/conseillers")."""
-    body = (
-        f"Bonjour {link.name},\n\n"
-        "Vous avez demandé à choisir un nouveau mot de passe pour l'espace conseillers de "
-        f"{BRAND}. Ouvrez ce lien pour le faire :\n\n"
-        f"{workspace}{reset_path(link.token)}\n\n"
-        f"Le lien sert une seule fois et expire {french_datetime(link.expires_at)}.\n\n"
-        "Vous n'avez rien demandé? Ignorez ce courriel : votre mot de passe ne change pas.\n\n"
-        f"{SIGNATURE}"
+    return email(
+        "password_reset",
+        name=link.name,
+        link=f"{workspace}{reset_path(link.token)}",
+        expires=french_datetime(link.expires_at),
     )
-    return SUBJECT, body
 
 
 def send_reset_link(

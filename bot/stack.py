@@ -105,6 +105,7 @@ def environment(settings: Settings) -> dict[str, str]:
         "RASA_MODEL": str(settings.model_path),
         "CANDIDATES_DIR": str(settings.candidates),
         "QUALITY_FILE": str(settings.quality_file),
+        "PROGRAM_DIR": str(settings.program_dir),
     }
 
 

@@ -14,6 +14,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from bot.pack.territory import current_territory
 from bot.territory import mask_places
 
 DEFAULTS: dict[str, Any] = {
@@ -73,6 +74,12 @@ def prepare(text: str) -> str:
     reduced to one ("gratuiiit"), and the usual SMS and Québec spellings written out."""
     masked = _REPEATS.sub(r"\1", mask_places(text))
     return " ".join(_SPELLINGS.get(word, word) for word in masked.split())
+
+
+def masking_fingerprint() -> str:
+    """What `prepare` reads from the program pack: its places and their aliases."""
+    places = current_territory().places
+    return repr(sorted((place.name, place.aliases) for place in places))
 
 
 def build_model(config: dict[str, Any]) -> Pipeline:

@@ -26,7 +26,13 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.pipeline import Pipeline
 
-from rasa_components.intent_model import DEFAULTS, build_model, fit, probabilities
+from rasa_components.intent_model import (
+    DEFAULTS,
+    build_model,
+    fit,
+    masking_fingerprint,
+    probabilities,
+)
 
 logger = logging.getLogger(__name__)
 MODEL_FILE = "classifier.joblib"
@@ -43,6 +49,12 @@ class TfidfIntentClassifier(IntentClassifier, GraphComponent):
     @staticmethod
     def required_packages() -> list[str]:
         return ["sklearn", "joblib"]
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """The places `prepare` masks come from the program pack: another pack's gazetteer
+        retrains the classifier rather than reusing Rasa's cache of the other pack's."""
+        return masking_fingerprint()
 
     def __init__(
         self,

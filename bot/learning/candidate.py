@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.learning.examples import EXAMPLES_FILE, test_set_texts, write_examples
 from bot.learning.measure import MeasureFailed, measure
 from bot.learning.quality import load_quality, shortfalls
+from bot.pack.training import compose
 from bot.rasa_api import RasaApi, RasaUnavailable
 from bot.settings import ROOT, Settings
 from bot.stack import RASA_BIN, rasa_env
@@ -77,9 +78,10 @@ def train(settings: Settings, model_id: int, examples: list[Example]) -> tuple[P
             extra = write_examples([(e.intent, e.text) for e in kept], Path(work) / EXAMPLES_FILE)
             data.append(str(extra))
         out = Path(work) / "out"  # empty: Rasa never answers « nothing changed » with an old file
+        domain = compose(settings.program_dir, Path(work) / "domain")  # domain/ + the pack
         done = subprocess.run(
             ["flock", TRAIN_LOCK, str(RASA_BIN), "train", "--config", "config.yml",
-             "--domain", "domain", "--data", *data, "--out", str(out),
+             "--domain", str(domain), "--data", *data, "--out", str(out),
              "--fixed-model-name", name],
             cwd=ROOT, env=rasa_env(settings), capture_output=True, text=True,
             timeout=TRAIN_TIMEOUT,

@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.learning import candidate
 from bot.learning.quality import decimal, load_quality
+from bot.pack.training import pack_of_model
 from bot.settings import Settings
 from bot.storage import candidates
 from bot.storage.database import sessions_of
@@ -34,7 +35,9 @@ def _table(settings: Settings) -> str:
     lines = []
     for row in candidates.all_models(sessions):
         mark = " (en service)" if row.id == serving.id else ""
-        lines.append(f"n° {row.id}{mark}: {row.origin}, {row.status}, {row.file or ''}")
+        pack = pack_of_model(row.file) if row.file else None
+        trained = f", programme {pack[0]} {pack[1]}" if pack else ""
+        lines.append(f"n° {row.id}{mark}: {row.origin}, {row.status}{trained}, {row.file or ''}")
         if row.example_count:
             lines.append(f"    exemples approuvés : {row.example_count}")
         for key, value in row.figures.items():

@@ -3,7 +3,7 @@ personas are test data: tests/simulation/personas.yml, beside the tests that rea
 test sets of tests/nlu are; `bot.learning.simulated` plays them all and judges the result).
 
 The simulator knows what the bot asks by matching each bot message against the domain's
-responses (`bot.learning.responses.Responses`, built from domain/*.yml) and mapping the response's
+responses (`bot.learning.responses.Responses`, from the pack's program/responses/) and mapping the response's
 name to the field it asks (`utter_ask_employees`, and any re-ask variant whose name holds the
 field, such as `utter_reask_employees` or `utter_ask_employees_examples`). It never relies on
 the wording of today's questions. It answers from the persona's facts in the persona's style;
@@ -17,6 +17,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,8 @@ import yaml
 
 from bot.learning.chat import Chat
 from bot.learning.responses import Responses
-from bot.pack import current_pack
+from bot.pack import Identity, identity
+from bot.pack.territory import current_territory
 from bot.settings import ROOT
 from bot.text import fold
 
@@ -76,10 +78,15 @@ LIST_SYNONYMS = {
     "insta": "instagram",
 }
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-REFERENCE = re.compile(rf"\b{re.escape(current_pack().identity.reference_prefix)}[A-Z2-9]{{8}}\b")
 WHEN = "booking_when"
 MAX_TRIES = 4  # answers to one question before the merchant gives up
 MAX_TURNS = 90
+
+
+@cache
+def _reference(identity: Identity) -> re.Pattern[str]:
+    """A booking reference of `identity`'s prefix, as the bot writes it (« NQ-7KX3PD4M »)."""
+    return re.compile(rf"\b{re.escape(identity.reference_prefix)}[A-Z2-9]{{8}}\b")
 
 
 def field_of(name: str) -> str | None:
@@ -163,7 +170,7 @@ def plain_answer(persona: Persona, name: str) -> str:
         return persona.plain[name]
     value = persona.facts.get(name)
     if name == "municipality" and value is None:
-        return str(persona.facts.get("town", "Québec"))
+        return str(persona.facts.get("town", current_territory().municipality))
     if value is None:
         return "je ne sais pas"
     if name == "phone":
@@ -399,7 +406,7 @@ class Merchant:
             if message.name in DECISIONS:
                 self.played.decision = DECISIONS[message.name]
                 self.phase = "decided"
-            if found := REFERENCE.search(message.text):
+            if found := _reference(identity()).search(message.text):
                 self.played.reference = found.group(0)
         if self.played.reference:
             return None

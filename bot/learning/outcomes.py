@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from bot.diagnostic_form import DIAGNOSTIC
+from bot.diagnostic_form import form as diagnostic_form
 from bot.fallback import FALLBACK_ACTION
 from bot.forms import Form
-from bot.intake import INTAKE
+from bot.intake import intake_form
 from bot.rasa_api import LIVE
 from bot.scheduling import TIMEZONE
 
@@ -75,11 +75,13 @@ def _form_questions(form: Form) -> tuple[tuple[str, str], ...]:
     return (*asked, (form.recap, "Récapitulatif à confirmer"), (form.correct, "Correction"))
 
 
-QUESTIONS: dict[str, tuple[tuple[str, str], ...]] = {
-    "intake_form": _form_questions(INTAKE),
-    "diagnostic_form": _form_questions(DIAGNOSTIC),
-    "booking_form": tuple(BOOKING_LABELS.items()),
-}
+def questions() -> dict[str, tuple[tuple[str, str], ...]]:
+    """Each form's questions in order with their French labels (the intake's from the pack)."""
+    return {
+        "intake_form": _form_questions(intake_form()),
+        "diagnostic_form": _form_questions(diagnostic_form()),
+        "booking_form": tuple(BOOKING_LABELS.items()),
+    }
 
 
 @dataclass(frozen=True)
@@ -91,13 +93,13 @@ class Stop:
 
     @property
     def number(self) -> int:
-        names = [name for name, _ in QUESTIONS.get(self.form, ())]
+        names = [name for name, _ in questions().get(self.form, ())]
         return names.index(self.question) + 1 if self.question in names else 0
 
     @property
     def label(self) -> str:
         """« Admissibilité, question 4 : Courriel »."""
-        labels = dict(QUESTIONS.get(self.form, ()))
+        labels = dict(questions().get(self.form, ()))
         form = FORM_NAMES.get(self.form, self.form)
         question = labels.get(self.question, self.question)
         return f"{form}, question {self.number} : {question}" if self.number else form
@@ -262,7 +264,7 @@ def read(conversation_id: str, events: Iterable[tuple[str, dict[str, Any]]]) -> 
                 consent_refused = True
         elif kind == "active_loop":
             name = event.get("name")
-            if name in QUESTIONS and name != state.form:  # a form starts (or replaces one)
+            if name in questions() and name != state.form:  # a form starts (or replaces one)
                 state.form, state.question = str(name), None
                 state.started[str(name)] = None
                 paused_form = None

@@ -1,24 +1,21 @@
-"""Which of the domain's responses a bot message is: how the measures (and the tests) judge the
-replies merchants see, whatever today's wording."""
+"""Which of the responses a bot message is (the pack's, `program/responses/`): how the measures
+(and the tests) judge the replies merchants see, whatever today's wording."""
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-import yaml
-
-from bot.settings import ROOT
+from bot.pack.responses import responses
 
 
 class Responses:
-    """The domain's responses, to tell which response a bot message is."""
+    """The current pack's responses, to tell which response a bot message is."""
 
-    def __init__(self, domain_dir: Path = ROOT / "domain") -> None:
-        self.patterns: dict[str, list[re.Pattern[str]]] = {}
-        for path in sorted(domain_dir.glob("*.yml")):
-            for name, variants in (yaml.safe_load(path.read_text()).get("responses") or {}).items():
-                self.patterns[name] = [self._pattern(v["text"]) for v in variants]
+    def __init__(self) -> None:
+        self.patterns: dict[str, list[re.Pattern[str]]] = {
+            name: [self._pattern(v["text"]) for v in variants]
+            for name, variants in responses().items()
+        }
 
     @staticmethod
     def _pattern(template: str) -> re.Pattern[str]:

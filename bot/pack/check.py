@@ -10,10 +10,19 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from bot.pack import consent, diagnostic, eligibility, emails, intake, responses, territory
 from bot.pack.loader import Pack, PackError, load_pack, program_dir
 
 # Every file of the pack, each read by its section's `load(folder)` (bot/pack/<section>.py).
-SECTIONS: tuple[Callable[[Path], object], ...] = ()
+SECTIONS: tuple[Callable[[Path], object], ...] = (
+    territory.load,
+    responses.load,
+    emails.load,
+    consent.load,
+    eligibility.load,
+    intake.load,
+    diagnostic.load,
+)
 
 
 def load_all(folder: Path) -> Pack:

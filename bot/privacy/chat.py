@@ -22,7 +22,7 @@ from bot.booking import Scheduler
 from bot.conversation import Turn, field_named, wants_to_stop
 from bot.forms import FAILURES
 from bot.mail import MailSettings, message, send
-from bot.pack import current_pack
+from bot.pack.emails import email, part
 from bot.parsing import NotUnderstood, find_email, parse_yes_no
 from bot.privacy import codes
 from bot.privacy.erasure import erase_lead
@@ -30,9 +30,6 @@ from bot.privacy.person import as_csv, as_json, correct, person_file
 from bot.storage.models import Consent, Contact, Lead, as_utc
 from bot.text import fold
 from bot.throttle import PRIVACY_CODES_PER_ADDRESS, Throttle
-
-IDENTITY = current_pack().identity
-BRAND = IDENTITY.brand  # as written in e-mails and invitations
 
 # The requests, by intent
 ACCESS, CORRECT, DELETE, WITHDRAW = "access", "correct", "delete", "withdraw"
@@ -56,7 +53,6 @@ FIELDS = {
 FIELD_LABELS = {"email": "courriel", "phone": "téléphone", "business": "nom du commerce",
                 "role": "rôle", "name": "nom"}  # fmt: skip
 NEW_CODE = ("nouveau code", "autre code", "renvoyer", "renvoie", "renvoyez")
-SIGNATURE = f"\nL'équipe de {BRAND}\n"
 
 
 @dataclass(frozen=True)
@@ -141,14 +137,9 @@ def _send_code(ctx: Context, lead: tuple[int, str] | None) -> Turn:
             code = codes.issue(ctx.sessions, ctx.conversation_id, lead[0], ctx.clock())
         except codes.TooManyCodes:
             return _end(("utter_privacy_too_many_codes", {}))
-        body = (
-            f"Bonjour,\n\nVotre code de confirmation : {code}\n\n"
-            f"Écrivez-le dans le clavardage de {BRAND}. Il est valable "
-            f"{int(codes.LIFETIME.total_seconds() // 60)} minutes et ne sert qu'une fois. "
-            "Si vous n'avez rien demandé, ignorez ce courriel : rien ne sera fait sans ce code.\n"
-            + SIGNATURE
-        )
-        _send(ctx, message(ctx.mail, lead[1], f"Votre code de confirmation {BRAND}", body))
+        minutes = int(codes.LIFETIME.total_seconds() // 60)
+        subject, body = email("privacy_code", code=code, minutes=minutes)
+        _send(ctx, message(ctx.mail, lead[1], subject, body))
     return _ask(CODE, ("utter_privacy_code_sent", {}))
 
 
@@ -172,12 +163,7 @@ def _after_code(ctx: Context, request: str, field: str | None, lead_id: int) -> 
         if lead is None:
             return _end(("utter_privacy_code_none", {}))
         record = person_file(ctx.sessions, lead_id, ctx.tracker_url)
-        mail = message(
-            ctx.mail, lead[1], f"Vos renseignements chez {BRAND}",
-            "Bonjour,\n\nVoici, en pièces jointes, tous les renseignements que nous avons sur "
-            "vous : JSON (pour un logiciel) et CSV (pour un tableur). Pour corriger ou effacer "
-            "vos renseignements, écrivez-le dans le clavardage.\n" + SIGNATURE,
-        )  # fmt: skip
+        mail = message(ctx.mail, lead[1], *email("privacy_access"))
         mail.add_attachment(as_json(record).encode(), maintype="application", subtype="json",
                             filename="mes-renseignements.json")  # fmt: skip
         mail.add_attachment(as_csv(record).encode(), maintype="text", subtype="csv",
@@ -231,20 +217,12 @@ def _erase(ctx: Context, lead_id: int, withdraw: bool) -> Turn:
     report = erase_lead(ctx.sessions, lead_id, tracker_url=ctx.tracker_url, outbox=ctx.outbox,
                         now=now, scheduler=ctx.scheduler())  # fmt: skip
     cancelled = (
-        f"Votre rencontre ({', '.join(report.cancelled)}) est annulée et le conseiller en est "
-        "avisé.\n\n"
+        part("erasure_cancelled_session", references=", ".join(report.cancelled)) + "\n\n"
         if report.cancelled
         else ""
     )
-    what = "Comme vous avez retiré votre consentement, n" if withdraw else "Comme demandé, n"
-    body = (
-        f"Bonjour,\n\n{what}ous avons effacé vos renseignements : votre dossier, vos réponses, "
-        "votre diagnostic, vos demandes et votre conversation avec l'assistant. Seules des "
-        "statistiques anonymes sont gardées.\n\n" + cancelled
-        + f"Pour participer plus tard à {BRAND}, il suffira de recommencer la vérification "
-        "d'admissibilité dans le clavardage.\n" + SIGNATURE
-    )  # fmt: skip
-    _send(ctx, message(ctx.mail, lead[1], "Vos renseignements sont effacés", body))
+    erased = email("privacy_withdrawn" if withdraw else "privacy_erased", cancelled=cancelled)
+    _send(ctx, message(ctx.mail, lead[1], *erased))
     codes.revoke(ctx.sessions, ctx.conversation_id)
     response = "utter_privacy_withdrawn" if withdraw else "utter_privacy_erased"
     return _end((response, {}), **{ERASED: True})

@@ -6,19 +6,20 @@ from datetime import date, datetime, timezone
 
 from icalendar import Calendar, Event, vCalAddress, vText
 
-from bot.pack import current_pack
+from bot.pack import identity
 from bot.scheduling import TIMEZONE
 from bot.text import one_line
 
-IDENTITY = current_pack().identity
-BRAND = IDENTITY.brand  # as written in e-mails and invitations
-
-PRODID = f"-//{IDENTITY.operator}//{BRAND}//FR"
 _DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 _MONTHS = (
     "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
     "octobre", "novembre", "décembre",
 )  # fmt: skip
+
+
+def prodid() -> str:
+    """The calendars' product identifier: « -//<operator>//<brand>//FR »."""
+    return f"-//{identity().operator}//{identity().brand}//FR"
 
 
 def french_date(day: date) -> str:
@@ -56,7 +57,7 @@ def invitation(
     addresses are put on one line first: a typed line break never starts a property.
     `stamped_at`: when the invitation is written (its DTSTAMP)."""
     calendar = Calendar()
-    calendar.add("prodid", PRODID)
+    calendar.add("prodid", prodid())
     calendar.add("version", "2.0")
     calendar.add("method", "CANCEL" if cancelled else "REQUEST")
     event = Event()
@@ -70,7 +71,7 @@ def invitation(
     event.add("description", one_line(description))
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     organizer = vCalAddress(f"mailto:{one_line(organizer_email)}")
-    organizer.params["cn"] = vText(BRAND)
+    organizer.params["cn"] = vText(identity().brand)
     event["organizer"] = organizer
     for email in attendee_emails:
         attendee = vCalAddress(f"mailto:{one_line(email)}")

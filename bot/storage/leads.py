@@ -85,7 +85,7 @@ def save_submission(sessions: sessionmaker[Session], submission: Submission) -> 
         business.postal_code = intake.postal_code
         business.municipality = intake.municipality
         business.storefront = intake.storefront.value
-        business.sector = intake.sector.value
+        business.sector = intake.sector.label
         business.sector_detail = submission.sector_detail
         business.sdc_or_association = intake.sdc_or_association.value
         business.association_name = submission.association_name

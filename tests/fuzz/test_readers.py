@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot import diagnostic_form, intake, parsing, territory, vocabulary
+from bot.pack.territory import current_territory
 from bot.parsing import NotUnderstood
 from bot.scheduling import TIMEZONE
 from bot.scheduling.dates import Wish, understand
@@ -68,7 +69,9 @@ def test_parsers(name: str, text: str) -> None:
 @given(text=texts, answers=st.sampled_from([{}, ANSWERS]))
 def test_intake_answers(question: str, text: str, answers: dict[str, Any]) -> None:
     value = read(
-        f"intake {question}", lambda t: intake.INTAKE.question(question).read(t, answers), text
+        f"intake {question}",
+        lambda t: intake.intake_form().question(question).read(t, answers),
+        text,
     )
     if value is not None:
         assert question in value
@@ -87,7 +90,7 @@ def test_diagnostic_answers(question: str, text: str) -> None:
 @given(text=texts, other=st.one_of(st.none(), texts))
 def test_territory_lookups(text: str, other: str | None) -> None:
     place = territory.find_place(text)
-    assert place is None or place in territory.PLACES
+    assert place is None or place in current_territory().places
     assert isinstance(territory.mask_places(text), str)
     assert isinstance(territory.postal_code_verdict(text), territory.Verdict)
     assert isinstance(territory.check_territory(text, other).reason, str)

@@ -105,7 +105,10 @@ failed_actions.install()  # twice: wrapped once
 with socket.socket() as s:
     s.bind(("127.0.0.1", 0))
     closed = s.getsockname()[1]  # nothing listens there once the socket is closed
-domain = Domain.load("domain")
+import tempfile
+from pathlib import Path
+from bot.pack.training import compose
+domain = Domain.load(str(compose(out=Path(tempfile.mkdtemp()) / "domain")))  # domain/ + the pack
 nlg = TemplatedNaturalLanguageGenerator(domain.responses)
 channel = CollectingOutputChannel()
 action = RemoteAction("validate_intake_form", EndpointConfig(f"http://127.0.0.1:{closed}/webhook"))

@@ -134,11 +134,12 @@ async def compare(folder: Path, ours_pg: str, rasas_pg: str) -> dict[str, Any]:
     from rasa.core.tracker_store import SQLTrackerStore
     from rasa.shared.core.domain import Domain
 
+    from bot.pack.training import compose
     from rasa_components import tracker_store
     from rasa_components.patching import changed_sources
     from rasa_components.tracker_store import PostgresTrackerStore, SQLiteTrackerStore
 
-    domain = Domain.load(str(ROOT_DIR / "domain"))
+    domain = Domain.load(str(compose(out=folder / "domain")))  # domain/ + the pack's responses
     ours_db, rasa_db = str(folder / "ours.db"), str(folder / "rasa.db")
 
     def on_sqlite(db: str, mine: bool) -> Any:

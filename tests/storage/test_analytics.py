@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.analytics import STAGES, Figures, compute
 from bot.eligibility import decide
-from bot.parsing import Sector
+from bot.pack.eligibility import current_eligibility
 from bot.storage import analytics
 from bot.storage.leads import request_review, save_submission
 from bot.storage.models import Booking, Diagnostic, Lead
@@ -43,10 +43,15 @@ def seed_leads(sessions: sessionmaker[Session]) -> dict[str, int]:
         # name: (intake, weeks ago, diagnostic completed, status)
         "A": (INTAKE, 0, True, "accompagnement en cours"),
         "B": (INTAKE, 1, True, "contacté"),
-        "C": (replace(INTAKE, sector=Sector.OTHER), 0, False, "nouveau"),
+        "C": (replace(INTAKE, sector=current_eligibility().other), 0, False, "nouveau"),
         "D": (levis, 2, None, "non retenu"),
         "E": (replace(levis, storefront=Answer.NO), 20, None, "nouveau"),
-        "F": (replace(INTAKE, sector=Sector.RESTAURANT, municipality="=1+2"), 0, None, "terminé"),
+        "F": (
+            replace(INTAKE, sector=current_eligibility().sector("restaurant"), municipality="=1+2"),
+            0,
+            None,
+            "terminé",
+        ),
     }
     ids = {}
     for name, (intake, weeks, diagnostic, status) in intakes.items():

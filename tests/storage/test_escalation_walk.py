@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import booking_form, forms
@@ -25,7 +24,8 @@ from bot.booking import Scheduler
 from bot.conversation import Turn
 from bot.diagnostic_form import DIAGNOSTIC
 from bot.forms import FAILURES, Form
-from bot.intake import INTAKE
+from bot.intake import intake_form
+from bot.pack.responses import responses
 from bot.privacy import chat as privacy
 from tests.conftest import FIGURES
 from tests.storage.test_booking_form import booked, lead, outbox, scheduler
@@ -41,10 +41,7 @@ UNREADABLE = ("🤷", "...", "🙃🙃")
 VERBOSE = False
 ROOT = Path(__file__).parents[2]
 WITH_BUTTONS = {
-    name
-    for path in sorted((ROOT / "domain").glob("*.yml"))
-    for name, variants in (yaml.safe_load(path.read_text()).get("responses") or {}).items()
-    if any(v.get("buttons") for v in variants)
+    name for name, variants in responses().items() if any(v.get("buttons") for v in variants)
 }
 WAYS_OUT = ("utter_form_skipped", "utter_form_stuck")
 WALKED: list[str] = []
@@ -124,10 +121,13 @@ def walk_count() -> Iterator[None]:
 
 def test_every_form_question_escalates() -> None:
     intake = converse(HAPPY)
-    steps = [*form_steps(INTAKE, intake), *form_steps(DIAGNOSTIC, diagnostic_answers(REPLIES))]
+    steps = [
+        *form_steps(intake_form(), intake),
+        *form_steps(DIAGNOSTIC, diagnostic_answers(REPLIES)),
+    ]
     for step in steps:
         walk(step)
-    assert len(steps) == len(INTAKE.questions) + len(DIAGNOSTIC.questions) + 4
+    assert len(steps) == len(intake_form().questions) + len(DIAGNOSTIC.questions) + 4
 
 
 def test_every_booking_question_escalates(scheduler: Scheduler, lead: tuple[int, str]) -> None:

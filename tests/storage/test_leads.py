@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.eligibility import Intake, decide, priority
-from bot.parsing import Sector
+from bot.pack.eligibility import current_eligibility
 from bot.spreadsheet import export_csv
 from bot.storage import models
 from bot.storage.leads import (
@@ -123,7 +123,11 @@ def test_exports_in_csv_and_json(sessions: sessionmaker[Session]) -> None:
     save_submission(
         sessions,
         submission(
-            replace(INTAKE, business_name="Gîte du Vieux", sector=Sector.ACCOMMODATION),
+            replace(
+                INTAKE,
+                business_name="Gîte du Vieux",
+                sector=current_eligibility().sector("accommodation"),
+            ),
             email="g@x.ca",
         ),
     )

@@ -8,7 +8,7 @@ from sqlalchemy import String, create_engine, inspect, text
 from sqlalchemy.exc import DataError
 
 from bot import limits
-from bot.intake import INTAKE
+from bot.intake import intake_form
 from bot.parsing import NotUnderstood
 
 # Where each answer is stored: (table, column).
@@ -54,6 +54,6 @@ def test_postgresql_refuses_what_does_not_fit(postgres_url: str) -> None:
 def test_one_character_more_is_asked_again_with_the_maximum(field: str) -> None:
     longest = limits.INTAKE[field]
     accepted = ("Érable 😀 " * longest)[:longest].strip().ljust(longest, "é")
-    assert INTAKE.question(field).read(accepted, {})
+    assert intake_form().question(field).read(accepted, {})
     with pytest.raises(NotUnderstood, match=f"{longest} caractères au maximum"):
-        INTAKE.question(field).read(accepted + "é", {})
+        intake_form().question(field).read(accepted + "é", {})

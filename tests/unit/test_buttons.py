@@ -3,32 +3,29 @@ the forms show (`bot/buttons.py`)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from bot.buttons import typed_choice
 from bot.diagnostic_form import DIAGNOSTIC
 from bot.forms import as_buttons
-from bot.intake import INTAKE
+from bot.intake import intake_form
+from bot.pack.responses import responses
 from bot.text import fold
 from bot.vocabulary import Answer, find_yes_no
 
-DOMAIN = Path(__file__).resolve().parents[2] / "domain"
 YES = ("oui", "Oui!", "ouais", "ok", "OK merci", "oui svp", "d'accord", "ben oui", "parfait")
 NO = ("non", "non merci", "Non, merci.", "pas tout de suite", "nope", "pas maintenant", "plus tard")
 
 
 def responses_with_buttons() -> list[tuple[str, list[dict[str, Any]]]]:
     found = []
-    for path in sorted(DOMAIN.glob("*.yml")):
-        for name, variants in (yaml.safe_load(path.read_text()).get("responses") or {}).items():
-            for variant in variants:
-                if variant.get("buttons"):
-                    found.append((name, variant["buttons"]))
-    for form in (INTAKE, DIAGNOSTIC):
+    for name, variants in responses().items():
+        for variant in variants:
+            if variant.get("buttons"):
+                found.append((name, variant["buttons"]))
+    for form in (intake_form(), DIAGNOSTIC):
         for question in form.questions:
             if question.buttons:
                 found.append((f"utter_ask_{question.name}", as_buttons(question.buttons)))

@@ -1,18 +1,21 @@
-"""The consent wording merchants accept matches the version recorded with their consent."""
+"""The consent wording merchants accept is the wording of the version recorded with their consent."""
 
-import hashlib
-
-import yaml
-
-from bot.consent import WORDING_SHA256
-from bot.settings import ROOT
+from bot.consent import current_version
+from bot.pack.responses import texts
 
 
 def test_consent_wording_changes_come_with_a_new_version() -> None:
-    domain = yaml.safe_load((ROOT / "domain" / "intake.yml").read_text())
-    text = domain["responses"]["utter_ask_consent"][0]["text"]
-    assert hashlib.sha256(text.encode()).hexdigest() == WORDING_SHA256, (
-        "the consent wording changed: bump WORDING_VERSION and WORDING_SHA256 in bot/consent.py"
+    text = texts("utter_ask_consent")[0]
+    assert text == current_version().wording, (
+        "the consent wording changed: add a version to program/consent.yml and make it current"
     )
     for words in ["Pourquoi", "Qui y a accès", "Conservation", "Vos droits", "/confidentialite"]:
         assert words in text
+
+
+def test_the_stored_version_and_purpose_stay() -> None:
+    version = current_version()
+    assert version.version == "2026-11-v1"
+    assert version.purpose == (
+        "vérifier l'admissibilité à 100 % NumériQC et préparer l'accompagnement"
+    )

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from bot.corrections import Said, fields_said
-from bot.intake import INTAKE
+from bot.intake import intake_form
 from bot.text import fold_with_positions
 
-NAMING = INTAKE.naming()
+NAMING = intake_form().naming()
 CHARLESBOURG = "Association des gens d'affaires de Charlesbourg"
 
 

@@ -3,8 +3,6 @@
 import pytest
 
 from bot.diagnostic import (
-    GOALS,
-    SOCIAL_NETWORKS,
     UNKNOWN,
     Answers,
     brief,
@@ -14,6 +12,7 @@ from bot.diagnostic import (
     read_list,
     read_website,
     summary,
+    vocabulary,
 )
 from bot.parsing import NotUnderstood
 
@@ -144,8 +143,8 @@ def test_merchant_summary() -> None:
 def test_answer_readers_accept_je_sais_pas() -> None:
     assert read_website("je sais pas") == UNKNOWN
     assert read_website("on a un vieux site") == "ancien"
-    assert read_list("fb pis insta", SOCIAL_NETWORKS, "x") == "Facebook, Instagram"
-    assert read_list("aucun", SOCIAL_NETWORKS, "x") == "aucun"
+    assert read_list("fb pis insta", vocabulary("social_networks"), "x") == "Facebook, Instagram"
+    assert read_list("aucun", vocabulary("social_networks"), "x") == "aucun"
     assert read_frequency("une fois par semaine") == "chaque semaine"
     assert read_budget("1 000 à 5 000 $") == "1 000 $ à 5 000 $"
     with pytest.raises(NotUnderstood):
@@ -240,11 +239,14 @@ def test_the_first_need_leads_whatever_it_is(first_change: str, goals: str, titl
 
 def test_goals_keep_the_order_said_and_read_online_booking() -> None:
     assert read_list(
-        "la prise de rendez-vous en ligne pis plus de visibilité", GOALS, "x", in_order_said=True
+        "la prise de rendez-vous en ligne pis plus de visibilité",
+        vocabulary("goals"),
+        "x",
+        in_order_said=True,
     ) == ("réservation en ligne, visibilité")
-    assert read_list("More visibility, and reaching tourists", GOALS, "x", in_order_said=True) == (
-        "visibilité, touristes"
-    )
+    assert read_list(
+        "More visibility, and reaching tourists", vocabulary("goals"), "x", in_order_said=True
+    ) == ("visibilité, touristes")
 
 
 def test_a_platform_named_alone_is_a_website() -> None:

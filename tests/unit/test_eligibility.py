@@ -5,7 +5,7 @@ from dataclasses import replace
 import pytest
 
 from bot.eligibility import Intake, Outcome, Readiness, decide, priority
-from bot.parsing import Sector
+from bot.pack.eligibility import current_eligibility
 from bot.territory import Verdict, check_territory, postal_code_verdict
 from bot.vocabulary import Answer
 
@@ -51,7 +51,7 @@ BOUTIQUE_LIMOILOU = Intake(
     postal_code="G1L 1A1",
     municipality="Limoilou",
     storefront=Answer.YES,
-    sector=Sector.RETAIL,
+    sector=current_eligibility().sector("retail"),
     sdc_or_association=Answer.YES,
     employees=3,
     hours_per_week=3,
@@ -91,9 +91,10 @@ def test_addresses_outside_are_not_eligible_with_the_reason(
     assert "hors de l'agglomération" in decision.reasons[0]
 
 
-@pytest.mark.parametrize("sector", [Sector.RETAIL, Sector.SERVICES])
-def test_home_based_or_online_only_is_not_eligible(sector: Sector) -> None:
-    decision = decide(replace(BOUTIQUE_LIMOILOU, storefront=Answer.NO, sector=sector))
+@pytest.mark.parametrize("sector", ["retail", "services"])
+def test_home_based_or_online_only_is_not_eligible(sector: str) -> None:
+    chosen = current_eligibility().sector(sector)
+    decision = decide(replace(BOUTIQUE_LIMOILOU, storefront=Answer.NO, sector=chosen))
     assert decision.outcome is Outcome.NOT_ELIGIBLE
     assert decision.reasons == ["pas de local ouvert à la clientèle (pignon sur rue)"]
 
@@ -102,7 +103,7 @@ def test_home_based_or_online_only_is_not_eligible(sector: Sector) -> None:
     "change",
     [
         {"storefront": Answer.UNSURE},
-        {"sector": Sector.OTHER},
+        {"sector": current_eligibility().other},
         {"postal_code": "G0A 1E0", "municipality": None},
         {"postal_code": "G1K 3A5", "municipality": "Lévis"},
     ],
@@ -125,7 +126,7 @@ def test_priority_score_and_its_factors() -> None:
         replace(
             BOUTIQUE_LIMOILOU,
             sdc_or_association=Answer.NO,
-            sector=Sector.SERVICES,
+            sector=current_eligibility().sector("services"),
             hours_per_week=0.5,
             readiness=Readiness.EXPLORING,
             impact="",

@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.diagnostic_form import DIAGNOSTIC
 from bot.forms import FAILURES, Form, take_turn
-from bot.intake import INTAKE
+from bot.intake import intake_form
 
 
 def failing(form: Form, question: str, text: str, times: int) -> list[Any]:
@@ -21,7 +21,7 @@ def failing(form: Form, question: str, text: str, times: int) -> list[Any]:
 
 
 def test_a_number_is_re_asked_with_an_example_then_offered_as_ranges() -> None:
-    first, second, third = failing(INTAKE, "employees", "bof", 3)
+    first, second, third = failing(intake_form(), "employees", "bof", 3)
     assert first.say[0][0] == "utter_form_retry" and first.next_question == "business_name"
     assert first.say[0][1]["example"] == "3 (ou « juste moi »)"
     ranges = ("Juste moi", "2 à 5", "6 à 20", "Plus de 20")
@@ -40,7 +40,7 @@ def test_a_number_is_re_asked_with_an_example_then_offered_as_ranges() -> None:
 
 
 def test_a_required_question_is_paused_on_the_third_failure() -> None:
-    _, second, third = failing(INTAKE, "storefront", "bof", 3)
+    _, second, third = failing(intake_form(), "storefront", "bof", 3)
     assert [b["title"] for b in second.say[0][1]["buttons"]] == ["Oui", "Non", "Je ne sais pas"]
     assert third.paused and [name for name, _ in third.say] == [
         "utter_form_stuck",
@@ -49,7 +49,7 @@ def test_a_required_question_is_paused_on_the_third_failure() -> None:
 
 
 def test_a_field_without_choices_offers_a_way_out_on_the_second_failure() -> None:
-    _, second = failing(INTAKE, "email", "chez nous", 2)
+    _, second = failing(intake_form(), "email", "chez nous", 2)
     assert second.say[0][0] == "utter_form_help" and second.say[0][1]["buttons"] == []
     assert "courriel" in second.say[0][1]["expected"]
 
@@ -63,9 +63,9 @@ def test_an_optional_question_offers_je_ne_sais_pas_then_moves_on() -> None:
 
 
 def test_a_reading_resets_the_count_and_a_faq_asks_again_in_full() -> None:
-    turn = take_turn(INTAKE, {}, "employees", "5", failures=2)
+    turn = take_turn(intake_form(), {}, "employees", "5", failures=2)
     assert turn.updates == {"employees": 5, FAILURES: 0}
-    faq = take_turn(INTAKE, {}, "employees", "c'est combien?", "faq_cost", 0.9, failures=1)
+    faq = take_turn(intake_form(), {}, "employees", "c'est combien?", "faq_cost", 0.9, failures=1)
     assert faq.faq == "faq_cost" and faq.updates == {FAILURES: 0}
 
 
@@ -73,7 +73,7 @@ def test_je_ne_sais_pas_and_passer_answer_an_optional_question_only() -> None:
     for text in ("je sais pas", "Passer", "aucune idée"):
         turn = take_turn(DIAGNOSTIC, {}, "diag_budget", text)
         assert turn.updates["diag_budget"] == "je ne sais pas", text
-    assert take_turn(INTAKE, {}, "email", "passer").say[0][0] == "utter_form_retry"
+    assert take_turn(intake_form(), {}, "email", "passer").say[0][0] == "utter_form_retry"
 
 
 def test_passe_in_a_date_is_not_passer() -> None:
@@ -85,30 +85,28 @@ def test_passe_in_a_date_is_not_passer() -> None:
 
 def test_pas_le_temps_answers_the_hours_question_and_stops_the_others() -> None:
     assert (
-        take_turn(INTAKE, {}, "hours_per_week", "zéro, pas le temps").updates["hours_per_week"] == 0
+        take_turn(intake_form(), {}, "hours_per_week", "zéro, pas le temps").updates[
+            "hours_per_week"
+        ]
+        == 0
     )
-    assert take_turn(INTAKE, {}, "sector", "pas le temps").paused
-    assert take_turn(INTAKE, {}, "hours_per_week", "on arrête").paused
+    assert take_turn(intake_form(), {}, "sector", "pas le temps").paused
+    assert take_turn(intake_form(), {}, "hours_per_week", "on arrête").paused
 
 
 def test_every_question_has_an_example_and_a_domain_question() -> None:
-    import yaml
+    from bot.pack.responses import responses
 
-    from bot.settings import ROOT
-
-    responses: dict[str, Any] = {}
-    for path in (ROOT / "domain").glob("*.yml"):
-        responses |= yaml.safe_load(path.read_text()).get("responses") or {}
-    for form in (INTAKE, DIAGNOSTIC):
+    for form in (intake_form(), DIAGNOSTIC):
         for question in form.questions:
-            assert question.example and f"utter_ask_{question.name}" in responses
+            assert question.example and f"utter_ask_{question.name}" in responses()
 
 
 def test_an_answer_that_also_reads_as_a_question_is_an_answer() -> None:
     said = "Vous pouvez me joindre au 418 555-0101."
-    turn = take_turn(INTAKE, {}, "phone", said, "faq_contact", 0.8)
+    turn = take_turn(intake_form(), {}, "phone", said, "faq_contact", 0.8)
     assert turn.faq is None and turn.updates["phone"] == "+14185550101"
-    asked = take_turn(INTAKE, {}, "phone", "vous êtes où?", "faq_contact", 0.8)
+    asked = take_turn(intake_form(), {}, "phone", "vous êtes où?", "faq_contact", 0.8)
     assert asked.faq == "faq_contact"
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from bot.diagnostic_form import DIAGNOSTIC
-from bot.intake import INTAKE
+from bot.intake import intake_form
 from bot.parsing import NotUnderstood
 
 CASES: list[tuple[str, str, Any]] = [
@@ -150,12 +150,12 @@ NOT_READ: list[tuple[str, str]] = [
 
 @pytest.mark.parametrize(("question", "text", "expected"), CASES)
 def test_read_as_a_person_would(question: str, text: str, expected: Any) -> None:
-    form = DIAGNOSTIC if question.startswith("diag_") else INTAKE
+    form = DIAGNOSTIC if question.startswith("diag_") else intake_form()
     assert form.question(question).read(text, {})[question] == expected
 
 
 @pytest.mark.parametrize(("question", "text"), NOT_READ)
 def test_not_read_when_a_person_could_not_either(question: str, text: str) -> None:
-    form = DIAGNOSTIC if question.startswith("diag_") else INTAKE
+    form = DIAGNOSTIC if question.startswith("diag_") else intake_form()
     with pytest.raises(NotUnderstood):
         form.question(question).read(text, {})

@@ -1,4 +1,4 @@
-"""What the forms' words mean (`bot/glossary.py`, domain/glossary.yml): when a message asks,
+"""What the forms' words mean (`bot/glossary.py`, program/responses/glossary.yml): when a message asks,
 which definition answers it, and the definitions themselves."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from bot.settings import ROOT
 
 DEFINITIONS = {
     name: variants[0]["text"]
-    for name, variants in yaml.safe_load((ROOT / "domain" / "glossary.yml").read_text())[
+    for name, variants in yaml.safe_load((ROOT / "program/responses/glossary.yml").read_text())[
         "responses"
     ].items()
 }

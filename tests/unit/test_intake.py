@@ -8,7 +8,7 @@ import pytest
 
 from bot.eligibility import Outcome, decide
 from bot.forms import FAILURES
-from bot.intake import INTAKE, recap, take_turn, to_intake
+from bot.intake import intake_form, recap, take_turn, to_intake
 from bot.text import phone_for_people
 
 HAPPY = {
@@ -119,7 +119,10 @@ def test_rural_postal_code_asks_the_municipality() -> None:
     assert turn.updates["postal_code"] == "G0A 1E0" and turn.next_question == "municipality"
     answers |= turn.updates
     answers |= take_turn(answers, "municipality", "Boischatel").updates
-    assert answers["municipality"] == "Boischatel" and INTAKE.next_question(answers) == "storefront"
+    assert (
+        answers["municipality"] == "Boischatel"
+        and intake_form().next_question(answers) == "storefront"
+    )
 
 
 def test_other_sector_asks_for_a_detail_unless_given() -> None:

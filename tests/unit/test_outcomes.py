@@ -143,7 +143,7 @@ def test_a_form_ended_without_a_booking() -> None:
 
 
 def test_every_form_question_has_a_french_label_and_a_number() -> None:
-    for form, questions in outcomes.QUESTIONS.items():
+    for form, questions in outcomes.questions().items():
         assert form in outcomes.FORM_NAMES
         for number, (name, label) in enumerate(questions, start=1):
             stop = outcomes.Stop(form, name)

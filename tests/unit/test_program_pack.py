@@ -97,12 +97,8 @@ def test_the_check_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert f"program.yml:{line}: identity.reference_prefix: should be" in err
 
 
-# Where identity values may still appear in a string literal, with the reason. The funder is
-# also the territory's main city; the territory slice moves these places into the pack.
-PENDING = {
-    ("bot/territory.py", "Ville de Québec"): "a place of the territory (territory slice)",
-    ("bot/analytics.py", "Ville de Québec"): "a table title naming the territory's city",
-}
+# Where identity values may still appear in a string literal, with the reason.
+PENDING: dict[tuple[str, str], str] = {}
 
 
 def test_no_identity_fact_in_code() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import tarfile
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -23,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.learning.candidate import digest_of
 from bot.learning.quality import load_quality
+from bot.pack.training import PACK_RESPONSE
 from bot.settings import ROOT, Settings, load_settings
 from bot.storage import candidates
 from bot.storage.models import AuditEntry
@@ -193,3 +195,19 @@ def test_promotion_then_back_to_the_previous_model(
     assert actions == [candidates.PROMOTED, candidates.ROLLED_BACK]
     no_more = manager.post(f"{PAGE}/revenir", {})
     assert no_more.status == 400 and "Aucun modèle précédent" in no_more.text
+
+
+def test_each_model_names_the_pack_it_was_trained_from(
+    app: Sanic, settings: Settings, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    metadata = {"domain": {"responses": {PACK_RESPONSE: [{"text": "cap-numerique 3"}]}}}
+    (tmp_path / "metadata.json").write_text(json.dumps(metadata))
+    with tarfile.open(tmp_path / "model.tar.gz", "w:gz") as archive:
+        archive.add(tmp_path / "metadata.json", arcname="metadata.json")
+    model_id = trained(settings, sessions, (tmp_path / "model.tar.gz").read_bytes(), GOOD)
+    page = signed_in(app, "gestion@qcnum.example").get(PAGE).text
+    assert (
+        f"Candidat n° {model_id}</strong>\n      — mesuré, programme « cap-numerique », version 3"
+        in page
+    )
+    assert "programme « numeriqc »" not in page  # the model in service predates the packs

@@ -13,13 +13,10 @@ from sanic import Blueprint, Request, response
 from sanic.response import HTTPResponse
 
 from bot.eligibility import Outcome
-from bot.pack import current_pack
+from bot.pack import identity
 from bot.storage.exports import export_rows, record_api_access
 from bot.web.workspace.site import HEADERS, PREFIX, Site
 from bot.workspace import STATUSES
-
-IDENTITY = current_pack().identity
-BRAND = IDENTITY.brand  # as written in e-mails and invitations
 
 log = logging.getLogger(__name__)
 
@@ -98,61 +95,67 @@ def _nullable(kind: str, **more: Any) -> dict[str, Any]:
     return {"type": kind, "nullable": True, **more}
 
 
-LEAD_PROPERTIES: dict[str, dict[str, Any]] = {
-    "lead_id": {"type": "integer", "description": "Numéro de la piste (stable)."},
-    "business": {"type": "string", "description": "Nom du commerce."},
-    "postal_code": _nullable("string"),
-    "municipality": _nullable("string"),
-    "sector": {"type": "string"},
-    "contact": {"type": "string", "description": "Nom de la personne-ressource."},
-    "role": _nullable("string"),
-    "email": {"type": "string"},
-    "phone": {"type": "string", "description": "Format E.164, p. ex. +14185551234."},
-    "outcome": _nullable(
-        "string",
-        enum=[*(outcome.value for outcome in Outcome), None],
-        description="Dernière décision d'admissibilité.",
-    ),
-    "reasons": {"type": "array", "items": {"type": "string"}},
-    "score": _nullable("integer", description="Priorité de 0 à 100."),
-    "factors": {
-        "type": "array",
-        "items": {"type": "object", "additionalProperties": True},
-        "description": "Facteurs de la priorité (libellé, points, maximum).",
-    },
-    "review_requested": {"type": "boolean", "description": "Révision par une personne demandée."},
-    "consent_version": _nullable("string"),
-    "consent_given_at": _nullable("string", format="date-time"),
-    "answers": {"type": "object", "additionalProperties": {"type": "string"}},
-    "diagnostic": _nullable(
-        "object",
-        additionalProperties=True,
-        description="Diagnostic numérique : completed, levels, focus, brief, answers.",
-    ),
-    "session": _nullable(
-        "object",
-        properties={
-            "reference": {"type": "string", "example": f"{IDENTITY.reference_prefix}ABC234"},
-            "starts_at": {"type": "string", "format": "date-time"},
-            "advisor": {"type": "string"},
+def lead_properties() -> dict[str, dict[str, Any]]:
+    """A lead's fields in the OpenAPI description (the reference's example: the pack's prefix)."""
+    return {
+        "lead_id": {"type": "integer", "description": "Numéro de la piste (stable)."},
+        "business": {"type": "string", "description": "Nom du commerce."},
+        "postal_code": _nullable("string"),
+        "municipality": _nullable("string"),
+        "sector": {"type": "string"},
+        "contact": {"type": "string", "description": "Nom de la personne-ressource."},
+        "role": _nullable("string"),
+        "email": {"type": "string"},
+        "phone": {"type": "string", "description": "Format E.164, p. ex. +14185551234."},
+        "outcome": _nullable(
+            "string",
+            enum=[*(outcome.value for outcome in Outcome), None],
+            description="Dernière décision d'admissibilité.",
+        ),
+        "reasons": {"type": "array", "items": {"type": "string"}},
+        "score": _nullable("integer", description="Priorité de 0 à 100."),
+        "factors": {
+            "type": "array",
+            "items": {"type": "object", "additionalProperties": True},
+            "description": "Facteurs de la priorité (libellé, points, maximum).",
         },
-        description="Prochaine rencontre prévue (heure de Québec, avec décalage).",
-    ),
-    "callback_requested": {"type": "boolean"},
-    "submissions": {"type": "integer"},
-    "updated_at": {"type": "string", "format": "date-time"},
-    "status": {"type": "string", "enum": list(STATUSES), "description": "Statut du suivi."},
-    "advisor": _nullable("string", description="Conseiller responsable (identifiant)."),
-}
+        "review_requested": {
+            "type": "boolean",
+            "description": "Révision par une personne demandée.",
+        },
+        "consent_version": _nullable("string"),
+        "consent_given_at": _nullable("string", format="date-time"),
+        "answers": {"type": "object", "additionalProperties": {"type": "string"}},
+        "diagnostic": _nullable(
+            "object",
+            additionalProperties=True,
+            description="Diagnostic numérique : completed, levels, focus, brief, answers.",
+        ),
+        "session": _nullable(
+            "object",
+            properties={
+                "reference": {"type": "string", "example": f"{identity().reference_prefix}ABC234"},
+                "starts_at": {"type": "string", "format": "date-time"},
+                "advisor": {"type": "string"},
+            },
+            description="Prochaine rencontre prévue (heure de Québec, avec décalage).",
+        ),
+        "callback_requested": {"type": "boolean"},
+        "submissions": {"type": "integer"},
+        "updated_at": {"type": "string", "format": "date-time"},
+        "status": {"type": "string", "enum": list(STATUSES), "description": "Statut du suivi."},
+        "advisor": _nullable("string", description="Conseiller responsable (identifiant)."),
+    }
 
 
 def openapi() -> dict[str, Any]:
     """The API's OpenAPI 3 description."""
+    properties = lead_properties()
     error = {"$ref": "#/components/schemas/Error"}
     return {
         "openapi": "3.0.3",
         "info": {
-            "title": f"{BRAND} — API des pistes",
+            "title": f"{identity().brand} — API des pistes",
             "version": "1.0.0",
             "description": "Les pistes (commerces qui ont fait la vérification d'admissibilité), "
             "pour un CRM. Chaque lecture est inscrite au journal des accès.",
@@ -213,8 +216,8 @@ def openapi() -> dict[str, Any]:
             "schemas": {
                 "Lead": {
                     "type": "object",
-                    "required": list(LEAD_PROPERTIES),
-                    "properties": LEAD_PROPERTIES,
+                    "required": list(properties),
+                    "properties": properties,
                 },
                 "LeadPage": {
                     "type": "object",

@@ -15,7 +15,8 @@ from sanic.response import HTTPResponse
 
 from bot import attendance
 from bot.eligibility import Outcome
-from bot.merchant_mail import BODY_MAX, SUBJECT, SUBJECT_MAX, starting_body
+from bot.merchant_mail import BODY_MAX, SUBJECT_MAX, starting_body, starting_subject
+from bot.pack.eligibility import current_eligibility
 from bot.scheduling import TIMEZONE
 from bot.storage import followup, lead_reminders, saved_filters, transcript_search
 from bot.storage.transcripts import as_seen, transcript
@@ -23,7 +24,6 @@ from bot.web.workspace.site import HEADERS, NOT_FOUND, PREFIX, Site, page_number
 from bot.workspace import NEXT, REMINDER_NOTE_MAX, STATUSES, NotAllowed
 
 OUTCOMES = tuple(outcome.value for outcome in Outcome)
-SECTORS = ("commerce de détail", "restauration", "hébergement", "services", "autre")
 MINE = "mes_pistes"  # ?mes_pistes=oui: « Mes pistes »
 # What the lead's page confirms after a change (?fait=…).
 DONE = {
@@ -47,6 +47,11 @@ def day_from(raw: str | None) -> date | None:
         return None
 
 
+def sectors() -> tuple[str, ...]:
+    """The program's sectors as stored, for the list's filter (`program/eligibility.yml`)."""
+    return tuple(s.label for s in current_eligibility().every_sector)
+
+
 def filters_from(args: Mapping[str, Any], advisors: Iterable[str]) -> followup.Filters:
     """The filters a query string asks for, each kept only if it is one the list knows."""
 
@@ -57,7 +62,7 @@ def filters_from(args: Mapping[str, Any], advisors: Iterable[str]) -> followup.F
     return followup.Filters(
         status=_choice(arg("statut"), STATUSES),
         outcome=_choice(arg("decision"), OUTCOMES),
-        sector=_choice(arg("secteur"), SECTORS),
+        sector=_choice(arg("secteur"), sectors()),
         advisor=_choice(arg("conseiller"), (*advisors, "-")),
         search=(arg("recherche") or "")[:100],
         territory=(arg("territoire") or "")[:60],
@@ -117,7 +122,7 @@ async def lead_page(
         and attendance.may_mark(b["status"], b["starts_at"], now),
         may_undo=lambda b: viewer.handles_session(b["advisor_id"])
         and attendance.may_undo(b["status"], b["marked_at"], now),
-        mail_subject=form.get("objet", SUBJECT),
+        mail_subject=form.get("objet", starting_subject()),
         mail_body=form.get("message") or starting_body(found.contact["name"], viewer.name),
         subject_max=SUBJECT_MAX, body_max=BODY_MAX,
         reply_to=site.settings.team_email or viewer.email,
@@ -141,7 +146,7 @@ def register(workspace: Blueprint, site: Site) -> None:
         query = query_of(filters)
         return site.page(
             request, "pistes.html", leads=found, filters=filters, statuses=STATUSES,
-            outcomes=OUTCOMES, sectors=SECTORS, advisors=advisors, saved=saved, query=query,
+            outcomes=OUTCOMES, sectors=sectors(), advisors=advisors, saved=saved, query=query,
             mine_link=f"{PREFIX}/?{query_of(replace(filters, mine=True))}",
             all_link=f"{PREFIX}/?{query_of(replace(filters, mine=False))}",
             link=lambda n: f"{PREFIX}/?{query}{'&' if query else ''}page={n}",

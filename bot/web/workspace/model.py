@@ -1,7 +1,8 @@
 """« Modèle » (managers only): the model in service and the candidates side by side, each figure
-marked against its threshold (config/quality.yml); « Entraîner un modèle candidat » records a
-request the scheduled jobs train and measure; « Mettre en service » refused, with the figure
-named, when a figure falls short (checked here, on the server); « Revenir au modèle précédent »."""
+marked against its threshold (config/quality.yml), each model with the program pack it was
+trained from; « Entraîner un modèle candidat » records a request the scheduled jobs train and
+measure; « Mettre en service » refused, with the figure named, when a figure falls short
+(checked here, on the server); « Revenir au modèle précédent »."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sanic.response import HTTPResponse
 
 from bot.learning import candidate
 from bot.learning.quality import decimal, load_quality
+from bot.pack.training import pack_of_model
 from bot.storage import candidates
 from bot.web.workspace.site import HEADERS, PREFIX, Site, viewer_of
 
@@ -54,6 +56,7 @@ def _overview(site: Site) -> dict[str, Any]:
         "rows": rows,
         "states": STATUS,
         "busy": any(m.under_way for m in others),
+        "packs": {m.id: pack_of_model(m.file) for m in columns if m.file},
         "previous": serving.replaced_id,
     }
 
