@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from bot.learning.chat import DIAGNOSTIC, Chat, diagnose, eligible
+from bot.learning.chat import Chat, diagnose, diagnostic_answers, eligible
 from bot.learning.responses import Responses
 from bot.pack import current_pack
 from bot.scheduling import TIMEZONE
@@ -172,7 +172,7 @@ def play(stack: Settings, responses: Responses, turn: dict[str, Any]) -> tuple[b
     shown: list[datetime] = []
     context = turn["context"]
     if context == "after_diagnostic":
-        diagnose(chat, DIAGNOSTIC)
+        diagnose(chat, diagnostic_answers())
         assert chat.say("oui") == ["utter_diagnostic_saved"], chat.last
     elif context in ("times_shown", "proposed"):
         assert chat.say("/request_booking")[-1] == ASK_WHEN, chat.last

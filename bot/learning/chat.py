@@ -13,42 +13,12 @@ import uuid
 from typing import Any
 
 from bot.learning.responses import Responses
+from bot.pack.diagnostic import current_diagnostic
+from bot.pack.intake import current_intake
+from bot.pack.sample_merchant import current_sample_merchant
 from bot.settings import Settings
 
 RECAP = "<recap>"
-
-ANSWERS = {
-    "utter_ask_business_name": "Boutique Chez Marie",
-    "utter_ask_contact_name": "Marie Tremblay",
-    "utter_ask_contact_role": "Propriétaire",
-    "utter_ask_email": "marie@exemple.com",
-    "utter_ask_phone": "418 555-1234",
-    "utter_ask_address": "123, 3e Avenue, Québec G1L 2W5",
-    "utter_ask_storefront": "ouais",
-    "utter_ask_sector": "Commerce de détail",
-    "utter_ask_sdc_member": "oui",
-    "utter_ask_association_name": "SDC 3e Avenue",
-    "utter_ask_employees": "3",
-    "utter_ask_hours_per_week": "1 à 2 heures",
-    "utter_ask_readiness": "Prêt à commencer maintenant",
-    "utter_ask_impact": "Vendre en ligne et attirer la clientèle du quartier",
-}
-
-DIAGNOSTIC = {
-    "utter_ask_diag_website": "ancien",
-    "utter_ask_diag_platform": "je ne sais pas",
-    "utter_ask_diag_social_networks": "Facebook",
-    "utter_ask_diag_posting": "rarement",
-    "utter_ask_diag_google_profile": "je sais pas",
-    "utter_ask_diag_online_sales": "non",
-    "utter_ask_diag_newsletter": "non",
-    "utter_ask_diag_online_booking": "non",
-    "utter_ask_diag_tools": "caisse",
-    "utter_ask_diag_goals": "plus de visibilité et vendre en ligne",
-    "utter_ask_diag_obstacles": "le temps",
-    "utter_ask_diag_budget": "moins de 1 000 $",
-    "utter_ask_diag_first_change": "Être trouvé sur le Web",
-}
 
 
 def post(
@@ -102,12 +72,21 @@ class Chat:
         raise AssertionError("no end")
 
 
+def intake_answers() -> dict[str, str]:
+    """The pack's sample merchant's answers to the intake (`sample_merchant.yml`)."""
+    return dict(current_sample_merchant().intake)
+
+
+def diagnostic_answers() -> dict[str, str]:
+    """The pack's sample merchant's answers to the diagnostic."""
+    return dict(current_sample_merchant().diagnostic)
+
+
 def names_of(responses: Responses, messages: list[dict[str, Any]]) -> list[str]:
     """The responses the bot's messages come from, the recap as RECAP."""
+    opening = current_intake().opening
     return [
-        RECAP
-        if m.get("text", "").startswith("Voici ce que j'ai noté")
-        else responses.name_of(m.get("text", ""))
+        RECAP if m.get("text", "").startswith(opening) else responses.name_of(m.get("text", ""))
         for m in messages
     ]
 
@@ -120,13 +99,18 @@ def start(chat: Chat) -> list[str]:
 
 def eligible(chat: Chat, email: str) -> None:
     """An eligible intake for a new business (a returning business would update its lead)."""
-    answers = ANSWERS | {"utter_ask_email": email, "utter_ask_business_name": f"Boutique {email}"}
+    answers = intake_answers() | {
+        "utter_ask_email": email,
+        "utter_ask_business_name": f"Boutique {email}",
+    }
     chat.answer_until(RECAP, answers, start(chat))
     assert chat.say("oui") == ["utter_intake_eligible"]
 
 
 def summary_said(chat: Chat) -> bool:
-    return bool(chat.last[-1]["text"].startswith("Merci! Voici les pistes"))
+    """Whether the bot's last message is the diagnostic's summary (its text before `{focus}`)."""
+    opening = dict(current_diagnostic().summary)["text"].split("{", 1)[0].strip()
+    return bool(chat.last[-1]["text"].startswith(opening))
 
 
 def diagnose(chat: Chat, replies: dict[str, str]) -> list[str]:

@@ -26,6 +26,7 @@ import yaml
 from bot.learning.chat import Chat
 from bot.learning.responses import Responses
 from bot.pack import Identity, identity
+from bot.pack.eligibility import current_eligibility
 from bot.pack.territory import current_territory
 from bot.settings import ROOT
 from bot.text import fold
@@ -236,8 +237,8 @@ def matches(name: str, value: Any, title: str, facts: dict[str, Any]) -> bool:
         values = value if isinstance(value, list) else [value]
         return span is not None and all(_inside(float(v), span) for v in values)
     if name == "sector":
-        word = {"commerce de detail": "detail", "services": "service"}.get(fold(value), fold(value))
-        return word in folded
+        buttons = {s.label: s.button for s in current_eligibility().every_sector}
+        return fold(value) in folded or folded == fold(buttons.get(value, value))
     if name == "contact_role":
         return fold(str(facts.get("role_kind", value)))[:6] in folded
     if name == "readiness":

@@ -10,7 +10,16 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.pack import consent, diagnostic, eligibility, emails, intake, responses, territory
+from bot.pack import (
+    consent,
+    diagnostic,
+    eligibility,
+    emails,
+    intake,
+    responses,
+    sample_merchant,
+    territory,
+)
 from bot.pack.loader import Pack, PackError, load_pack, program_dir
 
 # Every file of the pack, each read by its section's `load(folder)` (bot/pack/<section>.py).
@@ -22,6 +31,7 @@ SECTIONS: tuple[Callable[[Path], object], ...] = (
     eligibility.load,
     intake.load,
     diagnostic.load,
+    sample_merchant.load,
 )
 
 

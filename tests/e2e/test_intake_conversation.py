@@ -14,9 +14,9 @@ from sqlalchemy import create_engine, select, text
 
 from bot import limits
 from bot.cli import main as cli
-from bot.learning.chat import ANSWERS as ANSWERS  # re-exported for the e2e tests
 from bot.learning.chat import RECAP as RECAP
 from bot.learning.chat import Chat as Chat
+from bot.learning.chat import intake_answers
 from bot.learning.chat import names_of as names_of
 from bot.learning.chat import start as start
 from bot.settings import Settings
@@ -25,6 +25,8 @@ from bot.storage.leads import lead_rows
 from bot.storage.models import Business
 from bot.storage.transcripts import transcript
 from tests.conftest import Responses
+
+ANSWERS = intake_answers()  # the real pack's sample merchant; other e2e tests import it
 
 
 def leads(stack: Settings) -> list[dict[str, Any]]:

@@ -22,9 +22,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.learning import chat as learning_chat
 from bot.learning.answers import said
+from bot.learning.chat import Chat, diagnose, diagnostic_answers
 from bot.learning.responses import Responses
-from bot.pack import load_pack
+from bot.pack import load_pack, sample_merchant
 from bot.pack.responses import texts
 from bot.pack.training import build_dir, model_name, pack_of_model
 from bot.settings import ROOT, Settings
@@ -119,25 +121,10 @@ def test_the_eligibility_check_asks_with_the_pack_s_words(sherbrooke: Settings) 
     assert "Cap numérique (Carrefour numérique de l'Estrie)" in str(consent[0]["text"])
 
 
-# A crafts workshop in Sherbrooke, member of its merchants' association: eligible, and with
-# the fictional weights (crafts 30, association 20, 4 hours 20, now 20, impact 10) scored 100.
-CAP_ANSWERS = {
-    "utter_ask_business_name": "Atelier Céramique du Vieux-Nord",
-    "utter_ask_contact_name": "Julie Gagnon",
-    "utter_ask_contact_role": "Copropriétaire",
-    "utter_ask_email": "julie@exemple.org",
-    "utter_ask_phone": "819 555-0101",
-    "utter_ask_address": "45, rue Wellington Nord, Sherbrooke J1H 5A9",
-    "utter_ask_municipality": "Sherbrooke",
-    "utter_ask_storefront": "oui",
-    "utter_ask_sector": "Métiers d'art",
-    "utter_ask_sdc_member": "oui",
-    "utter_ask_association_name": "Association des commerçants du centre-ville",
-    "utter_ask_employees": "4",
-    "utter_ask_hours_per_week": "4 heures et plus",
-    "utter_ask_readiness": "tout de suite",
-    "utter_ask_impact": "Vendre nos créations en ligne et rejoindre la clientèle touristique",
-}
+# The fictional pack's sample merchant (tests/packs/fictional/sample_merchant.yml): a crafts
+# workshop in Sherbrooke, member of its merchants' association: eligible, and with the fictional
+# weights (crafts 30, association 20, 4 hours 20, now 20, impact 10) scored 100.
+CAP_ANSWERS = dict(sample_merchant.load(FICTIONAL).intake)
 
 
 def eligible(settings: Settings, sender: str) -> list[str]:
@@ -157,6 +144,20 @@ def eligible(settings: Settings, sender: str) -> list[str]:
         assert answer, asked
         said_last = said(settings.rasa_url, sender, answer)
     raise AssertionError(f"no decision: {asked}")
+
+
+def test_the_diagnostic_follows_the_pack(sherbrooke: Settings) -> None:
+    """The product's own players (`bot.learning.chat`, as the measures use them) reach the
+    fictional diagnostic's summary with the pack's sample merchant; the brief is the pack's."""
+    chat = Chat(sherbrooke, Responses())
+    email = f"diag-{uuid.uuid4().hex[:6]}@exemple.org"
+    learning_chat.eligible(chat, email)
+    diagnose(chat, diagnostic_answers())
+    assert chat.last[-1]["text"].startswith("C'est noté! Cap numérique vous propose :")
+    assert chat.say("oui") == ["utter_diagnostic_saved"]
+    [row] = [r for r in lead_rows(sessions_for(sherbrooke.database_url)) if r["email"] == email]
+    brief = row["diagnostic"]["brief"]
+    assert brief.startswith(f"Commerce : Boutique {email}") and "présence en ligne" in brief, brief
 
 
 def test_the_eligibility_check_decides_and_scores_with_the_pack(sherbrooke: Settings) -> None:

@@ -270,7 +270,6 @@ def test_the_check_command_lists_the_diagnostic_errors(
 DIAGNOSTIC_CODE = ("bot/diagnostic.py", "bot/diagnostic_form.py", "actions/diagnostic.py")
 ELSEWHERE = {  # other vocabularies that share the diagnostic's phrases, with the reason
     "bot/glossary.py": "the terms a merchant asks about (« c'est quoi la vente en ligne? »)",
-    "bot/learning/chat.py": "simulated merchants' answers (what a merchant types)",
     "bot/learning/merchant.py": "simulated merchants' answers (what a merchant types)",
 }
 

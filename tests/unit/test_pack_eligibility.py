@@ -295,17 +295,8 @@ def test_intake_errors_name_the_line(tmp_path: Path) -> None:
 
 # --- no sector, weight or form wording of the real pack in code ---
 
-# Literals that hold a fact of the pack for now, with the reason; another slice moves them.
-PENDING = {
-    ("bot/learning/chat.py", "commerce de detail"): "a scripted merchant's answer (learning)",
-    ("bot/learning/merchant.py", "commerce de detail"): "a simulated merchant's check (learning)",
-    ("bot/learning/merchant.py", "services"): "a simulated merchant's check (learning)",
-    ("bot/learning/chat.py", "Commerce de détail"): "a scripted merchant's answer (learning)",
-    ("bot/learning/chat.py", "Marie Tremblay"): "a scripted merchant's answer (learning)",
-    ("bot/learning/chat.py", "418 555-1234"): "a scripted merchant's answer (learning)",
-    ("bot/learning/chat.py", "1 à 2 heures"): "a scripted merchant's answer (learning)",
-    ("bot/learning/chat.py", "Prêt à commencer maintenant"): "a scripted merchant's answer",
-}
+# Literals that hold a fact of the pack, with the reason (none left).
+PENDING: dict[tuple[str, str], str] = {}
 LIST = 4  # distinct synonyms of one sector in a literal or a line make a word list
 
 

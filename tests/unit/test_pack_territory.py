@@ -117,10 +117,8 @@ def test_another_program_s_places_are_masked() -> None:
 
 
 # Literals of code that still name a place of the real pack, in files other slices own, with
-# the reason; their owners move them (the lead removes the entry then).
+# the reason.
 ELSEWHERE = {
-    ("bot/learning/chat.py", "quebec"): "a scripted merchant's address, ANSWERS that the e2e "
-    "tests import (learning)",
     ("bot/web/workspace/api.py", "quebec"): "« heure de Québec »: the province's time zone",
 }
 
