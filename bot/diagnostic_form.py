@@ -17,7 +17,6 @@ from typing import Any
 
 from bot import diagnostic as d
 from bot import extraction, forms
-from bot.conversation import Turn
 from bot.forms import UNSURE, Form, Question, Reader, Recogniser, same
 from bot.limits import FREE_TEXT
 from bot.pack import diagnostic as pack
@@ -194,23 +193,8 @@ def form() -> Form:
     return _form(pack.current_diagnostic())
 
 
-def __getattr__(name: str) -> Any:
-    """`DIAGNOSTIC`: the current pack's form when asked for (`from … import DIAGNOSTIC`)."""
-    if name == "DIAGNOSTIC":
-        return form()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def take_turn(
-    answers: dict[str, Any],
-    question: str | None,
-    text: str,
-    intent: str | None = None,
-    confidence: float = 0.0,
-    failures: int = 0,
-) -> Turn:
-    """Handle one message of the form (`bot.forms.take_turn` on the current pack's form)."""
-    return forms.take_turn(form(), answers, question, text, intent, confidence, failures)
+# Handle one message of the form (`bot.forms.take_turn` on the current pack's form).
+take_turn = forms.FormTurns(form)
 
 
 def to_answers(answers: dict[str, Any]) -> d.Answers:

@@ -141,6 +141,24 @@ def as_buttons(choices: tuple[Choice, ...] | list[Choice]) -> list[dict[str, str
     return [{"title": title, "payload": payload} for title, payload in choices]
 
 
+class FormTurns:
+    """`take_turn` on the form `form_of()` builds at call time (from the current pack)."""
+
+    def __init__(self, form_of: Callable[[], Form]) -> None:
+        self.form_of = form_of
+
+    def __call__(
+        self,
+        answers: dict[str, Any],
+        question: str | None,
+        text: str,
+        intent: str | None = None,
+        confidence: float = 0.0,
+        failures: int = 0,
+    ) -> Turn:
+        return take_turn(self.form_of(), answers, question, text, intent, confidence, failures)
+
+
 def take_turn(
     form: Form,
     answers: dict[str, Any],

@@ -19,7 +19,6 @@ from functools import cache
 from typing import Any
 
 from bot import extraction, forms
-from bot.conversation import Turn
 from bot.eligibility import Intake, Readiness
 from bot.forms import Form, Question, Reader
 from bot.limits import INTAKE as LIMITS
@@ -342,16 +341,8 @@ def labels() -> dict[str, str]:
     return {q.name: q.label for q in intake_form().questions}
 
 
-def take_turn(
-    answers: dict[str, Any],
-    question: str | None,
-    text: str,
-    intent: str | None = None,
-    confidence: float = 0.0,
-    failures: int = 0,
-) -> Turn:
-    """Handle one message of the form (`bot.forms.take_turn` on the intake form)."""
-    return forms.take_turn(intake_form(), answers, question, text, intent, confidence, failures)
+# Handle one message of the form (`bot.forms.take_turn` on the current pack's form).
+take_turn = forms.FormTurns(intake_form)
 
 
 def recap(answers: dict[str, Any]) -> str:

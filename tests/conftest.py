@@ -155,6 +155,17 @@ def web_app_alone(database_url: str, folder: Path) -> Iterator[str]:
             process.wait(timeout=10)
 
 
+# A second program, fictional (tests/packs/README.md): the same code runs it with no change.
+FICTIONAL_PACK = ROOT / "tests" / "packs" / "fictional"
+
+
+@pytest.fixture
+def fictional(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """This test reads the fictional pack (`PROGRAM_DIR`), as a process started on it would."""
+    monkeypatch.setenv("PROGRAM_DIR", str(FICTIONAL_PACK))
+    return FICTIONAL_PACK
+
+
 # The production tests' nginx serves a self-signed certificate.
 UNVERIFIED = ssl._create_unverified_context()
 

@@ -32,9 +32,9 @@ from bot.pack.training import build_dir, model_name, pack_of_model
 from bot.settings import ROOT, Settings
 from bot.storage.database import sessions_for
 from bot.storage.leads import lead_rows
+from tests.conftest import FICTIONAL_PACK as FICTIONAL
 from tests.conftest import FROZEN_NOW, running_stack
 
-FICTIONAL = ROOT / "tests" / "packs" / "fictional"
 PACK = load_pack(FICTIONAL)
 
 

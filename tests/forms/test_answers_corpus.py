@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.diagnostic_form import DIAGNOSTIC
+from bot.diagnostic_form import form as diagnostic_form
 from bot.forms import Form, take_turn
 from bot.intake import intake_form
 from bot.learning.merchant import load_personas, matches
@@ -36,7 +36,7 @@ MINIMUM = 0.95
 def reading(field: str, text: str) -> tuple[bool, Any]:
     """Whether the answer `text` was read, and the value stored for `field`."""
     question = SOURCE.get(field, field)
-    form: Form = DIAGNOSTIC if question.startswith("diag_") else intake_form()
+    form: Form = diagnostic_form() if question.startswith("diag_") else intake_form()
     turn = take_turn(form, {}, question, text)
     return field in turn.updates, turn.updates.get(field)
 

@@ -77,11 +77,11 @@ def test_intake_answers(question: str, text: str, answers: dict[str, Any]) -> No
         assert question in value
 
 
-@pytest.mark.parametrize("question", [q.name for q in diagnostic_form.DIAGNOSTIC.questions])
+@pytest.mark.parametrize("question", [q.name for q in diagnostic_form.form().questions])
 @fuzz()
 @given(text=texts)
 def test_diagnostic_answers(question: str, text: str) -> None:
-    reader = diagnostic_form.DIAGNOSTIC.question(question).read
+    reader = diagnostic_form.form().question(question).read
     value = read(question, lambda t: reader(t, {}), text)
     assert value is None or set(value) == {question}
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot import booking_form, forms
 from bot.booking import Scheduler
 from bot.conversation import Turn
-from bot.diagnostic_form import DIAGNOSTIC
+from bot.diagnostic_form import form as diagnostic_form
 from bot.forms import FAILURES, Form
 from bot.intake import intake_form
 from bot.pack.responses import responses
@@ -123,11 +123,11 @@ def test_every_form_question_escalates() -> None:
     intake = converse(HAPPY)
     steps = [
         *form_steps(intake_form(), intake),
-        *form_steps(DIAGNOSTIC, diagnostic_answers(REPLIES)),
+        *form_steps(diagnostic_form(), diagnostic_answers(REPLIES)),
     ]
     for step in steps:
         walk(step)
-    assert len(steps) == len(intake_form().questions) + len(DIAGNOSTIC.questions) + 4
+    assert len(steps) == len(intake_form().questions) + len(diagnostic_form().questions) + 4
 
 
 def test_every_booking_question_escalates(scheduler: Scheduler, lead: tuple[int, str]) -> None:

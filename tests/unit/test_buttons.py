@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from bot.buttons import typed_choice
-from bot.diagnostic_form import DIAGNOSTIC
+from bot.diagnostic_form import form as diagnostic_form
 from bot.forms import as_buttons
 from bot.intake import intake_form
 from bot.pack.responses import responses
@@ -25,7 +25,7 @@ def responses_with_buttons() -> list[tuple[str, list[dict[str, Any]]]]:
         for variant in variants:
             if variant.get("buttons"):
                 found.append((name, variant["buttons"]))
-    for form in (intake_form(), DIAGNOSTIC):
+    for form in (intake_form(), diagnostic_form()):
         for question in form.questions:
             if question.buttons:
                 found.append((f"utter_ask_{question.name}", as_buttons(question.buttons)))

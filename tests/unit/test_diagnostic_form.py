@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from bot.diagnostic import profile
-from bot.diagnostic_form import DIAGNOSTIC, take_turn, to_answers
+from bot.diagnostic_form import form as diagnostic_form
+from bot.diagnostic_form import take_turn, to_answers
 from bot.forms import FAILURES
 
 REPLIES = {
@@ -51,7 +52,7 @@ def test_full_diagnostic() -> None:
         "Site Web",
         "Contenu des réseaux sociaux",
     ]
-    assert DIAGNOSTIC.next_question(answers) == "diag_summary_confirmed"
+    assert diagnostic_form().next_question(answers) == "diag_summary_confirmed"
 
 
 def test_skipping_and_unknowns() -> None:

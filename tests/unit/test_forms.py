@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.diagnostic_form import DIAGNOSTIC
+from bot.diagnostic_form import form as diagnostic_form
 from bot.forms import FAILURES, Form, take_turn
 from bot.intake import intake_form
 
@@ -55,7 +55,7 @@ def test_a_field_without_choices_offers_a_way_out_on_the_second_failure() -> Non
 
 
 def test_an_optional_question_offers_je_ne_sais_pas_then_moves_on() -> None:
-    _, second, third = failing(DIAGNOSTIC, "diag_goals", "zzz", 3)
+    _, second, third = failing(diagnostic_form(), "diag_goals", "zzz", 3)
     titles = [b["title"] for b in second.say[0][1]["buttons"]]
     assert titles[-1] == "Je ne sais pas" and "Vendre en ligne" in titles
     assert third.updates["diag_goals"] == "je ne sais pas" and not third.paused
@@ -71,15 +71,15 @@ def test_a_reading_resets_the_count_and_a_faq_asks_again_in_full() -> None:
 
 def test_je_ne_sais_pas_and_passer_answer_an_optional_question_only() -> None:
     for text in ("je sais pas", "Passer", "aucune idée"):
-        turn = take_turn(DIAGNOSTIC, {}, "diag_budget", text)
+        turn = take_turn(diagnostic_form(), {}, "diag_budget", text)
         assert turn.updates["diag_budget"] == "je ne sais pas", text
     assert take_turn(intake_form(), {}, "email", "passer").say[0][0] == "utter_form_retry"
 
 
 def test_passe_in_a_date_is_not_passer() -> None:
-    turn = take_turn(DIAGNOSTIC, {}, "diag_website", "on l'a refait l'été passé")
+    turn = take_turn(diagnostic_form(), {}, "diag_website", "on l'a refait l'été passé")
     assert turn.updates["diag_website"] == "récent"
-    turn = take_turn(DIAGNOSTIC, {}, "diag_online_booking", "non, faut passer en boutique")
+    turn = take_turn(diagnostic_form(), {}, "diag_online_booking", "non, faut passer en boutique")
     assert turn.updates["diag_online_booking"] == "non"
 
 
@@ -97,7 +97,7 @@ def test_pas_le_temps_answers_the_hours_question_and_stops_the_others() -> None:
 def test_every_question_has_an_example_and_a_domain_question() -> None:
     from bot.pack.responses import responses
 
-    for form in (intake_form(), DIAGNOSTIC):
+    for form in (intake_form(), diagnostic_form()):
         for question in form.questions:
             assert question.example and f"utter_ask_{question.name}" in responses()
 
@@ -112,4 +112,7 @@ def test_an_answer_that_also_reads_as_a_question_is_an_answer() -> None:
 
 def test_je_ne_sais_pas_inside_a_longer_answer_to_an_optional_question() -> None:
     said = "Ouf, je le sais pas pantoute, ça dépend de ce que ça coûte"
-    assert take_turn(DIAGNOSTIC, {}, "diag_budget", said).updates["diag_budget"] == "je ne sais pas"
+    assert (
+        take_turn(diagnostic_form(), {}, "diag_budget", said).updates["diag_budget"]
+        == "je ne sais pas"
+    )

@@ -1,5 +1,5 @@
 """Free-text answers that simulated merchants gave and the readers once missed, read through
-the form data (`bot.intake.INTAKE`, `bot.diagnostic_form.DIAGNOSTIC`)."""
+the form data (`bot.intake.intake_form`, `bot.diagnostic_form.form`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.diagnostic_form import DIAGNOSTIC
+from bot.diagnostic_form import form as diagnostic_form
 from bot.intake import intake_form
 from bot.parsing import NotUnderstood
 
@@ -150,12 +150,12 @@ NOT_READ: list[tuple[str, str]] = [
 
 @pytest.mark.parametrize(("question", "text", "expected"), CASES)
 def test_read_as_a_person_would(question: str, text: str, expected: Any) -> None:
-    form = DIAGNOSTIC if question.startswith("diag_") else intake_form()
+    form = diagnostic_form() if question.startswith("diag_") else intake_form()
     assert form.question(question).read(text, {})[question] == expected
 
 
 @pytest.mark.parametrize(("question", "text"), NOT_READ)
 def test_not_read_when_a_person_could_not_either(question: str, text: str) -> None:
-    form = DIAGNOSTIC if question.startswith("diag_") else intake_form()
+    form = diagnostic_form() if question.startswith("diag_") else intake_form()
     with pytest.raises(NotUnderstood):
         form.question(question).read(text, {})

@@ -27,15 +27,10 @@ from bot.pack.diagnostic import current_diagnostic, load
 from bot.parsing import NotUnderstood
 from bot.settings import ROOT
 from bot.text import fold
+from tests.conftest import FICTIONAL_PACK as FICTIONAL
 from tests.pack_literals import strings
 
 REAL = (ROOT / "program" / "diagnostic.yml").read_text(encoding="utf-8")
-FICTIONAL = ROOT / "tests" / "packs" / "fictional"
-
-
-@pytest.fixture
-def fictional(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PROGRAM_DIR", str(FICTIONAL))
 
 
 def test_the_real_pack_loads() -> None:

@@ -21,17 +21,12 @@ from bot.parsing import NotUnderstood, parse_sector
 from bot.settings import ROOT
 from bot.text import fold
 from bot.vocabulary import Answer
+from tests.conftest import FICTIONAL_PACK as FICTIONAL
 from tests.pack_literals import literals, strings
 
 REAL = ROOT / "program"
-FICTIONAL = ROOT / "tests" / "packs" / "fictional"
 ELIGIBILITY = (REAL / "eligibility.yml").read_text(encoding="utf-8")
 INTAKE = (REAL / "intake.yml").read_text(encoding="utf-8")
-
-
-@pytest.fixture
-def fictional(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PROGRAM_DIR", str(FICTIONAL))
 
 
 def shop(**changes: object) -> Intake:

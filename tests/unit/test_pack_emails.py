@@ -26,9 +26,9 @@ from bot.scheduling.config import load_availability
 from bot.settings import ROOT
 from bot.storage.bookings import new_reference
 from bot.storage.leads import LeadCard
+from tests.conftest import FICTIONAL_PACK as FICTIONAL
 from tests.pack_literals import strings
 
-FICTIONAL = ROOT / "tests" / "packs" / "fictional"
 EMAILS_YML = (ROOT / "program" / "emails.yml").read_text(encoding="utf-8")
 CONSENT_YML = (ROOT / "program" / "consent.yml").read_text(encoding="utf-8")
 START = datetime.combine(date(2026, 11, 24), time(14), TIMEZONE)
@@ -48,11 +48,6 @@ def errors_of(load: object, folder: Path, name: str, text: str) -> tuple[str, ..
     with pytest.raises(PackError) as raised:
         load(folder)  # type: ignore[operator]
     return raised.value.errors
-
-
-@pytest.fixture
-def fictional(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PROGRAM_DIR", str(FICTIONAL))
 
 
 def scheduler() -> Scheduler:

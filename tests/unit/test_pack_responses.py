@@ -19,16 +19,11 @@ from bot.pack.check import check_program
 from bot.pack.responses import current_responses, load, responses, texts
 from bot.pack.training import PACK_RESPONSE, compose, pack_of_model
 from bot.settings import ROOT
+from tests.conftest import FICTIONAL_PACK as FICTIONAL
 from tests.pack_literals import strings
 
 REAL = ROOT / "program"
-FICTIONAL = ROOT / "tests" / "packs" / "fictional"
 FAQ = (REAL / "responses" / "faq.yml").read_text(encoding="utf-8")
-
-
-@pytest.fixture
-def sherbrooke(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PROGRAM_DIR", str(FICTIONAL))
 
 
 def pack_with(tmp_path: Path, text: str, name: str = "faq.yml") -> Path:
@@ -150,7 +145,7 @@ def test_a_model_names_its_pack(tmp_path: Path) -> None:
     assert pack_of_model(tmp_path / "none.tar.gz") is None
 
 
-def test_another_program_brings_its_wording(sherbrooke: None, tmp_path: Path) -> None:
+def test_another_program_brings_its_wording(fictional: None, tmp_path: Path) -> None:
     assert load(FICTIONAL).names == load(REAL).names  # every response the assistant sends
     assert texts("utter_faq_cost")[0].startswith("Oui, c'est gratuit! Cap numérique")
     assert "CAP-7KX3PD4M" in texts("utter_booking_unknown_reference")[0]

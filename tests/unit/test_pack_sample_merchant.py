@@ -10,10 +10,8 @@ import pytest
 from bot.learning.chat import diagnostic_answers, intake_answers
 from bot.pack import PackError
 from bot.pack.sample_merchant import FILE, load
-from bot.settings import ROOT
 from bot.territory import Verdict, check_territory
-
-FICTIONAL = ROOT / "tests" / "packs" / "fictional"
+from tests.conftest import FICTIONAL_PACK as FICTIONAL
 
 
 def test_each_pack_s_merchant_is_inside_its_territory(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -28,12 +28,6 @@ from bot.text import fold
 from tests.pack_literals import strings
 
 REAL = (ROOT / "program" / "territory.yml").read_text(encoding="utf-8")
-FICTIONAL = ROOT / "tests" / "packs" / "fictional"
-
-
-@pytest.fixture
-def sherbrooke(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PROGRAM_DIR", str(FICTIONAL))
 
 
 def test_the_real_territory_loads() -> None:
@@ -60,7 +54,7 @@ def test_the_real_territory_s_wording() -> None:
     assert located(None, None) == ("Territoire inconnu", None)
 
 
-@pytest.mark.usefixtures("sherbrooke")
+@pytest.mark.usefixtures("fictional")
 def test_another_program_s_places() -> None:
     fleurimont = find_place("mon commerce est à Fleurimont")
     assert fleurimont is not None and fleurimont.inside and fleurimont.within == "Sherbrooke"
@@ -72,7 +66,7 @@ def test_another_program_s_places() -> None:
     assert quebec is not None and quebec.name == "Québec" and not quebec.inside
 
 
-@pytest.mark.usefixtures("sherbrooke")
+@pytest.mark.usefixtures("fictional")
 def test_another_program_s_postal_codes_and_wording() -> None:
     assert postal_code_verdict("J1H 1R4") is Verdict.INSIDE
     assert postal_code_verdict("G1K 3A5") is Verdict.OUTSIDE  # another letter
@@ -88,7 +82,7 @@ def test_another_program_s_postal_codes_and_wording() -> None:
     assert check_territory(None, "Lévis").reason == "municipalité « Lévis » à confirmer"
 
 
-@pytest.mark.usefixtures("sherbrooke")
+@pytest.mark.usefixtures("fictional")
 def test_another_program_s_figures() -> None:
     assert located("Rock Forest", None) == ("Sherbrooke", "Rock Forest")
     assert located("Sherbrooke", "J1H 1R4") == ("Sherbrooke", "RTA J1H")
@@ -98,7 +92,7 @@ def test_another_program_s_figures() -> None:
     assert located(None, None) == ("Territoire non précisé", None)
 
 
-@pytest.mark.usefixtures("sherbrooke")
+@pytest.mark.usefixtures("fictional")
 def test_another_program_s_neighbourhoods_table() -> None:
     title = (
         compute([], [], [], datetime(2027, 1, 5, 9, 0, tzinfo=TIMEZONE), 10)
@@ -108,7 +102,7 @@ def test_another_program_s_neighbourhoods_table() -> None:
     assert title.startswith("Pistes de la Ville de Sherbrooke par quartier")
 
 
-@pytest.mark.usefixtures("sherbrooke")
+@pytest.mark.usefixtures("fictional")
 def test_another_program_s_places_are_masked() -> None:
     # Lévis is not a place of this pack; the city itself is never masked.
     assert mask_places("à Fleurimont ou à Lévis, Sherbrooke") == (
