@@ -318,7 +318,11 @@ def _bare(text: str) -> str:
 
 def _alone(form: Form, answers: dict[str, Any], text: str) -> dict[str, Any] | None:
     """The answers a value typed alone gives, when it can belong to one question only (an
-    address with its postal code, a named association, a button's title of one question)."""
+    address with its postal code, a named association, a button's title of one question). A
+    plain « oui » or « non » answers the recap itself, even where one question only has such a
+    button."""
+    if plain_yes_no(text) is not None:
+        return None
     claims: list[dict[str, Any]] = []
     folded = fold(text)
     for q in form.questions:

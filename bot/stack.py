@@ -149,7 +149,9 @@ def processes(settings: Settings) -> dict[str, Process]:
     # Rasa's HTTP API pauses and resumes a conversation a person holds (the live chat,
     # `bot/rasa_api.py`): on, with its token, only when there is one (no token, no live chat).
     api = (
-        ["--enable-api", "--auth-token", settings.rasa_api_token] if settings.rasa_api_token else []
+        ["--enable-api", f"--auth-token={settings.rasa_api_token}"]
+        if settings.rasa_api_token
+        else []
     )
     for i, port in enumerate(settings.instance_ports(settings.rasa_port), 1):
         found[_numbered("rasa", i, settings)] = Process(

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from bot.diagnostic_form import form as diagnostic_form
 from bot.forms import FAILURES, Form, take_turn
 from bot.intake import intake_form
@@ -116,3 +118,13 @@ def test_je_ne_sais_pas_inside_a_longer_answer_to_an_optional_question() -> None
         take_turn(diagnostic_form(), {}, "diag_budget", said).updates["diag_budget"]
         == "je ne sais pas"
     )
+
+
+@pytest.mark.usefixtures("fictional")
+def test_a_plain_yes_at_the_recap_confirms_even_where_one_question_has_a_yes_button() -> None:
+    """The fictional pack gives « Oui » as a button to one diagnostic question only: « oui » to
+    « Est-ce que ces pistes vous conviennent? » is still the confirmation, not a correction."""
+    yes_buttons = [q.name for q in diagnostic_form().questions if ("Oui", "oui") in q.buttons]
+    assert yes_buttons == ["diag_google_profile"]
+    turn = take_turn(diagnostic_form(), {}, "diag_summary_confirmed", "oui")
+    assert turn.updates == {"diag_summary_confirmed": True} and turn.next_question is None
