@@ -11,7 +11,7 @@ from pathlib import Path
 from dotenv import load_dotenv
 
 from bot.clock import Clock, clock_of
-from bot.pack.check import load_all
+from bot.pack.check import validated
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -241,7 +241,7 @@ def load_settings(env_file: Path | None = None) -> Settings:
     load_dotenv(env_file or ROOT / ".env", override=False)
     var_dir = Path(_str("VAR_DIR", str(ROOT / "var")))
     program_dir = Path(_str("PROGRAM_DIR", str(ROOT / "program")))
-    identity = load_all(program_dir).identity
+    identity = validated(program_dir).identity
     return _check_profile(
         Settings(
             web_host=_str("WEB_HOST", "127.0.0.1"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 from bot.pack import (
@@ -33,6 +34,18 @@ SECTIONS: tuple[Callable[[Path], object], ...] = (
     diagnostic.load,
     sample_merchant.load,
 )
+
+
+def validated(folder: Path) -> Pack:
+    """`load_all(folder)`, validated once per process while no file of the pack changes
+    (`load_settings` runs in every action: validating every file each time cost ~0.4 s)."""
+    files = sorted(folder.rglob("*.yml"))
+    return _validated(folder.resolve(), tuple((f, f.stat().st_mtime_ns) for f in files))
+
+
+@cache
+def _validated(folder: Path, stamps: tuple[tuple[Path, int], ...]) -> Pack:
+    return load_all(folder)
 
 
 def load_all(folder: Path) -> Pack:

@@ -3,12 +3,14 @@ identity fact of the pack is written in the code."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main as cli_main
 from bot.pack import PackError, current_pack, load_pack
+from bot.pack.check import validated
 from bot.settings import ROOT
 from tests.pack_literals import strings
 
@@ -122,3 +124,15 @@ def test_no_identity_fact_in_code() -> None:
         if prefix in text or f"{prefix.rstrip('-')}\\s" in text:
             found.append(f"{literal}: holds {prefix!r}")
     assert not found, "identity facts of program/program.yml written in code:\n" + "\n".join(found)
+
+
+def test_settings_validate_the_pack_again_when_a_file_changes(tmp_path: Path) -> None:
+    """`validated` (what every `load_settings` calls) keeps the checked pack while its files
+    stay as they were, and checks again when one changes."""
+    folder = tmp_path / "pack"
+    shutil.copytree(ROOT / "program", folder)
+    assert validated(folder) is validated(folder)
+    file = folder / "program.yml"
+    file.write_text(REAL.replace("reference_prefix: NQ-", "reference_prefix: nq"), "utf-8")
+    with pytest.raises(PackError, match=r"identity\.reference_prefix"):
+        validated(folder)
